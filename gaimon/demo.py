@@ -1,0 +1,43 @@
+"""The end-to-end demo on the bundled offline corpus (what `make demo` runs)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+from gaimon.corpus_server import CorpusServer
+from gaimon.home import REPO_ROOT, Home
+from gaimon.registry import localize_registry
+
+DEMO_DIR = REPO_ROOT / "demo"
+
+
+@dataclass
+class DemoResult:
+    warehouse: Path
+    digest: dict[str, Path]
+    week: str
+    documents: int
+    signals: int
+
+
+def run_demo(home: Home) -> DemoResult:
+    # Imported here so that `gaimon --help` does not pay for Prefect's start-up.
+    from flows.daily import DailyParams, daily
+    from flows.weekly import WeeklyParams, weekly
+    from gaimon import warehouse
+    from gaimon.digest import latest_week
+
+    warehouse.init(home.ensure().warehouse)
+    with CorpusServer(DEMO_DIR / "corpus") as server:
+        registry = localize_registry(DEMO_DIR / "sources.yaml", server.base,
+                                     home.root / "demo-sources.yaml")
+        daily(DailyParams(home=str(home.root), registry=str(registry)))
+    week = latest_week(home)
+    if week is None:
+        raise RuntimeError("the demo crawl stored no relevant documents")
+    paths = weekly(WeeklyParams(home=str(home.root), week=week))
+    with warehouse.open_warehouse(home.warehouse, read_only=True) as con:
+        documents = con.execute("SELECT count(*) FROM documents").fetchone()[0]
+        signals = con.execute("SELECT count(*) FROM signals").fetchone()[0]
+    return DemoResult(home.warehouse, {k: Path(v) for k, v in paths.items()}, week, documents, signals)

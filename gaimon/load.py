@@ -1,0 +1,116 @@
+"""Load staged JSONL into the warehouse's `documents`, idempotently."""
+
+from __future__ import annotations
+
+import json
+import logging
+import tempfile
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import duckdb
+
+from gaimon import warehouse
+from gaimon.home import Home
+from gaimon.normalize import document_id
+from gaimon.registry import Registry
+from gaimon.staging import StagedItem, StagingError, read_staged, staged_files
+
+log = logging.getLogger(__name__)
+
+
+@dataclass
+class LoadReport:
+    files: int = 0
+    items: int = 0
+    new: int = 0
+    changed: int = 0
+    unchanged: int = 0
+    errors: list[str] = field(default_factory=list)
+
+
+def _row(item: StagedItem) -> dict:
+    def naive(value):
+        return value.replace(tzinfo=None).isoformat() if value else None
+
+    return {
+        "doc_id": document_id(item.canonical_url),
+        "canonical_url": item.canonical_url,
+        "source": item.source,
+        "url": item.url,
+        "title": item.title,
+        "text": item.text,
+        "published_at": naive(item.published),
+        "lang": item.lang,
+        "author": item.author,
+        "identifiers": json.dumps(item.identifiers, ensure_ascii=False),
+        "content_hash": item.content_hash,
+        "fetched_at": naive(item.fetched_at),
+    }
+
+
+def collect(paths: list[Path], report: LoadReport) -> dict[str, dict]:
+    """Valid rows by doc_id; of two versions of one item the last fetched wins."""
+    rows: dict[str, dict] = {}
+    for path in paths:
+        report.files += 1
+        for entry in read_staged(path):
+            if isinstance(entry, StagingError):
+                log.error("skipped staged item: %s", entry)
+                report.errors.append(str(entry))
+                continue
+            report.items += 1
+            row = _row(entry)
+            kept = rows.get(row["doc_id"])
+            if kept is None or row["fetched_at"] >= kept["fetched_at"]:
+                rows[row["doc_id"]] = row
+    return rows
+
+
+def load_rows(con: duckdb.DuckDBPyConnection, rows: list[dict], report: LoadReport) -> None:
+    if not rows:
+        return
+    with tempfile.NamedTemporaryFile("w", suffix=".jsonl", encoding="utf-8", delete=False) as fh:
+        for row in rows:
+            fh.write(json.dumps(row, ensure_ascii=False) + "\n")
+        batch = Path(fh.name)
+    try:
+        con.execute("BEGIN")
+        con.execute(warehouse.sql("queries/create_staged"), [str(batch)])
+        counts = warehouse.query(con, "queries/staged_changes")[0]
+        con.execute(warehouse.sql("queries/upsert_documents"))
+        con.execute("DROP TABLE staged")
+        con.execute("COMMIT")
+    except Exception:
+        con.execute("ROLLBACK")
+        raise
+    finally:
+        batch.unlink(missing_ok=True)
+    report.new += counts["new"]
+    report.changed += counts["changed"]
+    report.unchanged += counts["unchanged"]
+
+
+def load_staged(con: duckdb.DuckDBPyConnection, paths: list[Path]) -> LoadReport:
+    """Load staged files: new items inserted, changed ones updated, the same ones untouched."""
+    report = LoadReport()
+    rows = collect(paths, report)
+    load_rows(con, list(rows.values()), report)
+    return report
+
+
+def sync_sources(con: duckdb.DuckDBPyConnection, registry: Registry) -> None:
+    for s in registry.sources:
+        con.execute(
+            warehouse.sql("queries/upsert_sources"),
+            [s.name, s.kind, s.url, s.lang, s.tags, s.description],
+        )
+
+
+def load_day(home: Home, day: str | None = None, registry: Registry | None = None) -> LoadReport:
+    """Load one day's staged files (all days when day is None) into the home's warehouse."""
+    with warehouse.open_warehouse(home.warehouse) as con:
+        warehouse.migrate(con)
+        if registry is not None:
+            sync_sources(con, registry)
+        return load_staged(con, staged_files(home.staging, day))

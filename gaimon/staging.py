@@ -1,0 +1,67 @@
+"""Staged items: what a crawl hands to the warehouse, one JSON object per line."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator
+from dataclasses import dataclass
+from datetime import datetime
+from pathlib import Path
+from typing import Any
+
+from pydantic import BaseModel, Field, ValidationError, field_validator
+
+from gaimon.normalize import to_utc
+
+
+class StagedItem(BaseModel):
+    source: str
+    url: str
+    canonical_url: str
+    title: str
+    text: str = ""
+    published: datetime | None = None
+    lang: str | None = None
+    fetched_at: datetime
+    content_hash: str
+    author: str | None = None
+    identifiers: dict[str, Any] = Field(default_factory=dict)
+
+    @field_validator("published", "fetched_at", mode="before")
+    @classmethod
+    def _utc(cls, value: Any) -> Any:
+        return to_utc(value) if isinstance(value, str | datetime) else value
+
+
+@dataclass(frozen=True)
+class StagingError:
+    """A staged line that could not be read, named by file and line so it can be found."""
+
+    path: Path
+    line: int
+    message: str
+
+    def __str__(self) -> str:
+        return f"{self.path}:{self.line}: {self.message}"
+
+
+def staged_path(staging: Path, day: str, source: str) -> Path:
+    return staging / day / f"{source}.jsonl"
+
+
+def staged_files(staging: Path, day: str | None = None) -> list[Path]:
+    pattern = f"{day}/*.jsonl" if day else "*/*.jsonl"
+    return sorted(staging.glob(pattern))
+
+
+def read_staged(path: Path) -> Iterator[StagedItem | StagingError]:
+    """Items of one staged file; bad lines come out as errors, the rest go on."""
+    with open(path, encoding="utf-8", errors="replace") as fh:
+        for number, line in enumerate(fh, start=1):
+            if not line.strip():
+                continue
+            try:
+                yield StagedItem.model_validate(json.loads(line))
+            except (json.JSONDecodeError, ValidationError) as exc:
+                first = str(exc).splitlines()[0]
+                yield StagingError(path, number, f"source {path.stem}: {first}")

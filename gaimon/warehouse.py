@@ -1,0 +1,101 @@
+"""The one module that talks to DuckDB: connecting, migrating, views and named SQL files.
+
+SQL lives in `warehouse/`: numbered migrations (applied once each, recorded in
+`schema_migrations`), views and macros (re-created on every migrate), and named queries
+that stages run through `query()`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any
+
+import duckdb
+
+from gaimon.home import REPO_ROOT
+
+SQL_ROOT = REPO_ROOT / "warehouse"
+
+
+def sql(name: str) -> str:
+    """Text of a named SQL file under warehouse/, e.g. 'queries/upsert_documents'."""
+    return (SQL_ROOT / f"{name}.sql").read_text(encoding="utf-8")
+
+
+def connect(path: Path | str, read_only: bool = False) -> duckdb.DuckDBPyConnection:
+    if read_only and not Path(path).exists():
+        raise FileNotFoundError(f"no warehouse at {path}: run `gaimon init` first")
+    con = duckdb.connect(str(path), read_only=read_only)
+    con.execute("SET TimeZone = 'UTC'")
+    return con
+
+
+@contextmanager
+def open_warehouse(path: Path | str, read_only: bool = False) -> Iterator[duckdb.DuckDBPyConnection]:
+    con = connect(path, read_only=read_only)
+    try:
+        yield con
+    finally:
+        con.close()
+
+
+def migrations() -> list[Path]:
+    return sorted((SQL_ROOT / "migrations").glob("[0-9][0-9][0-9][0-9]_*.sql"))
+
+
+def migrate(con: duckdb.DuckDBPyConnection) -> list[str]:
+    """Apply unapplied migrations in order, then (re)create views and macros."""
+    con.execute(
+        "CREATE TABLE IF NOT EXISTS schema_migrations ("
+        " name VARCHAR PRIMARY KEY, applied_at TIMESTAMPTZ DEFAULT now())"
+    )
+    done = {row[0] for row in con.execute("SELECT name FROM schema_migrations").fetchall()}
+    applied = []
+    for path in migrations():
+        if path.name in done:
+            continue
+        con.execute("BEGIN")
+        try:
+            con.execute(path.read_text(encoding="utf-8"))
+            con.execute("INSERT INTO schema_migrations (name) VALUES (?)", [path.name])
+            con.execute("COMMIT")
+        except Exception:
+            con.execute("ROLLBACK")
+            raise
+        applied.append(path.name)
+    create_views(con)
+    return applied
+
+
+def create_views(con: duckdb.DuckDBPyConnection) -> None:
+    """Views and macros are derived: re-created on every migrate.
+
+    Files may build on each other; rather than encode an order in their names, a file whose
+    dependency is not there yet is retried after the others.
+    """
+    pending = [p for folder in ("macros", "views") for p in sorted((SQL_ROOT / folder).glob("*.sql"))]
+    while pending:
+        failed: list[tuple[Path, duckdb.Error]] = []
+        for path in pending:
+            try:
+                con.execute(path.read_text(encoding="utf-8"))
+            except duckdb.CatalogException as exc:
+                failed.append((path, exc))
+        if len(failed) == len(pending):
+            path, exc = failed[0]
+            raise RuntimeError(f"cannot create {path.relative_to(SQL_ROOT)}: {exc}") from exc
+        pending = [path for path, _ in failed]
+
+
+def query(con: duckdb.DuckDBPyConnection, name: str, params: Any = None) -> list[dict[str, Any]]:
+    """Run a named query and return rows as dicts."""
+    cursor = con.execute(sql(name), params) if params is not None else con.execute(sql(name))
+    columns = [d[0] for d in cursor.description or []]
+    return [dict(zip(columns, row, strict=True)) for row in cursor.fetchall()]
+
+
+def init(path: Path | str) -> list[str]:
+    with open_warehouse(path) as con:
+        return migrate(con)

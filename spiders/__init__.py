@@ -1,0 +1,1 @@
+"""Scrapy project: one spider per source kind, driven by the source registry."""

@@ -1,0 +1,1 @@
+SELECT strftime(max(published_at), '%G-W%V') AS week FROM documents WHERE relevant HAVING week IS NOT NULL;

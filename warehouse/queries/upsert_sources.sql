@@ -1,0 +1,2 @@
+INSERT OR REPLACE INTO sources (name, kind, url, lang, tags, description)
+VALUES (?, ?, ?, ?, ?, ?);
