@@ -1,0 +1,90 @@
+"""Commands that run the pipeline: init, crawl, load, run, demo."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from gaimon.cli import HomeOpt, app, console, err
+from gaimon.home import get_home
+
+
+@app.command()
+def init(home: HomeOpt = None) -> None:
+    """Create or migrate the warehouse and the home folder."""
+    from gaimon import warehouse
+
+    h = get_home(home).ensure()
+    applied = warehouse.init(h.warehouse)
+    console.print(f"warehouse {h.warehouse}: {len(applied)} migration(s) applied")
+
+
+@app.command()
+def load(
+    home: HomeOpt = None,
+    day: Annotated[str | None, typer.Option(help="Only this staging day (YYYY-MM-DD)")] = None,
+) -> None:
+    """Load staged JSONL into the warehouse (same item twice = one row)."""
+    from gaimon.load import load_day
+
+    report = load_day(get_home(home).ensure(), day)
+    for error in report.errors:
+        err.print(f"[red]error[/red] {error}")
+    console.print(f"{report.files} file(s), {report.items} item(s): {report.new} new, "
+                  f"{report.changed} changed, {report.unchanged} unchanged, {len(report.errors)} error(s)")
+
+
+@app.command()
+def crawl(
+    home: HomeOpt = None,
+    sources: Annotated[Path | None, typer.Option("--sources", help="Registry file")] = None,
+    source: Annotated[list[str] | None, typer.Option("--source", help="Only these sources")] = None,
+) -> None:
+    """Crawl sources of a registry and load what they staged."""
+    from gaimon.crawl import CrawlError, crawl_source
+    from gaimon.load import load_day
+    from gaimon.registry import load_registry
+
+    h = get_home(home).ensure()
+    registry = load_registry(sources)
+    failed = 0
+    for entry in registry.select(source):
+        try:
+            report = crawl_source(entry, h, sources)
+            console.print(f"{entry.name}: {report.staged} staged, {report.errors} error(s)")
+        except CrawlError as exc:
+            failed += 1
+            err.print(f"[red]error[/red] {exc}")
+    loaded = load_day(h, None, registry)
+    console.print(f"loaded: {loaded.new} new, {loaded.changed} changed, {loaded.unchanged} unchanged")
+    raise typer.Exit(1 if failed else 0)
+
+
+@app.command()
+def run(
+    home: HomeOpt = None,
+    sources: Annotated[Path | None, typer.Option("--sources", help="Registry file")] = None,
+) -> None:
+    """Run the daily flow (crawl, load, classify, detect) through Prefect."""
+    from flows.daily import DailyParams, daily
+
+    h = get_home(home).ensure()
+    summary = daily(DailyParams(home=str(h.root), registry=str(sources) if sources else None))
+    console.print_json(json.dumps(summary, default=str))
+
+
+@app.command()
+def demo(home: HomeOpt = None) -> None:
+    """Crawl the bundled offline corpus on 127.0.0.1 and run the daily and weekly flows."""
+    from gaimon.demo import run_demo
+
+    result = run_demo(get_home(home).ensure())
+    console.print(f"warehouse: {result.warehouse} ({result.documents} documents, "
+                  f"{result.signals} signals)")
+    for fmt, path in result.digest.items():
+        console.print(f"digest {result.week} ({fmt}): {path}")
+
+
