@@ -22,7 +22,7 @@ demo: $(STAMP)
 	$(BIN)/gaimon demo
 
 lint: $(STAMP)
-	$(BIN)/ruff check gaimon spiders flows tests benchmarks
+	$(BIN)/ruff check .
 
 test: $(STAMP) lint
 	$(BIN)/python -m pytest -q
