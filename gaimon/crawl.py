@@ -2,16 +2,23 @@
 
 from __future__ import annotations
 
+import ipaddress
 import json
 import os
 import subprocess
 import sys
+from collections.abc import Iterable
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import Any
+from urllib.parse import urlsplit
 
 from gaimon.home import REPO_ROOT, Home
+from gaimon.normalize import iso_utc
 from gaimon.registry import DEFAULT_REGISTRY, Source
+from gaimon.source_state import RunRecord, record_run
 from gaimon.staging import staged_path
 
 
@@ -23,51 +30,127 @@ class CrawlReport:
     errors: int
     staged_file: Path
     message: str = ""
+    requests: int = 0
+    responses: int = 0
+    not_modified: int = 0
+    seconds: float = 0.0
 
 
 class CrawlError(RuntimeError):
     """A crawl that failed as a whole; the message names the source."""
 
 
+def is_loopback(url: str) -> bool:
+    host = urlsplit(url).hostname or ""
+    if host == "localhost":
+        return True
+    try:
+        return ipaddress.ip_address(host).is_loopback
+    except ValueError:
+        return False
+
+
+def loopback_settings(source: Source) -> dict[str, Any]:
+    """No politeness delay toward our own server on 127.0.0.1 (demo corpus, tests)."""
+    from spiders.settings import LOOPBACK_SETTINGS
+
+    urls = [source.url, *source.options.get("urls", [])]
+    return dict(LOOPBACK_SETTINGS) if all(is_loopback(u) for u in urls) else {}
+
+
 def crawl_source(
     source: Source,
     home: Home,
-    registry: Path | None = None,
+    registry: Path | str | None = None,
     day: str | None = None,
+    since: datetime | None = None,
     timeout: float = 1800,
+    extra_settings: dict[str, Any] | None = None,
 ) -> CrawlReport:
-    """Run `scrapy crawl KIND -a source=NAME` in a child process and report what it staged."""
+    """Run `scrapy crawl KIND -a source=NAME` in a child process and report what it staged.
+
+    `since` asks for items published since then, as far as the source allows. The run is
+    recorded in the source's health file whether it succeeded or not.
+    """
     day = day or datetime.now(UTC).date().isoformat()
     stats_file = home.ensure().staging / day / f"{source.name}.stats.json"
     stats_file.parent.mkdir(parents=True, exist_ok=True)
-    command = [
-        sys.executable, "-m", "scrapy", "crawl", source.kind,
-        "-a", f"source={source.name}",
-        "-a", f"registry={Path(registry or DEFAULT_REGISTRY).resolve()}",
-        "-s", f"GAIMON_HOME={home.root}",
-        "-s", f"GAIMON_DAY={day}",
-        "-s", f"STATS_DUMP_FILE={stats_file}",
-        "-s", "LOG_LEVEL=WARNING",
-    ]
+    stats_file.unlink(missing_ok=True)
+    settings = {
+        "GAIMON_HOME": home.root, "GAIMON_DAY": day, "STATS_DUMP_FILE": stats_file,
+        "LOG_LEVEL": "WARNING", **loopback_settings(source), **(extra_settings or {}),
+    }
+    command = [sys.executable, "-m", "scrapy", "crawl", source.kind,
+               "-a", f"source={source.name}",
+               "-a", f"registry={Path(registry or DEFAULT_REGISTRY).resolve()}"]
+    if since is not None:
+        command += ["-a", f"since={iso_utc(since)}"]
+    for key, value in settings.items():
+        command += ["-s", f"{key}={value}"]
     env = {**os.environ, "SCRAPY_SETTINGS_MODULE": "spiders.settings"}
+    started = datetime.now(UTC)
     try:
         done = subprocess.run(command, cwd=REPO_ROOT, env=env, capture_output=True,
                               text=True, timeout=timeout)
     except subprocess.TimeoutExpired as exc:
-        raise CrawlError(f"source {source.name}: crawl timed out after {timeout:.0f}s") from exc
-    stats = json.loads(stats_file.read_text()) if stats_file.exists() else {}
-    errors = int(stats.get("gaimon/errors", 0)) + int(stats.get("log_count/ERROR", 0))
+        message = f"source {source.name}: crawl timed out after {timeout:.0f}s"
+        _record(home, source.name, started, False, {}, message)
+        raise CrawlError(message) from exc
+    stats = _read_stats(stats_file)
+    errors = max(int(stats.get("gaimon/errors", 0)), int(stats.get("log_count/ERROR", 0)))
+    message = str(stats.get("gaimon/last_error") or _last_error(done.stderr))
     report = CrawlReport(
         source=source.name,
-        ok=done.returncode == 0 and errors == 0,
+        ok=done.returncode == 0 and errors == 0 and bool(stats),
         staged=int(stats.get("gaimon/staged", 0)),
         errors=errors,
         staged_file=staged_path(home.staging, day, source.name),
-        message=_last_error(done.stderr),
+        message=message,
+        requests=int(stats.get("downloader/request_count", 0)),
+        responses=int(stats.get("response_received_count", 0)),
+        not_modified=int(stats.get("gaimon/not_modified", 0)),
+        seconds=(datetime.now(UTC) - started).total_seconds(),
     )
-    if done.returncode != 0:
-        raise CrawlError(f"source {source.name}: crawl exited {done.returncode}: {report.message}")
+    if done.returncode != 0 or not stats:
+        message = message or f"crawl exited {done.returncode}"
+        _record(home, source.name, started, False, stats, message)
+        raise CrawlError(f"source {source.name}: crawl exited {done.returncode}: {message}")
+    _record(home, source.name, started, report.ok, stats, message if errors else "")
     return report
+
+
+def crawl_many(sources: Iterable[Source], home: Home, registry: Path | str | None = None,
+               day: str | None = None, since: datetime | None = None, jobs: int = 2,
+               extra_settings: dict[str, Any] | None = None) -> dict[str, CrawlReport | CrawlError]:
+    """Crawl several sources, `jobs` child processes at a time; one failing stops no other."""
+
+    def one(source: Source) -> CrawlReport | CrawlError:
+        try:
+            return crawl_source(source, home, registry, day, since,
+                                extra_settings=extra_settings)
+        except CrawlError as exc:
+            return exc
+
+    chosen = list(sources)
+    with ThreadPoolExecutor(max_workers=max(1, jobs)) as pool:
+        return dict(zip([s.name for s in chosen], pool.map(one, chosen), strict=True))
+
+
+def _read_stats(path: Path) -> dict:
+    try:
+        return json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, json.JSONDecodeError):
+        return {}
+
+
+def _record(home: Home, name: str, started: datetime, ok: bool, stats: dict, error: str) -> None:
+    record_run(home, RunRecord(
+        source=name, started_at=iso_utc(started), finished_at=iso_utc(datetime.now(UTC)), ok=ok,
+        staged=int(stats.get("gaimon/staged", 0)), errors=int(stats.get("gaimon/errors", 0)),
+        requests=int(stats.get("downloader/request_count", 0)),
+        responses=int(stats.get("response_received_count", 0)),
+        not_modified=int(stats.get("gaimon/not_modified", 0)), last_error=error[:500],
+    ))
 
 
 def _last_error(stderr: str) -> str:

@@ -1,18 +1,22 @@
-"""Normalising what sources give us: canonical URLs, UTC dates, content hashes."""
+"""Normalising what sources give us: canonical URLs, UTC dates, clean text, language, identifiers."""
 
 from __future__ import annotations
 
 import hashlib
+import html
 import re
-from datetime import UTC, datetime
-from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
-
-import dateparser
+from datetime import UTC, date, datetime, timedelta, timezone, tzinfo
+from functools import lru_cache
+from typing import Any
+from urllib.parse import parse_qsl, unquote, urlencode, urlsplit, urlunsplit
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 # Parameters that identify a campaign or a click, never the content.
 TRACKING_PARAMS = re.compile(
-    r"^(utm_[a-z_]+|fbclid|gclid|dclid|msclkid|mc_cid|mc_eid|igshid|yclid|_hsenc|_hsmi|"
-    r"ref|ref_src|cmpid|at_medium|at_campaign|at_custom\d*|xtor|ns_source|ns_mchannel|ns_campaign)$",
+    r"^(utm_[a-z_]+|fbclid|gclid|dclid|gbraid|wbraid|msclkid|mc_cid|mc_eid|igshid|yclid|_hsenc|"
+    r"_hsmi|_ga|_gl|ref|ref_src|referrer|cmpid|cmp|at_medium|at_campaign|at_custom\d*|at_link\w*|"
+    r"xtor|ns_source|ns_mchannel|ns_campaign|ns_linkname|ns_fee|oc|ito|icid|s_kwcid|"
+    r"sc_cid|sr_share|spm|vero_id|wt_mc|wt\.mc_id|__twitter_impression)$",
     re.I,
 )
 
@@ -21,7 +25,7 @@ def canonical_url(url: str) -> str:
     """Same article, same string: lower-case host, no fragment, no tracking parameters."""
     parts = urlsplit(url.strip())
     scheme = (parts.scheme or "http").lower()
-    host = (parts.hostname or "").lower()
+    host = (parts.hostname or "").lower().rstrip(".")
     if parts.port and not (
         (scheme == "http" and parts.port == 80) or (scheme == "https" and parts.port == 443)
     ):
@@ -32,24 +36,118 @@ def canonical_url(url: str) -> str:
     return urlunsplit((scheme, host, path, urlencode(sorted(query)), ""))
 
 
-def to_utc(value: str | datetime | None) -> datetime | None:
-    """Any date a source gives, as an aware UTC datetime; naive values are read as UTC."""
+# Time-zone abbreviations seen in feeds. RFC 822 names only the North American ones; European
+# sources write CET/CEST as often as +0100.
+NAMED_ZONES: dict[str, int] = {
+    "UT": 0, "UTC": 0, "GMT": 0, "Z": 0, "WET": 0, "WEST": 60, "BST": 60, "IST": 60,
+    "CET": 60, "MET": 60, "MEZ": 60, "CEST": 120, "MEST": 120, "MESZ": 120,
+    "EET": 120, "EEST": 180, "MSK": 180,
+    "EST": -300, "EDT": -240, "CST": -360, "CDT": -300, "MST": -420, "MDT": -360,
+    "PST": -480, "PDT": -420, "AKST": -540, "AKDT": -480, "HST": -600,
+    "JST": 540, "KST": 540, "AEST": 600, "AEDT": 660,
+}
+MONTHS = {
+    "jan": 1, "feb": 2, "mar": 3, "apr": 4, "may": 5, "jun": 6, "jul": 7, "aug": 8,
+    "sep": 9, "oct": 10, "nov": 11, "dec": 12,
+    # Dutch, German and French abbreviations that differ from the English ones
+    "mrt": 3, "mei": 5, "okt": 10, "mär": 3, "mrz": 3, "mai": 5, "dez": 12, "okt.": 10,
+    "janv": 1, "févr": 2, "fév": 2, "mars": 3, "avr": 4, "juin": 6, "juil": 7, "aoû": 8,
+    "sept": 9, "déc": 12,
+}
+_RFC822 = re.compile(
+    r"^(?:[^\W\d_]{2,}\.?,?\s+)?(\d{1,2})\s+([^\W\d_]{3,}\.?)\s+(\d{2,4})"
+    r"(?:\s+(\d{1,2}):(\d{2})(?::(\d{2}))?)?\s*([+-]\d{2}:?\d{2}|[A-Za-z]{1,5})?"
+    r"(?:\s*\([^)]*\))?$"
+)
+_TRAILING_ZONE = re.compile(r"^(.*\d)\s*([A-Za-z]{1,5})$")
+
+
+def _offset(minutes: int) -> timezone:
+    return timezone(timedelta(minutes=minutes))
+
+
+def _zone(name: str) -> tzinfo | None:
+    token = name.strip()
+    if re.fullmatch(r"[+-]\d{2}:?\d{2}", token):
+        sign = -1 if token[0] == "-" else 1
+        digits = token[1:].replace(":", "")
+        return _offset(sign * (int(digits[:2]) * 60 + int(digits[2:])))
+    minutes = NAMED_ZONES.get(token.upper())
+    return _offset(minutes) if minutes is not None else None
+
+
+def _rfc822(text: str) -> datetime | None:
+    match = _RFC822.match(text)
+    if not match:
+        return None
+    day, month_name, year, hour, minute, second, zone = match.groups()
+    month = MONTHS.get(month_name.lower().rstrip(".")[:4]) or MONTHS.get(month_name.lower()[:3])
+    if not month:
+        return None
+    year_n = int(year)
+    if year_n < 100:  # RFC 822 two-digit years, read as RFC 2822 says
+        year_n += 2000 if year_n < 50 else 1900
+    tz = _zone(zone) if zone else None
+    if zone and tz is None:
+        return None
+    return datetime(year_n, month, int(day), int(hour or 0), int(minute or 0), int(second or 0),
+                    tzinfo=tz)
+
+
+def _iso(text: str) -> datetime | None:
+    candidate = text[:-1] + "+00:00" if text.endswith(("Z", "z")) else text
+    try:
+        return datetime.fromisoformat(candidate)
+    except ValueError:
+        pass
+    match = _TRAILING_ZONE.match(text)  # "2026-03-02 10:00 CET"
+    if match and (zone := _zone(match.group(2))) is not None:
+        try:
+            return datetime.fromisoformat(match.group(1).strip()).replace(tzinfo=zone)
+        except ValueError:
+            return None
+    return None
+
+
+@lru_cache(maxsize=64)
+def _named_tz(name: str | None) -> tzinfo:
+    if not name:
+        return UTC
+    try:
+        return ZoneInfo(name)
+    except (ZoneInfoNotFoundError, ValueError):
+        return UTC
+
+
+def to_utc(value: str | datetime | date | None, default_tz: str | None = None) -> datetime | None:
+    """Any date a source gives, as an aware UTC datetime.
+
+    Reads ISO 8601, RFC 822 (with numeric offsets or zone names such as CET and EST), and, as a
+    last resort, free text in the languages our sources write. A value without a zone is read in
+    `default_tz` (an IANA name, e.g. Europe/Amsterdam), else as UTC.
+    """
     if value is None or value == "":
         return None
     if isinstance(value, datetime):
-        parsed = value
+        parsed: datetime | None = value
+    elif isinstance(value, date):
+        parsed = datetime(value.year, value.month, value.day)
     else:
-        try:
-            parsed = datetime.fromisoformat(value.strip().replace("Z", "+00:00"))
-        except ValueError:
-            parsed = dateparser.parse(
-                value, settings={"RETURN_AS_TIMEZONE_AWARE": True, "TO_TIMEZONE": "UTC"}
-            )
+        text = " ".join(str(value).split())
+        if not text:
+            return None
+        parsed = _iso(text) or _rfc822(text) or _dateparser(text)
         if parsed is None:
             return None
     if parsed.tzinfo is None:
-        parsed = parsed.replace(tzinfo=UTC)
+        parsed = parsed.replace(tzinfo=_named_tz(default_tz))
     return parsed.astimezone(UTC)
+
+
+def _dateparser(text: str) -> datetime | None:
+    import dateparser
+
+    return dateparser.parse(text, settings={"DATE_ORDER": "DMY", "PREFER_DAY_OF_MONTH": "first"})
 
 
 def iso_utc(value: datetime | None) -> str | None:
@@ -65,3 +163,126 @@ def content_hash(title: str, text: str) -> str:
 def document_id(canonical: str) -> str:
     """Stable id from the canonical URL, the same on every machine and every run."""
     return hashlib.sha1(canonical.encode("utf-8")).hexdigest()[:16]
+
+
+# --- text -----------------------------------------------------------------------------------
+
+_TAG = re.compile(r"<[a-zA-Z!/?][^>]*>")
+_BLOCK_TAGS = ("p", "div", "br", "li", "h1", "h2", "h3", "h4", "h5", "h6", "tr", "blockquote",
+               "section", "article", "header", "footer", "dd", "dt", "pre", "table", "ul", "ol")
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\u200b\ufeff]")
+
+
+def _strip_markup(text: str) -> str:
+    from lxml import etree
+    from lxml import html as lxml_html
+
+    try:
+        root = lxml_html.fragment_fromstring(text, create_parent="div")
+    except (etree.ParserError, ValueError):
+        return _TAG.sub(" ", text)
+    etree.strip_elements(root, "script", "style", "noscript", "template", with_tail=False)
+    for element in root.iter(*_BLOCK_TAGS):
+        element.tail = "\n" + (element.tail or "")
+        if element.tag == "br":
+            continue
+        element.text = "\n" + (element.text or "")
+    return root.text_content()
+
+
+def clean_text(text: str | None) -> str:
+    """Plain text: markup and entities removed (also when escaped twice), whitespace tidied,
+    paragraphs kept as single blank-free lines."""
+    if not text:
+        return ""
+    result = text
+    for _ in range(3):  # escaped HTML (&lt;p&gt;) becomes markup after one unescape
+        if _TAG.search(result):
+            result = _strip_markup(result)
+        unescaped = html.unescape(result)
+        if unescaped == result:
+            break
+        result = unescaped
+    result = _CONTROL.sub("", result.replace("\xa0", " "))
+    lines = (" ".join(line.split()) for line in result.splitlines())
+    return "\n".join(line for line in lines if line)
+
+
+# --- language -------------------------------------------------------------------------------
+
+# Languages our sources publish in; a short list keeps detection fast and precise.
+DETECTED_LANGUAGES = ("ENGLISH", "DUTCH", "GERMAN", "FRENCH", "SPANISH", "ITALIAN")
+
+
+@lru_cache(maxsize=1)
+def _detector():
+    from lingua import Language, LanguageDetectorBuilder
+
+    languages = [getattr(Language, name) for name in DETECTED_LANGUAGES]
+    return LanguageDetectorBuilder.from_languages(*languages).with_minimum_relative_distance(0.1).build()
+
+
+def detect_language(text: str, minimum_chars: int = 20) -> str | None:
+    """ISO 639-1 code of the text's language, or None when it is too short or unclear."""
+    sample = " ".join(text.split())[:2000]
+    if len(sample) < minimum_chars:
+        return None
+    found = _detector().detect_language_of(sample)
+    return found.iso_code_639_1.name.lower() if found else None
+
+
+def normal_lang(value: str | None) -> str | None:
+    """'nl-NL', 'NL', 'nld', 'NLD' and 'dut' all become 'nl'; unknown values pass lower-cased."""
+    if not value:
+        return None
+    code = value.strip().replace("_", "-").split("-")[0].lower()
+    return THREE_LETTER.get(code, code) if code else None
+
+
+THREE_LETTER = {"eng": "en", "nld": "nl", "dut": "nl", "deu": "de", "ger": "de", "fra": "fr",
+                "fre": "fr", "spa": "es", "ita": "it", "por": "pt", "pol": "pl", "swe": "sv",
+                "dan": "da", "fin": "fi", "ell": "el", "gre": "el", "ces": "cs", "cze": "cs",
+                "hun": "hu", "ron": "ro", "rum": "ro", "bul": "bg", "hrv": "hr", "slk": "sk",
+                "slv": "sl", "est": "et", "lav": "lv", "lit": "lt", "mlt": "mt", "gle": "ga"}
+
+
+# --- identifiers ----------------------------------------------------------------------------
+
+# Identifiers that name a document in a register, by where they are found.
+URL_IDENTIFIERS: dict[str, re.Pattern[str]] = {
+    "celex": re.compile(r"(?:CELEX[:%]3A|CELEX:|/celex/)([0-9CE][0-9]{4}[A-Z]{1,2}[0-9A-Z()\-]+)", re.I),
+    "eli": re.compile(r"/(eli/[a-z_]+/\d{4}/\d+(?:/[a-z0-9_]+)*)"),
+    "ep_press": re.compile(r"/press-room/(\d{8}IPR\d+)"),
+    "ec_press": re.compile(r"/(?:detail/[a-z]{2}/|presscorner/[a-z/]*?)((?:ip|memo|qanda|speech|statement|ac|mex)_\d{2}_\d+)", re.I),
+    "tk_zaak": re.compile(r"[?&]id=(\d{4}Z\d{4,6})\b"),
+    "tk_document": re.compile(r"[?&]did=(\d{4}D\d{4,6})\b"),
+    "kamerstuk": re.compile(r"/(kst-\d+-[\w-]+?)(?:\.html|\.pdf|$)"),
+    "doi": re.compile(r"(?:doi\.org/|/doi/(?:abs/|full/|pdf/)?)(10\.\d{4,9}/[^\s?#]+)", re.I),
+}
+TEXT_IDENTIFIERS: dict[str, re.Pattern[str]] = {
+    "procedure": re.compile(r"\b((?:19|20)\d{2}/\d{4}\((?:COD|CNS|APP|NLE|INI|INL|RSP|BUD|DEC|DEA|RPS|AVC|SYN|COS|ACI|IMM|REG|RSO|DCE|INS|BUI|CNT)\))"),
+    "celex": re.compile(r"\bCELEX(?:\s*(?:number|nr\.?|:))?\s*:?\s*([0-9CE][0-9]{4}[A-Z]{1,2}[0-9]{4}[0-9A-Z()\-]*)"),
+    "doi": re.compile(r"\b(10\.\d{4,9}/[-._;()/:A-Za-z0-9]+[A-Za-z0-9])"),
+}
+
+
+def extract_identifiers(url: str, title: str = "", text: str = "") -> dict[str, str]:
+    """Register identifiers that a URL or the words of an item name: CELEX, ELI, procedure
+    reference, EP and Commission press ids, Tweede Kamer numbers, DOI."""
+    found: dict[str, str] = {}
+    plain_url = unquote(url)
+    for key, pattern in URL_IDENTIFIERS.items():
+        if match := pattern.search(plain_url):
+            found[key] = match.group(1)
+    body = f"{title}\n{text[:20000]}"
+    for key, pattern in TEXT_IDENTIFIERS.items():
+        if key not in found and (match := pattern.search(body)):
+            found[key] = match.group(1)
+    if "ec_press" in found:
+        found["ec_press"] = found["ec_press"].lower()
+    return found
+
+
+def merge_identifiers(given: dict[str, Any], found: dict[str, str]) -> dict[str, Any]:
+    """What the source said wins over what we found in its words."""
+    return {**found, **{k: v for k, v in given.items() if v not in (None, "", [], {})}}

@@ -26,6 +26,8 @@ class StagedItem(BaseModel):
     content_hash: str
     author: str | None = None
     identifiers: dict[str, Any] = Field(default_factory=dict)
+    kind: str | None = None  # the source's word for the document: article, regulation, motion...
+    extra: dict[str, Any] = Field(default_factory=dict)  # source-specific facts, e.g. events
 
     @field_validator("published", "fetched_at", mode="before")
     @classmethod

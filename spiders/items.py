@@ -15,3 +15,10 @@ class FetchedItem:
     lang: str | None = None
     author: str | None = None
     identifiers: dict[str, Any] = field(default_factory=dict)
+    # What sort of document: article, regulation, procedure, motion... (the source's own word)
+    kind: str | None = None
+    # Source-specific facts worth keeping (e.g. a procedure's events); staged, not loaded.
+    extra: dict[str, Any] = field(default_factory=dict)
+    # False when the article page could not be read and the feed's summary stands in: staged,
+    # but not remembered as known, so the next run tries the page again.
+    complete: bool = True

@@ -1,4 +1,8 @@
-"""RSS 2.0, RSS 1.0 (RDF) and Atom feeds; with `follow: true` each article page is read too."""
+"""RSS 2.0, RSS 1.0 (RDF) and Atom feeds; with `follow: true` each article page is read too.
+
+Options: `urls` (more feeds of the same source), `follow`, `since`, `timezone` (for dates
+written without a zone), `max_bytes`.
+"""
 
 from __future__ import annotations
 
@@ -6,27 +10,60 @@ from calendar import timegm
 from datetime import UTC, datetime
 
 import feedparser
-import scrapy
-import trafilatura
-from htmldate import find_date
 
+from spiders.content import ContentError, xml_utf8
 from spiders.items import FetchedItem
-from spiders.spiders.base import RegistrySpider
+from spiders.spiders.base import RegistrySpider, guarded
+
+# Bozo exceptions that mean "read, with a remark", not "broken".
+BENIGN = (feedparser.CharacterEncodingOverride, feedparser.NonXMLContentType)
 
 
-def _entry_date(entry) -> str | None:
-    parsed = entry.get("published_parsed") or entry.get("updated_parsed")
-    if parsed:
-        return datetime.fromtimestamp(timegm(parsed), UTC).isoformat()
-    return entry.get("published") or entry.get("updated")
+def entry_date(entry) -> str | None:
+    """The entry's own date string (zone names and offsets intact), else feedparser's reading."""
+    for key in ("published", "updated", "created", "dc_date", "issued", "modified"):
+        if entry.get(key):
+            return entry[key]
+    for key in ("published_parsed", "updated_parsed", "created_parsed"):
+        if entry.get(key):
+            return datetime.fromtimestamp(timegm(entry[key]), UTC).isoformat()
+    return None
 
 
-def _entry_text(entry) -> str:
+def entry_link(entry) -> str | None:
+    """The entry's link: `link`, an Atom alternate, else a guid that is a permalink."""
+    if entry.get("link"):
+        return entry["link"]
+    for link in entry.get("links", []):
+        if link.get("rel", "alternate") == "alternate" and link.get("href"):
+            return link["href"]
+    guid = entry.get("id") or ""
+    if entry.get("guidislink") or guid.startswith(("http://", "https://")):
+        return guid or None
+    return None
+
+
+def entry_text(entry) -> str:
     if entry.get("content"):
-        html = entry["content"][0].get("value", "")
-    else:
-        html = entry.get("summary", "")
-    return (trafilatura.extract(f"<html><body><p>{html}</p></body></html>") or "") if html else ""
+        return "\n".join(part.get("value", "") for part in entry["content"])
+    return entry.get("summary", "") or entry.get("description", "")
+
+
+def entry_author(entry) -> str | None:
+    if entry.get("author"):
+        return entry["author"]
+    names = [a.get("name") for a in entry.get("authors", []) if a.get("name")]
+    return ", ".join(names) or None
+
+
+def entry_lang(entry, feed_lang: str | None) -> str | None:
+    for detail in ("title_detail", "summary_detail"):
+        if entry.get(detail, {}).get("language"):
+            return entry[detail]["language"]
+    for part in entry.get("content", []):
+        if part.get("language"):
+            return part["language"]
+    return feed_lang
 
 
 class RssSpider(RegistrySpider):
@@ -34,40 +71,56 @@ class RssSpider(RegistrySpider):
     kind = "rss"
 
     async def start(self):
-        yield scrapy.Request(self.source.url, callback=self.parse_feed, errback=self.failed)
+        for url in [self.source.url, *self.options.get("urls", [])]:
+            yield self.endpoint(url, self.parse_feed)
 
+    @guarded
     def parse_feed(self, response):
-        feed = feedparser.parse(response.body)
-        if feed.bozo and not feed.entries:
-            self.logger.error("source %s: unreadable feed at %s: %s",
-                              self.source.name, response.url, feed.get("bozo_exception"))
-            self.crawler.stats.inc_value("gaimon/errors")
+        if self.not_modified(response):
             return
-        lang = self.source.lang or (feed.feed.get("language") or "")[:2] or None
+        body = xml_utf8(response.body, self.charset(response))
+        feed = feedparser.parse(body, response_headers={
+            "content-type": "application/xml; charset=utf-8",
+            # Relative links without xml:base resolve against the feed's own address.
+            "content-location": response.url,
+        })
+        problem = feed.get("bozo_exception") if feed.bozo else None
+        if problem is not None and not isinstance(problem, BENIGN):
+            if not feed.entries:
+                raise ContentError(f"not a readable feed: {problem}")
+            self.record_error(response.url, f"malformed feed, {len(feed.entries)} entries "
+                                            f"recovered: {problem}")
+        elif not feed.version and not feed.entries:
+            raise ContentError("not an RSS or Atom feed")
+        feed_lang = feed.feed.get("language") or feed.feed.get("title_detail", {}).get("language")
         for entry in feed.entries:
-            link = entry.get("link")
-            if not link:
-                self.logger.warning("source %s: entry without link skipped", self.source.name)
-                continue
-            item = FetchedItem(
-                url=response.urljoin(link),
-                title=(entry.get("title") or "").strip(),
-                text=_entry_text(entry),
-                published=_entry_date(entry),
-                lang=lang,
-                author=entry.get("author"),
-            )
-            if self.source.follow:
-                yield response.follow(link, callback=self.parse_article, cb_kwargs={"item": item},
-                                      errback=self.failed)
-            else:
-                yield item
+            yield from self.parse_entry(entry, feed_lang, response)
+        if problem is None or isinstance(problem, BENIGN):
+            self.remember(response)
 
-    def parse_article(self, response, item: FetchedItem):
-        html = response.text
-        text = trafilatura.extract(html, url=response.url, favor_recall=True)
-        if text:
-            item.text = text
-        if not item.published:
-            item.published = find_date(html, extensive_search=False)
-        yield item
+    def parse_entry(self, entry, feed_lang, response):
+        link = entry_link(entry)
+        if not link:
+            self.logger.warning("source %s: entry without link in %s skipped",
+                                self.source.name, response.url)
+            return
+        published = entry_date(entry)
+        if not self.wanted(published):
+            return
+        guid = entry.get("id") or ""
+        item = FetchedItem(
+            url=response.urljoin(link),
+            title=entry.get("title") or "",
+            text=entry_text(entry),
+            published=published,
+            lang=entry_lang(entry, feed_lang),
+            author=entry_author(entry),
+            identifiers={"guid": guid} if guid and guid != link else {},
+            kind="article",
+        )
+        if self.source.follow:
+            request = self.article_request(item)
+            if request is not None:
+                yield request
+        else:
+            yield item

@@ -1,0 +1,191 @@
+"""Reading response bodies safely: charsets, XML without entity tricks, JSON, HTML, PDF."""
+
+from __future__ import annotations
+
+import codecs
+import gzip
+import io
+import json
+import re
+from dataclasses import dataclass
+from typing import Any
+
+from lxml import etree
+
+# Refuse XML with entity declarations: feeds, sitemaps and SPARQL results never need them, and
+# they are how "billion laughs" and external-entity attacks arrive.
+_ENTITY_DECL = re.compile(rb"<!ENTITY", re.I)
+_XML_DECL = re.compile(rb"^\s*<\?xml[^>]*?encoding\s*=\s*[\"']([A-Za-z0-9._:-]+)[\"'][^>]*\?>", re.I)
+_XML_DECL_ANY = re.compile(rb"^\s*<\?xml[^>]*\?>", re.I)
+_META_CHARSET = re.compile(rb"<meta[^>]+charset\s*=\s*[\"']?([A-Za-z0-9._:-]+)", re.I)
+_HTML_START = re.compile(rb"^\s*(?:<!--.*?-->\s*)*<(?:!doctype\s+html|html[\s>]|head[\s>]|body[\s>])", re.I | re.S)
+BOMS = ((codecs.BOM_UTF8, "utf-8"), (codecs.BOM_UTF32_LE, "utf-32-le"),
+        (codecs.BOM_UTF32_BE, "utf-32-be"), (codecs.BOM_UTF16_LE, "utf-16-le"),
+        (codecs.BOM_UTF16_BE, "utf-16-be"))
+
+
+class ContentError(ValueError):
+    """A body that is not what was promised; the message says what it is instead."""
+
+
+def _codec(name: str | None) -> str | None:
+    if not name:
+        return None
+    try:
+        return codecs.lookup(name.strip().strip("\"'")).name
+    except LookupError:
+        return None
+
+
+def header_charset(content_type: str | bytes | None) -> str | None:
+    if isinstance(content_type, bytes):
+        content_type = content_type.decode("latin-1")
+    match = re.search(r"charset\s*=\s*[\"']?([^\s;\"']+)", content_type or "", re.I)
+    return match.group(1) if match else None
+
+
+def decode_body(body: bytes, declared: str | None = None, html: bool = False) -> str:
+    """Text of a body whatever the headers claim.
+
+    A byte-order mark wins; then UTF-8 if the bytes are valid UTF-8 (mislabelled UTF-8 is the
+    commonest charset fault, and random Latin-1 text is almost never valid UTF-8); then the
+    charset the document or the HTTP header declares; then a guess.
+    """
+    for bom, name in BOMS:
+        if body.startswith(bom):
+            return body[len(bom):].decode(name, errors="replace")
+    try:
+        return body.decode("utf-8")
+    except UnicodeDecodeError:
+        pass
+    head = body[:2048]
+    inner = _XML_DECL.match(head) or (_META_CHARSET.search(head) if html else None)
+    for name in (inner.group(1).decode("ascii") if inner else None, declared):
+        codec = _codec(name)
+        if codec and codec not in ("utf-8",):
+            try:
+                return body.decode(codec)
+            except (UnicodeDecodeError, LookupError):
+                continue
+    from charset_normalizer import from_bytes
+
+    best = from_bytes(body[:200_000]).best()
+    if best is not None and best.encoding:
+        return body.decode(best.encoding, errors="replace")
+    return body.decode("cp1252", errors="replace")
+
+
+def looks_like_html(body: bytes) -> bool:
+    head = body[:4096]
+    for bom, _ in BOMS:
+        if head.startswith(bom):
+            head = head[len(bom):]
+            break
+    return bool(_HTML_START.match(head))
+
+
+def gunzip_capped(body: bytes, cap: int) -> bytes:
+    """Inflate a gzip body, refusing to grow past `cap` bytes (a gzip bomb stops here)."""
+    if not body.startswith(b"\x1f\x8b"):
+        return body
+    with gzip.GzipFile(fileobj=io.BytesIO(body)) as fh:
+        data = fh.read(cap + 1)
+    if len(data) > cap:
+        raise ContentError(f"gzip body inflates past the size cap of {cap} bytes")
+    return data
+
+
+def xml_utf8(body: bytes, declared: str | None = None) -> bytes:
+    """The XML as UTF-8 bytes with a matching declaration, after the safety checks.
+
+    Raises ContentError for HTML, empty bodies and entity declarations.
+    """
+    if not body.strip():
+        raise ContentError("empty body where XML was expected")
+    if looks_like_html(body):
+        raise ContentError("got an HTML page where XML was expected")
+    if _ENTITY_DECL.search(body[:100_000]):
+        raise ContentError("XML declares entities (possible entity bomb); refused")
+    text = decode_body(body, declared)
+    text = _XML_DECL_ANY.sub(b"", text.encode("utf-8"), count=1).lstrip()
+    return b'<?xml version="1.0" encoding="utf-8"?>\n' + text
+
+
+_PARSER = dict(resolve_entities=False, no_network=True, huge_tree=False, load_dtd=False)
+
+
+@dataclass
+class ParsedXml:
+    root: Any
+    recovered: bool  # True when the document was broken and only a part could be read
+    error: str = ""
+
+
+def parse_xml(body: bytes, declared: str | None = None) -> ParsedXml:
+    """Parse XML strictly; a truncated or malformed document is parsed again in recovery mode
+    so the entries before the damage are kept, and the damage is reported."""
+    data = xml_utf8(body, declared)
+    try:
+        return ParsedXml(etree.fromstring(data, etree.XMLParser(**_PARSER)), False)
+    except etree.XMLSyntaxError as exc:
+        error = str(exc)
+    root = etree.fromstring(data, etree.XMLParser(recover=True, **_PARSER))
+    if root is None:
+        raise ContentError(f"malformed XML: {error}")
+    return ParsedXml(root, True, f"malformed XML: {error}")
+
+
+def parse_json(body: bytes, declared: str | None = None) -> Any:
+    """JSON by RFC 8259 (UTF-8, a BOM tolerated); HTML or broken JSON raise ContentError."""
+    if not body.strip():
+        raise ContentError("empty body where JSON was expected")
+    if looks_like_html(body):
+        raise ContentError("got an HTML page where JSON was expected")
+    try:
+        return json.loads(decode_body(body, declared))
+    except json.JSONDecodeError as exc:
+        raise ContentError(f"malformed JSON: {exc}") from exc
+
+
+def is_pdf(body: bytes, content_type: str | None = None) -> bool:
+    return body[:1024].lstrip().startswith(b"%PDF-") or "application/pdf" in (content_type or "").lower()
+
+
+@dataclass
+class PdfText:
+    text: str
+    title: str | None
+    author: str | None
+    created: str | None
+
+
+def pdf_text(body: bytes) -> PdfText:
+    """Text and metadata of a PDF; a broken PDF raises ContentError."""
+    from pypdf import PdfReader
+    from pypdf.errors import PdfReadError
+
+    try:
+        reader = PdfReader(io.BytesIO(body))
+        pages = [page.extract_text() or "" for page in reader.pages]
+        meta = reader.metadata or {}
+    except (PdfReadError, ValueError, KeyError, TypeError) as exc:
+        raise ContentError(f"unreadable PDF: {exc}") from exc
+    created = meta.get("/CreationDate")
+    return PdfText(
+        text="\n".join(p.strip() for p in pages if p.strip()),
+        title=str(meta.get("/Title")) if meta.get("/Title") else None,
+        author=str(meta.get("/Author")) if meta.get("/Author") else None,
+        created=_pdf_date(str(created)) if created else None,
+    )
+
+
+def _pdf_date(value: str) -> str | None:
+    """PDF dates look like D:20261117083000+01'00'."""
+    match = re.match(r"D?:?(\d{4})(\d{2})?(\d{2})?(\d{2})?(\d{2})?(\d{2})?([Zz+-])?(\d{2})?'?(\d{2})?", value)
+    if not match:
+        return None
+    y, mo, d, h, mi, s, sign, oh, om = match.groups()
+    stamp = f"{y}-{mo or '01'}-{d or '01'}T{h or '00'}:{mi or '00'}:{s or '00'}"
+    if sign in ("+", "-"):
+        return f"{stamp}{sign}{oh or '00'}:{om or '00'}"
+    return stamp + ("Z" if sign else "")

@@ -1,0 +1,125 @@
+"""An article page (HTML or PDF) as main text, title, author, date and language."""
+
+from __future__ import annotations
+
+import json
+import re
+from dataclasses import dataclass
+
+import trafilatura
+from htmldate import find_date
+from lxml import html as lxml_html
+
+from spiders.content import decode_body, header_charset, is_pdf, pdf_text
+
+# Meta tags that carry the publication time with its zone, best first.
+DATE_META = ("article:published_time", "og:article:published_time", "datePublished",
+             "dcterms.created", "dcterms.issued", "DC.date.issued", "dc.date", "date",
+             "pubdate", "publishdate", "sailthru.date", "parsely-pub-date")
+AUTHOR_META = ("author", "article:author", "dc.creator", "dcterms.creator", "parsely-author",
+               "sailthru.author")
+
+
+@dataclass
+class Article:
+    text: str
+    title: str | None = None
+    author: str | None = None
+    published: str | None = None
+    lang: str | None = None
+    pdf: bool = False
+
+
+def extract_article(body: bytes, url: str, content_type: str | None = None) -> Article:
+    """Main text and metadata of a page; PDFs are read as PDFs whatever was expected."""
+    if is_pdf(body, content_type):
+        pdf = pdf_text(body)
+        return Article(text=pdf.text, title=pdf.title, author=pdf.author, published=pdf.created,
+                       pdf=True)
+    page = decode_body(body, header_charset(content_type), html=True)
+    doc = trafilatura.bare_extraction(page, url=url, with_metadata=True, favor_recall=True,
+                                      include_comments=False)
+    meta = _page_meta(page)
+    published = meta.get("published")
+    if not published:
+        published = find_date(page, url=url, original_date=True, extensive_search=False,
+                              outputformat="%Y-%m-%dT%H:%M:%S%z")
+    return Article(
+        text=(doc.text if doc is not None else "") or "",
+        title=(doc.title if doc is not None else None) or meta.get("title"),
+        author=meta.get("author") or (doc.author if doc is not None else None),
+        published=published,
+        lang=meta.get("lang"),
+    )
+
+
+def _page_meta(page: str) -> dict[str, str]:
+    """Publication time, author, title and language as the page's own markup states them."""
+    try:
+        root = lxml_html.document_fromstring(page)
+    except Exception:  # noqa: BLE001 - an unparseable page simply has no metadata
+        return {}
+    found: dict[str, str] = {}
+    metas = {}
+    for meta in root.iter("meta"):
+        key = (meta.get("property") or meta.get("name") or meta.get("itemprop") or "").strip()
+        if key and meta.get("content"):
+            metas.setdefault(key.lower(), meta.get("content").strip())
+    for key in DATE_META:
+        if metas.get(key.lower()):
+            found["published"] = metas[key.lower()]
+            break
+    for key in AUTHOR_META:
+        value = metas.get(key.lower())
+        if value and not value.startswith("http"):
+            found["author"] = value
+            break
+    ld = _json_ld(root)
+    if ld.get("datePublished") and "published" not in found:
+        found["published"] = str(ld["datePublished"])
+    if ld.get("author") and "author" not in found:
+        found["author"] = _ld_name(ld["author"])
+    for time in root.iter("time"):
+        if "published" not in found and time.get("datetime") and (
+            time.get("pubdate") is not None or "publish" in (time.get("class") or "")
+            or time.get("itemprop") == "datePublished"
+        ):
+            found["published"] = time.get("datetime")
+    lang = root.get("lang") or root.get("{http://www.w3.org/XML/1998/namespace}lang")
+    if lang:
+        found["lang"] = lang
+    title = metas.get("og:title") or (root.findtext(".//title") or "").strip()
+    if title:
+        found["title"] = title
+    return {k: v for k, v in found.items() if v}
+
+
+def _json_ld(root) -> dict:
+    for script in root.iter("script"):
+        if (script.get("type") or "").lower() != "application/ld+json" or not script.text:
+            continue
+        try:
+            data = json.loads(script.text)
+        except json.JSONDecodeError:
+            continue
+        for node in _ld_nodes(data):
+            if re.search(r"Article|Posting|Report|NewsArticle|WebPage", str(node.get("@type", ""))):
+                return node
+    return {}
+
+
+def _ld_nodes(data):
+    if isinstance(data, list):
+        for entry in data:
+            yield from _ld_nodes(entry)
+    elif isinstance(data, dict):
+        yield data
+        yield from _ld_nodes(data.get("@graph", []))
+
+
+def _ld_name(value) -> str:
+    if isinstance(value, list):
+        return ", ".join(_ld_name(v) for v in value if v)
+    if isinstance(value, dict):
+        return str(value.get("name") or "")
+    return str(value)
