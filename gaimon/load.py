@@ -67,7 +67,9 @@ def collect(paths: list[Path], report: LoadReport) -> dict[str, dict]:
     return rows
 
 
-def load_rows(con: duckdb.DuckDBPyConnection, rows: list[dict], report: LoadReport) -> None:
+def load_rows(con: duckdb.DuckDBPyConnection, rows: list[dict], report: LoadReport,
+              run_id: str | None = None) -> None:
+    """Upsert validated rows in one transaction; DuckDB reads them back from a JSONL batch."""
     if not rows:
         return
     with tempfile.NamedTemporaryFile("w", suffix=".jsonl", encoding="utf-8", delete=False) as fh:
@@ -78,7 +80,7 @@ def load_rows(con: duckdb.DuckDBPyConnection, rows: list[dict], report: LoadRepo
         con.execute("BEGIN")
         con.execute(warehouse.sql("queries/create_staged"), [str(batch)])
         counts = warehouse.query(con, "queries/staged_changes")[0]
-        con.execute(warehouse.sql("queries/upsert_documents"))
+        warehouse.run_script(con, "queries/upsert_documents", {"run_id": run_id})
         con.execute("DROP TABLE staged")
         con.execute("COMMIT")
     except Exception:
@@ -91,11 +93,14 @@ def load_rows(con: duckdb.DuckDBPyConnection, rows: list[dict], report: LoadRepo
     report.unchanged += counts["unchanged"]
 
 
-def load_staged(con: duckdb.DuckDBPyConnection, paths: list[Path]) -> LoadReport:
-    """Load staged files: new items inserted, changed ones updated, the same ones untouched."""
+def load_staged(con: duckdb.DuckDBPyConnection, paths: list[Path], run_id: str | None = None) -> LoadReport:
+    """Load staged files: new items inserted, changed ones updated, the same ones untouched.
+
+    `run_id` (runs.run_id) is recorded on the documents the load inserts or changes.
+    """
     report = LoadReport()
     rows = collect(paths, report)
-    load_rows(con, list(rows.values()), report)
+    load_rows(con, list(rows.values()), report, run_id)
     return report
 
 
@@ -107,10 +112,11 @@ def sync_sources(con: duckdb.DuckDBPyConnection, registry: Registry) -> None:
         )
 
 
-def load_day(home: Home, day: str | None = None, registry: Registry | None = None) -> LoadReport:
+def load_day(home: Home, day: str | None = None, registry: Registry | None = None,
+             run_id: str | None = None) -> LoadReport:
     """Load one day's staged files (all days when day is None) into the home's warehouse."""
     with warehouse.open_warehouse(home.warehouse) as con:
         warehouse.migrate(con)
         if registry is not None:
             sync_sources(con, registry)
-        return load_staged(con, staged_files(home.staging, day))
+        return load_staged(con, staged_files(home.staging, day), run_id)

@@ -7,6 +7,7 @@ that stages run through `query()`.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -94,6 +95,27 @@ def query(con: duckdb.DuckDBPyConnection, name: str, params: Any = None) -> list
     cursor = con.execute(sql(name), params) if params is not None else con.execute(sql(name))
     columns = [d[0] for d in cursor.description or []]
     return [dict(zip(columns, row, strict=True)) for row in cursor.fetchall()]
+
+
+def run_script(con: duckdb.DuckDBPyConnection, name: str, params: dict[str, Any] | None = None) -> None:
+    """Run every statement of a named SQL file, each with the named parameters it uses.
+
+    DuckDB binds parameters to one statement only, so a file of several is run statement by
+    statement.
+    """
+    run_statements(con, sql(name), params)
+
+
+def run_statements(con: duckdb.DuckDBPyConnection, text: str, params: dict[str, Any] | None = None) -> None:
+    params = params or {}
+    for statement in con.extract_statements(text):
+        code = _COMMENT.sub("", statement.query)
+        wanted = {k: params[k] for k in _PARAM.findall(code) if k in params}
+        con.execute(statement.query, wanted) if wanted else con.execute(statement.query)
+
+
+_PARAM = re.compile(r"\$([A-Za-z_]\w*)")
+_COMMENT = re.compile(r"--[^\n]*")
 
 
 def init(path: Path | str) -> list[str]:

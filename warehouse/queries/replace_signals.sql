@@ -1,6 +1,6 @@
 -- Swap in a batch of classifications (temp tables `classified` and `new_signals`).
 DELETE FROM signals WHERE doc_id IN (SELECT doc_id FROM classified);
-INSERT INTO signals SELECT * FROM new_signals;
+INSERT INTO signals BY NAME SELECT * FROM new_signals;
 UPDATE documents AS d
 SET relevant = c.relevant, model_version = c.model_version, lang = coalesce(d.lang, c.lang)
 FROM classified c

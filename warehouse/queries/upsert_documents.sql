@@ -1,24 +1,28 @@
--- Load a batch of staged items (temp table `staged`) into documents.
--- New URL: insert. Same URL and content: nothing changes (re-runs are no-ops).
--- Same URL, new content: update in place, keep first_seen_at, drop old labels' version
--- so the item is classified again.
-INSERT INTO documents AS d
-SELECT doc_id, canonical_url, source, url, title, text, published_at, lang, author,
-       identifiers, content_hash, fetched_at,
-       fetched_at AS first_seen_at, fetched_at AS updated_at,
-       NULL AS cluster_id, NULL AS relevant, NULL AS model_version
-FROM staged
-ON CONFLICT (doc_id) DO UPDATE SET
-    url = excluded.url,
-    title = excluded.title,
-    text = excluded.text,
-    published_at = coalesce(excluded.published_at, d.published_at),
-    lang = excluded.lang,
-    author = excluded.author,
-    identifiers = excluded.identifiers,
-    content_hash = excluded.content_hash,
-    fetched_at = excluded.fetched_at,
-    updated_at = excluded.fetched_at,
+-- Load a batch of staged items (temp table `staged`) into documents. Parameter: $run_id.
+-- Same URL, new content: update in place, keep first_seen_at, and forget the labels' model
+-- version so the item is classified again.
+UPDATE documents AS d
+SET url = s.url,
+    title = s.title,
+    text = s.text,
+    published_at = coalesce(s.published_at, d.published_at),
+    lang = s.lang,
+    author = s.author,
+    identifiers = s.identifiers,
+    content_hash = s.content_hash,
+    fetched_at = s.fetched_at,
+    updated_at = s.fetched_at,
     relevant = NULL,
-    model_version = NULL
-WHERE d.content_hash <> excluded.content_hash;
+    model_version = NULL,
+    run_id = $run_id
+FROM staged s
+WHERE d.doc_id = s.doc_id AND d.content_hash <> s.content_hash;
+
+-- New URL: insert. Same URL and content: nothing changes (re-runs are no-ops).
+INSERT INTO documents
+SELECT s.doc_id, s.canonical_url, s.source, s.url, s.title, s.text, s.published_at, s.lang,
+       s.author, s.identifiers, s.content_hash, s.fetched_at,
+       s.fetched_at AS first_seen_at, s.fetched_at AS updated_at,
+       NULL AS cluster_id, NULL AS relevant, NULL AS model_version, $run_id AS run_id
+FROM staged s
+ANTI JOIN documents d ON d.doc_id = s.doc_id;

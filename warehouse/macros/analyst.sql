@@ -1,0 +1,67 @@
+-- Macros for the questions analysts ask most; docs/analyst.md shows them at work.
+
+-- ISO week of a timestamp, e.g. 2026-W47; and the Monday a week label starts on.
+CREATE OR REPLACE MACRO iso_week(ts) AS strftime(ts, '%G-W%V');
+CREATE OR REPLACE MACRO week_monday(week) AS strptime(week || '-1', '%G-W%V-%u')::DATE;
+
+-- Every signal of a sector's documents published since a date (one row per document and label).
+CREATE OR REPLACE MACRO signals_for_sector(sector_id, since) AS TABLE
+    SELECT *
+    FROM v_signals
+    WHERE sector = sector_id AND published_at >= since::TIMESTAMP;
+
+-- The evidence phrases that earned a public value most often since a date, counted in stories.
+CREATE OR REPLACE MACRO top_evidence_terms(value_id, since, n := 20) AS TABLE
+    WITH evidence AS (
+        SELECT coalesce(d.cluster_id, d.doc_id) AS story_id, d.doc_id,
+               lower(trim(e.text)) AS term
+        FROM signals s
+        JOIN documents d USING (doc_id),
+             unnest(from_json(s.evidence, '[{"text": "VARCHAR"}]')) AS u(e)
+        WHERE s.dimension = 'values' AND split_part(s.label, '.', 1) = value_id
+          AND d.relevant AND d.published_at >= since::TIMESTAMP
+    )
+    SELECT term, count(DISTINCT story_id) AS stories, count(DISTINCT doc_id) AS documents
+    FROM evidence
+    WHERE term <> ''
+    GROUP BY term
+    ORDER BY stories DESC, term
+    LIMIT n;
+
+-- Documents tied to a procedure, as a step of it or as news naming it; newest first.
+CREATE OR REPLACE MACRO procedure_items(ref) AS TABLE
+    SELECT m.procedure_id,
+           CASE WHEN e.doc_id IS NULL THEN 'mention' ELSE 'event' END AS role,
+           m.via, e.stage, e.event, d.doc_id, d.published_at, d.source, d.title, d.url, d.relevant
+    FROM procedure_mentions m
+    JOIN documents d USING (doc_id)
+    LEFT JOIN procedure_events e ON e.procedure_id = m.procedure_id AND e.doc_id = m.doc_id
+    WHERE m.procedure_id = procedure_ref(ref)
+    ORDER BY d.published_at DESC NULLS LAST, d.doc_id;
+
+-- A sector and value week by week, with the detection verdict.
+CREATE OR REPLACE MACRO sector_trend(sector_id, value_id) AS TABLE
+    SELECT week, stories, sources, share, baseline, p_value, score, status
+    FROM v_emerging
+    WHERE sector = sector_id AND value = value_id
+    ORDER BY week;
+
+-- The documents behind a week's alerts.
+CREATE OR REPLACE MACRO alert_documents(week_label) AS TABLE
+    SELECT a.sector, a.value, a.status, a.score, d.doc_id, d.published_at, d.source, d.title, d.url
+    FROM alerts a, unnest(a.doc_ids) AS u(doc_id)
+    JOIN documents d ON d.doc_id = u.doc_id
+    WHERE a.week = week_label
+    ORDER BY a.score DESC, a.sector, a.value, d.published_at DESC;
+
+-- Where a document's labels came from: document, source, runs, model version and evidence.
+CREATE OR REPLACE MACRO signal_provenance(document_id) AS TABLE
+    SELECT s.doc_id, s.dimension, s.label, s.score, s.model_version, s.evidence,
+           s.classified_at, s.run_id AS signal_run_id,
+           d.run_id AS document_run_id, d.canonical_url, d.title, d.published_at, d.fetched_at,
+           d.content_hash, d.source, src.kind AS source_kind, src.url AS source_url
+    FROM signals s
+    JOIN documents d USING (doc_id)
+    LEFT JOIN sources src ON src.name = d.source
+    WHERE s.doc_id = document_id
+    ORDER BY s.dimension, s.label;

@@ -1,0 +1,35 @@
+-- Procedures with their latest stage and the news that mentions them. Events and mentions come
+-- from gaimon.procedures.update_procedures (run by gaimon detect).
+CREATE OR REPLACE VIEW v_legislation AS
+WITH latest AS (
+    SELECT procedure_id,
+           arg_max(stage, event_at) FILTER (WHERE stage IS NOT NULL) AS stage,
+           arg_max(event, event_at)                                  AS last_event,
+           max(event_at)                                             AS last_event_at,
+           count(*)                                                  AS events
+    FROM procedure_events
+    GROUP BY procedure_id
+),
+news_ AS (
+    SELECT m.procedure_id, m.via, d.doc_id, d.title, d.url, d.source, d.published_at, d.relevant
+    FROM procedure_mentions m
+    JOIN documents d USING (doc_id)
+    ANTI JOIN procedure_events e ON e.procedure_id = m.procedure_id AND e.doc_id = m.doc_id
+),
+news AS (
+    SELECT procedure_id,
+           count(*)          AS news_count,
+           max(published_at) AS latest_news_at,
+           list({'doc_id': doc_id, 'title': title, 'url': url, 'source': source,
+                 'published_at': published_at, 'relevant': relevant, 'via': via}
+                ORDER BY published_at DESC NULLS LAST, doc_id) AS news
+    FROM news_
+    GROUP BY procedure_id
+)
+SELECT p.procedure_id, p.jurisdiction, p.kind, p.title,
+       l.stage, l.last_event, l.last_event_at, coalesce(l.events, 0) AS events,
+       coalesce(n.news_count, 0) AS news_count, n.latest_news_at, coalesce(n.news, []) AS news,
+       p.celex, p.tk_zaak, p.first_seen_at
+FROM procedures p
+LEFT JOIN latest l USING (procedure_id)
+LEFT JOIN news n USING (procedure_id);
