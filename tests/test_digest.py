@@ -1,0 +1,284 @@
+"""The weekly digest on a small warehouse with a planted burst: content, formats, review, archive."""
+
+from __future__ import annotations
+
+import io
+import json
+import re
+import xml.etree.ElementTree as ET
+from pathlib import Path
+
+import pytest
+from digest_world import HOSTILE_URL, doc_id, plant
+from markdown_it import MarkdownIt
+from PIL import Image
+from pypdf import PdfReader
+from typer.testing import CliRunner
+
+from gaimon import warehouse
+from gaimon.cli import app
+from gaimon.digest import DigestError, approve_digest, build_digest, charts, render, write_digest
+from gaimon.digest.archive import load_data
+from gaimon.digest.model import colour
+from gaimon.digest.review import dismiss, draft_signals, restore
+from gaimon.digest.sentences import best_sentence, sentence_around
+from gaimon.digest.weeks import trailing_weeks, week_days
+from gaimon.digest.workflow import frozen, store
+from gaimon.home import Home
+
+ATOM = "{http://www.w3.org/2005/Atom}"
+
+
+def new_home(root: Path) -> Home:
+    home = Home(root).ensure()
+    warehouse.init(home.warehouse)
+    return home
+
+
+@pytest.fixture(scope="module")
+def built(tmp_path_factory):
+    """One built draft (both languages, all formats) that tests only read."""
+    home = new_home(tmp_path_factory.mktemp("digest") / "home")
+    week = plant(home)
+    return home, week, build_digest(home, week)
+
+
+@pytest.fixture
+def world(tmp_path):
+    home = new_home(tmp_path / "home")
+    return home, plant(home)
+
+
+def test_the_digest_names_the_planted_risk_in_its_sector(built):
+    home, week, report = built
+    assert report.risks == ["healthcare/reliability"]
+    data = load_data(report.folder, "nl")
+    (section, risk), = data.risks
+    assert (section.sector, section.name, risk.name, risk.status) == ("healthcare", "Zorg", "Betrouwbaarheid", "new")
+    # Five stories: the syndicated copy of the first counts once; five outlets.
+    assert (risk.stories, risk.sources, risk.certainty) == (5, 5, "high")
+    assert any("onjuist advies" in e.sentence.match for e in risk.evidence)
+    assert risk.options[0].id == "market_withdrawal" and not risk.options[0].inferred
+    html = report.paths["nl"]["html"].read_text(encoding="utf-8")
+    assert 'id="risk-healthcare-reliability"' in html
+    assert "Betrouwbaarheid in Zorg" in html
+    english = report.paths["en"]["html"].read_text(encoding="utf-8")
+    assert "Reliability in Healthcare" in english and 'lang="en"' in english
+
+
+def test_every_sector_gets_lights_and_quiet_ones_one_line(built):
+    data = load_data(built[2].folder, "nl")
+    lights = {s.sector: {light.value: light.colour for light in s.lights} for s in data.sections}
+    assert lights["healthcare"]["reliability"] == "red"
+    assert lights["education"]["cognitive"] == "amber"  # two stories against one a week
+    assert lights["defence"] == {value: "grey" for value in lights["defence"]}
+    text = built[2].paths["nl"]["txt"].read_text(encoding="utf-8")
+    assert "Rustig deze week: Wetenschap, Defensie" in text
+
+
+@pytest.mark.parametrize(("status", "stories", "baseline", "expected"), [
+    ("new", 3, 0.0, "red"), ("rising", 5, 2.0, "red"), ("steady", 2, 1.0, "amber"),
+    ("steady", 1, 1.0, "green"), ("falling", 1, 3.0, "green"), ("steady", 0, 2.0, "grey"),
+    ("new", 0, 0.0, "grey"),
+])
+def test_traffic_light_rule(status, stories, baseline, expected):
+    assert colour(status, stories, baseline) == expected
+
+
+@pytest.mark.parametrize("lang", ["nl", "en"])
+def test_the_footer_states_the_rule_of_each_colour(built, lang):
+    html = built[2].paths[lang]["html"].read_text(encoding="utf-8")
+    words = render.strings(lang)
+    for key in ("rule_red", "rule_amber", "rule_green", "rule_grey", "rule_certainty", "rule_policy"):
+        assert render.plain(words[key]).replace("'", "&#39;") in html
+
+
+def test_legislation_enforcement_and_research_of_the_week(built):
+    data = load_data(built[2].folder, "en")
+    by_sector = {s.sector: s for s in [*data.sections, data.general]}
+    eu, = data.general.legislation
+    assert (eu.jurisdiction, eu.procedure) == ("EU", "2021/0106(COD)")
+    nl, = by_sector["healthcare"].legislation
+    assert (nl.jurisdiction, nl.procedure) == ("NL", "2026Z12345")
+    probe, = by_sector["healthcare"].enforcement
+    assert probe.actor == "Autoriteit Persoonsgegevens" and probe.values == ["Privacy and data protection"]
+    study, = by_sector["education"].research
+    assert study.options[0].id == "responsible_agenda" and study.options[0].inferred
+    assert "AI Act: Council adopts position" in built[2].paths["en"]["md"].read_text(encoding="utf-8")
+
+
+def test_all_formats_exist_and_the_pdf_names_the_sectors(built):
+    paths = built[2].paths
+    for lang in ("nl", "en"):
+        assert set(paths[lang]) == {"html", "md", "txt", "pdf"}
+    text = " ".join(page.extract_text() for page in PdfReader(paths["nl"]["pdf"]).pages)
+    for name in ("Zorg", "Onderwijs", "Arbeid", "Algemeen", "Betrouwbaarheid"):
+        assert name in text
+    english = " ".join(page.extract_text() for page in PdfReader(paths["en"]["pdf"]).pages)
+    assert "Healthcare" in english and "Education" in english
+
+
+def test_charts_come_as_svg_with_text_and_as_png(built):
+    data = load_data(built[2].folder, "nl")
+    health = next(s for s in data.sections if s.sector == "healthcare")
+    drawn = charts.chart(health, data.weeks)
+    svg = str(charts.svg(drawn, render.strings("nl")))
+    assert "<title" in svg and "<desc" in svg and "Betrouwbaarheid: 0, 0, 0, 0, 0, 1, 0, 0, 0, 0, 0, 5" in svg
+    image = Image.open(io.BytesIO(charts.png(drawn)))
+    assert image.format == "PNG" and image.width == 2 * charts.WIDTH
+    html = built[2].paths["nl"]["html"].read_text(encoding="utf-8")
+    assert html.count("<svg") == 4 and 'role="img"' in html
+    assert (built[2].folder / "charts" / "healthcare.svg").exists()
+    assert charts.sparkline([0, 1, 4]) == "▁▃█"
+
+
+def test_hostile_text_is_inert_in_every_format(built):
+    folder = built[2].folder
+    html = (folder / "digest.html").read_text(encoding="utf-8")
+    assert "<script" not in html and "<img src=x" not in html
+    assert "&lt;script&gt;document.title=" in html
+    assert "javascript:" not in html
+    hrefs = re.findall(r'href="([^"]*)"', html)
+    assert hrefs and all(h.startswith(("https://", "http://", "#")) for h in hrefs)
+    markdown = (folder / "digest.md").read_text(encoding="utf-8")
+    assert "javascript:" not in markdown
+    rendered = MarkdownIt("commonmark").render(markdown)
+    assert "<script" not in rendered and "<img" not in rendered.replace('<img src="charts/', "")
+    text = (folder / "digest.txt").read_text(encoding="utf-8")
+    assert HOSTILE_URL not in text
+    pdf = (folder / "digest.pdf").read_bytes()
+    assert b"javascript" not in pdf.lower()
+
+
+def test_safe_url_keeps_only_plain_web_links():
+    assert render.safe_url("https://example.org/a?b=1") == "https://example.org/a?b=1"
+    for bad in ("javascript:alert(1)", " JavaScript:alert(1)", "data:text/html,x", "//evil.example/x",
+                "/relative", "https://", "https://exa mple.org", "vbscript:x", "https://a.example/\x00"):
+        assert render.safe_url(bad) is None, bad
+
+
+def test_markdown_escapes_its_syntax():
+    assert render.md("[x](javascript:alert(1)) <b>*y*</b>") == \
+        r"\[x\]\(javascript:alert\(1\)\) \<b\>\*y\*\</b\>"
+
+
+def test_sentence_around_evidence():
+    body = "Titel\nEerste zin. Patiënten kregen onjuist advies van de bot. Laatste zin."
+    at = body.index("onjuist")
+    found = sentence_around(body, "onjuist advies", at, at + 14)
+    assert (found.before, found.match, found.after) == ("Patiënten kregen ", "onjuist advies", " van de bot.")
+    assert best_sentence("onjuist advies", "Geen bewijs hier.", [{"text": "onjuist advies", "start": 0, "end": 14}]) is None
+    long = "x" * 500 + " term " + "y" * 500
+    assert len(sentence_around(long, "term", 501, 505).text) < 300
+
+
+def test_weeks_cross_the_year():
+    assert trailing_weeks("2027-W02", 4) == ["2026-W52", "2026-W53", "2027-W01", "2027-W02"]
+    assert str(week_days("2026-W47")[0]) == "2026-11-16"
+    with pytest.raises(ValueError):
+        trailing_weeks("2026-W60")
+
+
+def test_review_dismisses_a_signal_and_records_it(world):
+    home, week = world
+    build_digest(home, week, pdf=False)
+    keys = {r.key for r in draft_signals(home, week)}
+    wrong = f"{doc_id('nos_tech', 'burst-3')}:values:reliability"
+    assert wrong in keys
+    report = dismiss(home, week, wrong, reason="about a GP, not this risk", analyst="ana")
+    (section, risk), = load_data(report.folder, "nl").risks
+    assert (risk.stories, risk.dismissed) == (4, 1)
+    assert wrong not in {r.key for r in draft_signals(home, week)}
+    assert "1 signalen afgewezen door analisten" in report.paths["nl"]["html"].read_text(encoding="utf-8")
+    recorded, = store(home).dismissals()
+    assert (recorded["reason"], recorded["analyst"], recorded["week"]) == ("about a GP, not this risk", "ana", week)
+    restore(home, week, wrong)
+    assert load_data(report.folder, "nl").risks[0][1].stories == 5
+
+
+def test_dismissing_whole_documents_can_remove_a_risk(world):
+    home, week = world
+    build_digest(home, week, pdf=False)
+    for key, source in (("burst-1", "zorgnieuws"), ("burst-1b", "nos_tech"), ("burst-2", "techpolicy"),
+                        ("burst-3", "nos_tech"), ("burst-hostile", "tweakers"), ("law-nl", "tk")):
+        report = dismiss(home, week, doc_id(source, key))
+    data = load_data(report.folder, "nl")
+    assert data.risks == []
+    health = next(s for s in data.sections if s.sector == "healthcare")
+    assert health.legislation == [] and next(x for x in health.lights if x.value == "reliability").colour == "grey"
+
+
+def test_approval_freezes_the_draft(world):
+    home, week = world
+    with pytest.raises(DigestError, match="no draft"):
+        approve_digest(home, week)
+    with pytest.raises(DigestError, match="not approved"):
+        frozen(home, week)
+    build_digest(home, week, pdf=False)
+    with pytest.raises(DigestError, match="not approved"):
+        frozen(home, week)
+    issue = approve_digest(home, week, by="ana")
+    assert (issue.status, issue.approved_by) == ("approved", "ana")
+    html = (home.digests / week / "digest.html").read_text(encoding="utf-8")
+    assert "CONCEPT" not in html and (home.digests / week / "digest.pdf").exists()
+    assert set(frozen(home, week)) == {"nl", "en"}
+    with pytest.raises(DigestError, match="approved"):
+        dismiss(home, week, doc_id("nos_tech", "burst-3"))
+    with pytest.raises(DigestError, match="approved"):
+        build_digest(home, week)
+    # The simple form renders the frozen digest instead of reading the warehouse again.
+    assert "CONCEPT" not in write_digest(home, week)["html"].read_text(encoding="utf-8")
+    # Data changed behind the approval's back is never sent.
+    data_file = home.digests / week / "data.nl.json"
+    data_file.write_text(data_file.read_text(encoding="utf-8").replace("Betrouwbaarheid", "Iets anders"))
+    with pytest.raises(DigestError, match="changed after approval"):
+        frozen(home, week)
+
+
+def test_a_rebuilt_draft_must_be_approved_as_built(world):
+    home, week = world
+    build_digest(home, week, pdf=False)
+    (home.digests / week / "data.en.json").write_text("{}")
+    with pytest.raises(DigestError, match="differ"):
+        approve_digest(home, week)
+
+
+def test_archive_index_and_atom_feed(world):
+    home, week = world
+    build_digest(home, week, pdf=False)
+    index = (home.digests / "index.html").read_text(encoding="utf-8")
+    assert week in index and "concept" in index and f'href="{week}/digest.en.html"' in index
+    feed = ET.parse(home.digests / "feed.atom").getroot()
+    assert feed.findall(f"{ATOM}entry") == []
+    approve_digest(home, week)
+    feed = ET.parse(home.digests / "feed.atom").getroot()
+    entry, = feed.findall(f"{ATOM}entry")
+    assert entry.find(f"{ATOM}id").text == f"urn:gaimon:digest:{week}"
+    links = {(link.get("hreflang"), link.get("rel")): link.get("href") for link in entry.findall(f"{ATOM}link")}
+    assert links[("nl", "alternate")] == f"{week}/digest.html"
+    assert links[("en", "enclosure")] == f"{week}/digest.en.pdf"
+    assert "Betrouwbaarheid (Zorg)" in entry.find(f"{ATOM}summary").text
+
+
+def test_cli_simple_form_build_review_approve(world):
+    home, week = world
+    runner = CliRunner()
+    result = runner.invoke(app, ["digest", "--week", week, "--home", str(home.root)])
+    assert result.exit_code == 0, result.output
+    assert (home.digests / week / "digest.html").exists() and (home.digests / week / "digest.md").exists()
+    result = runner.invoke(app, ["digest", "build", "--week", week, "--home", str(home.root)])
+    assert result.exit_code == 0, result.output
+    assert "healthcare/reliability" in result.output
+    result = runner.invoke(app, ["review", "--week", week, "--home", str(home.root)])
+    assert result.exit_code == 0 and f"{doc_id('zorgnieuws', 'burst-1')}:values:reliability" in result.output
+    signal = f"{doc_id('ap', 'ap-probe')}:kind:enforcement"
+    result = runner.invoke(app, ["review", "dismiss", signal, "--week", week, "--reason", "a press release",
+                                 "--home", str(home.root)])
+    assert result.exit_code == 0, result.output
+    assert json.loads((home.digests / week / "data.nl.json").read_text())["sections"][2]["enforcement"] == []
+    result = runner.invoke(app, ["digest", "approve", "--week", week, "--by", "ana", "--home", str(home.root)])
+    assert result.exit_code == 0 and "approved by ana" in result.output
+    result = runner.invoke(app, ["digest", "status", "--week", week, "--home", str(home.root)])
+    assert "approved" in result.output
+    result = runner.invoke(app, ["review", "dismiss", signal, "--week", week, "--home", str(home.root)])
+    assert result.exit_code == 1
