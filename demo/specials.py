@@ -11,9 +11,9 @@ HC = ["healthcare"]
 BURST = [
     dict(outlet="dagkoerier", week=47, wd=0, time="07:45", values=HR, sectors=HC,
          kind="incident",
-         title="Ziekenhuis meldt calamiteit na foutief medicatieadvies van AI-assistent",
+         title="Ziekenhuis meldt calamiteit na fout advies van AI-assistent",
          paras=[
-             "Het Waalstede Ziekenhuis in Nijmegen heeft een calamiteit gemeld bij de Zorginspectie nadat een patiënt een verkeerde dosis bloedverdunners had ingenomen. De patiënt had het advies gekregen van de AI-assistent in het patiëntenportaal van het ziekenhuis.",
+             "Het Waalstede Ziekenhuis in Nijmegen heeft een calamiteit gemeld bij de Zorginspectie nadat een patiënt een verkeerde dosis bloedverdunners had ingenomen. De patiënt had fout advies gekregen van de AI-assistent in het patiëntenportaal van het ziekenhuis, die zich beriep op een niet-bestaande richtlijn.",
              "De assistent, die sinds het voorjaar vragen van patiënten beantwoordt, noemde een dosering die twee keer zo hoog was als voorgeschreven. De patiënt werd met inwendige bloedingen opgenomen en is inmiddels weer thuis.",
              "“Dit had nooit mogen gebeuren”, zegt bestuursvoorzitter Hanneke Postma. “We hebben de assistent direct uitgeschakeld en onderzoeken hoe het systeem tot dit antwoord kon komen.”",
              "Volgens het ziekenhuis was het de bedoeling dat de assistent alleen praktische vragen zou beantwoorden, bijvoorbeeld over parkeren en bezoektijden. Patiënten bleken het systeem echter ook te vragen naar hun medicijnen, en de chatbot gaf daar zonder voorbehoud antwoord op.",
@@ -23,7 +23,7 @@ BURST = [
          kind="research",
          title="Huisartsen zien steeds meer patiënten die op chatbotadvies vertrouwen",
          paras=[
-             "Bijna zeven op de tien huisartsen hadden de afgelopen maand een patiënt op het spreekuur die eerst een AI-chatbot om medisch advies had gevraagd. Dat blijkt uit een peiling van de Vereniging Huisartsen Nederland onder 1.140 leden.",
+             "Bijna zeven op de tien huisartsen hadden de afgelopen maand een patiënt op het spreekuur die eerst een AI-chatbot om medisch advies had gevraagd, en vaak bleek dat onjuist advies. Dat blijkt uit een peiling van de Vereniging Huisartsen Nederland onder 1.140 leden.",
              "Een deel van die patiënten kwam met een diagnose die de chatbot had gesteld en die niet klopte. Huisartsen noemen voorbeelden van gemiste longontstekingen, onterechte geruststelling bij pijn op de borst en verzonnen bijwerkingen van medicijnen.",
              "“Patiënten vertrouwen erop omdat het antwoord zo stellig en uitgebreid is”, zegt huisarts Karim El Amrani uit Utrecht. “Ze hebben vaak al besloten wat ze hebben voordat ze binnenkomen.”",
              "Ruim een kwart van de huisartsen zegt dat een patiënt door chatbotadvies later hulp zocht dan verstandig was geweest. De vereniging wil dat aanbieders van chatbots veel duidelijker waarschuwen dat hun antwoorden geen medisch advies zijn.",
@@ -33,7 +33,7 @@ BURST = [
          kind="research",
          title="Test: populaire chatbots verzinnen doseringen en medische bronnen",
          paras=[
-             "Bitwijs legde vijftig medische vragen voor aan vier populaire chatbots, waaronder NuvoChat, Omnira Assist en Aurelia Chat. Bij bijna een op de vijf antwoorden zat een inhoudelijke fout, zo blijkt uit onze test, die we samen met twee apothekers beoordeelden.",
+             "Bitwijs legde vijftig medische vragen voor aan vier populaire chatbots, waaronder NuvoChat, Omnira Assist en Aurelia Chat. Bijna een op de vijf antwoorden bevatte onjuiste informatie, zo blijkt uit onze test, die we samen met twee apothekers beoordeelden.",
              "De fouten varieerden van verkeerde doseringen voor kinderen tot verwijzingen naar richtlijnen en studies die niet bestaan. In drie gevallen raadde een chatbot aan een voorgeschreven medicijn abrupt te stoppen.",
              "Opvallend is hoe zelfverzekerd de antwoorden klinken. Slechts in een minderheid van de gevallen verwezen de chatbots uit zichzelf naar een huisarts of apotheker.",
              "“Een taalmodel weet niet wat het niet weet”, zegt apotheker Esther Wouters, die de antwoorden mede beoordeelde. “Het vult gaten op met iets dat plausibel klinkt. Bij medicatie kan dat gevaarlijk zijn.”",
@@ -43,7 +43,7 @@ BURST = [
          kind="guidance",
          title="AAD en Zorginspectie waarschuwen voor chatbots bij medische vragen",
          paras=[
-             "De Autoriteit Algoritmen en Data (AAD) en de Zorginspectie waarschuwen zorgaanbieders en patiënten voor het gebruik van algemene AI-chatbots bij medische vragen. Beide toezichthouders ontvingen de afgelopen weken meerdere meldingen van onjuiste en mogelijk schadelijke adviezen.",
+             "De Autoriteit Algoritmen en Data (AAD) en de Zorginspectie waarschuwen zorgaanbieders en patiënten voor het gebruik van algemene AI-chatbots bij medische vragen. Beide toezichthouders ontvingen de afgelopen weken meerdere meldingen van onjuist en mogelijk schadelijk advies.",
              "Algemene chatbots zijn niet ontworpen of getoetst als medisch hulpmiddel. Ze kunnen informatie verzinnen die betrouwbaar klinkt, maar niet klopt. Zorgaanbieders die zulke chatbots inzetten in het contact met patiënten, blijven zelf verantwoordelijk voor de gevolgen.",
              "De toezichthouders vragen zorgaanbieders na te gaan waar in hun organisatie generatieve AI wordt gebruikt en of patiënten daarbij medisch advies kunnen krijgen. Waar dat het geval is, moet een zorgverlener de antwoorden controleren voordat ze de patiënt bereiken.",
              "Ook roepen de AAD en de Zorginspectie patiënten op medische adviezen van een chatbot altijd te bespreken met hun huisarts of apotheker. Incidenten kunnen worden gemeld bij het meldpunt van de Zorginspectie.",
@@ -51,7 +51,7 @@ BURST = [
          ]),
     dict(outlet="circuit", week=47, wd=1, time="16:20", values=HR, sectors=HC,
          kind="research",
-         title="Symptom-checker chatbot told users to double insulin doses, audit finds",
+         title="Symptom-checker chatbot gave dangerous advice to double insulin doses, audit finds",
          paras=[
              "A symptom-checker app used by more than two million people in Europe advised some users with diabetes to double their insulin dose, according to researchers at Northbridge University who audited the service over six weeks.",
              "The app, which runs on a general-purpose language model, gave incorrect or potentially harmful answers to 14 per cent of 600 test questions. In several cases it cited clinical guidelines that do not exist.",
@@ -81,7 +81,7 @@ BURST = [
          ]),
     dict(outlet="polderpost", week=47, wd=4, time="08:15", values=HR, sectors=HC,
          kind="incident",
-         title="Vrouw uit Dronten op spoedeisende hulp na advies van chatbot",
+         title="Vrouw uit Dronten op spoedeisende hulp na verkeerd advies van chatbot",
          paras=[
              "Een 58-jarige vrouw uit Dronten is deze week op de spoedeisende hulp beland nadat ze op advies van een chatbot haar medicijnen had aangepast. Dat vertelt haar dochter aan Polderpost.",
              "De vrouw gebruikt medicijnen tegen hoge bloeddruk en vroeg een chatbot op haar telefoon wat ze kon doen tegen duizeligheid. Die raadde aan de dosis te halveren en een ander middel te combineren met een kruidensupplement.",
@@ -91,7 +91,7 @@ BURST = [
          ]),
     dict(outlet="itsinstituut", week=47, wd=4, time="10:00", values=HR, sectors=HC,
          kind="research",
-         title="Verkenning: patiënten vertrouwen medische chatbots meer dan verstandig is",
+         title="Verkenning: patiënten hebben te veel vertrouwen in medische chatbots",
          paras=[
              "Patiënten schatten de betrouwbaarheid van medische antwoorden van AI-chatbots structureel te hoog in. Dat blijkt uit een verkenning van het Instituut voor Technologie en Samenleving (ITS), waarvoor 2.300 Nederlanders werden ondervraagd en 400 chatbotantwoorden door artsen werden beoordeeld.",
              "Van de beoordeelde antwoorden bevatte 21 procent een fout die volgens de artsen tot schade kan leiden. Tegelijk gaf twee derde van de ondervraagden aan chatbotantwoorden over gezondheid ‘meestal betrouwbaar’ te vinden.",
@@ -101,7 +101,7 @@ BURST = [
          ]),
     dict(outlet="zorgdigitaal", week=47, wd=3, time="15:40", values=HR, sectors=HC,
          kind="incident",
-         title="Apothekers: patiënten stoppen met medicijnen na advies van AI",
+         title="Apothekers: patiënten stoppen met medicijnen na verkeerd advies van AI",
          paras=[
              "Apothekers zien een groeiend aantal patiënten dat op advies van een AI-chatbot stopt met voorgeschreven medicijnen of zelf de dosering aanpast. Dat meldt beroepsvereniging Apothekersnetwerk Nederland op basis van meldingen van leden.",
              "In de afgelopen twee maanden kwamen 83 meldingen binnen, tegen een handvol in de eerste helft van het jaar. Het gaat onder meer om antidepressiva, bloedverdunners en medicijnen tegen epilepsie, waarbij abrupt stoppen gevaarlijk kan zijn.",
@@ -112,7 +112,7 @@ BURST = [
          kind="debate",
          title="Kamer wil opheldering over medische chatbots na reeks incidenten",
          paras=[
-             "Een Kamermeerderheid wil dat de minister van Volksgezondheid met spoed in kaart brengt hoe vaak patiënten schade oplopen door medisch advies van AI-chatbots. Aanleiding is een reeks incidenten die deze week naar buiten kwam, waaronder een calamiteit in een Nijmeegs ziekenhuis.",
+             "Een Kamermeerderheid wil dat de minister van Volksgezondheid met spoed in kaart brengt hoe vaak patiënten schade oplopen door verkeerd advies van AI-chatbots over medicijnen en klachten. Aanleiding is een reeks incidenten die deze week naar buiten kwam, waaronder een calamiteit in een Nijmeegs ziekenhuis.",
              "Kamerleden van coalitie en oppositie willen weten of de regels voor medische hulpmiddelen voldoende bescherming bieden. “Als een chatbot zich gedraagt als een arts, moet hij ook voldoen aan de eisen die we aan artsen stellen”, zegt Kamerlid Femke Dekker.",
              "De minister liet in een eerste reactie weten de signalen ‘zeer serieus’ te nemen. Ze wacht het oordeel van de Zorginspectie af, maar sluit extra maatregelen niet uit.",
              "Patiëntenorganisaties steunen de oproep. Zij wijzen erop dat veel mensen chatbots raadplegen omdat ze moeilijk een afspraak bij de huisarts kunnen krijgen.",
@@ -130,7 +130,7 @@ BURST = [
          ]),
     dict(outlet="bitwijs", week=47, wd=6, time="11:00", values=HR, sectors=HC,
          kind="market",
-         title="Omnira past chatbot aan na kritiek op medische antwoorden",
+         title="Omnira past chatbot aan na kritiek op verkeerde antwoorden over medicijnen",
          paras=[
              "Omnira voert wijzigingen door in zijn chatbot Omnira Assist nadat deze week meerdere berichten verschenen over onjuiste medische adviezen. Vragen over medicijnen en doseringen krijgen voortaan een waarschuwing en een verwijzing naar officiële bronnen.",
              "Het bedrijf laat weten dat de chatbot bij ‘gevoelige gezondheidsvragen’ niet langer zelf een dosering noemt. Ook wil Omnira de komende maanden samenwerken met artsen om de antwoorden te laten toetsen.",
@@ -146,7 +146,7 @@ BASELINE = [
          kind="research",
          title="AI-verslagen in UMC Zuidwest: artsen vinden fouten in klein deel",
          paras=[
-             "Artsen van het Universitair Medisch Centrum Zuidwest vonden in 4 procent van de verslagen die een AI-hulp opstelde een onjuistheid. Dat blijkt uit een evaluatie van een proef op drie afdelingen.",
+             "Artsen van het Universitair Medisch Centrum Zuidwest vonden in 4 procent van de verslagen die een AI-hulp opstelde onjuiste informatie. Dat blijkt uit een evaluatie van een proef op drie afdelingen.",
              "De AI-hulp luistert mee tijdens het consult en maakt daarna een conceptverslag. Artsen controleren en corrigeren dat verslag voordat het in het dossier komt.",
              "“De tijdwinst is groot, maar je moet blijven lezen wat er staat”, zegt internist Marieke de Vries. Het ziekenhuis breidt de proef uit, met als voorwaarde dat de controle door de arts verplicht blijft.",
              "De meeste fouten betroffen details, zoals een verkeerd genoteerde datum. In enkele gevallen stond er een klacht in het verslag die de patiënt niet had genoemd.",
@@ -156,7 +156,7 @@ BASELINE = [
          kind="research",
          title="Chatbots give outdated advice on childhood vaccines, study finds",
          paras=[
-             "Popular chatbots frequently give outdated or incomplete answers to parents' questions about childhood vaccination schedules, according to a study by researchers at the Eastmoor Institute of Technology.",
+             "Popular chatbots frequently give outdated or incorrect information in answer to parents' questions about childhood vaccination schedules, according to a study by researchers at the Eastmoor Institute of Technology.",
              "The team asked four chatbots 120 questions based on national schedules in six EU countries. Around one in eight answers reflected a schedule that had since been changed, and a few mixed up recommendations between countries.",
              "'None of the answers were outrageous, but parents can't tell a current answer from one that is three years old,' said lead author Ines Santos.",
              "The researchers recommend that chatbots link to national health authorities for any question about vaccination.",
@@ -166,7 +166,7 @@ BASELINE = [
          kind="incident",
          title="Huisartsenpost stopt proef met triagechatbot",
          paras=[
-             "Huisartsenpost Waterkant stopt met een proef waarbij een chatbot 's avonds bellers hielp inschatten of ze naar de post moesten komen. De chatbot schatte de urgentie van klachten in een aantal gevallen te laag in.",
+             "Huisartsenpost Waterkant stopt met een proef waarbij een chatbot 's avonds bellers hielp inschatten of ze naar de post moesten komen. De chatbot schatte de urgentie van klachten in een aantal gevallen te laag in en gaf daardoor verkeerd advies.",
              "Bij een controle van ruim vijfhonderd gesprekken vonden triagisten elf gevallen waarin de chatbot een patiënt adviseerde af te wachten, terwijl een beoordeling door een triagist nodig was. Voor zover bekend heeft niemand daar schade door opgelopen.",
              "“We wilden weten of het kon helpen bij de drukte in de avonduren, en het antwoord is: nog niet”, zegt medisch manager Rik Smit.",
              "De proef begon in het voorjaar en moest de triagisten in de avonduren ontlasten. Bellers konden via de website eerst hun klachten aan de chatbot voorleggen, die daarna een advies gaf: zelfzorg, de volgende dag de eigen huisarts bellen of direct contact opnemen met de post. Uit de evaluatie blijkt dat bellers de chatbot gemiddeld goed waardeerden.",
@@ -177,7 +177,7 @@ BASELINE = [
          title="MEPs question whether health chatbots fall under medical device rules",
          paras=[
              "Members of the European Parliament's health committee have asked the Commission whether general-purpose chatbots that answer medical questions should be regulated as medical devices.",
-             "In a written question, five MEPs point to surveys suggesting that a growing share of Europeans consult chatbots before seeing a doctor, and ask who is accountable when the advice turns out to be wrong.",
+             "In a written question, five MEPs point to surveys suggesting that a growing share of Europeans consult chatbots before seeing a doctor, and ask who is accountable when a chatbot gives wrong advice.",
              "The Commission has six weeks to reply. Officials privately say the answer depends on the intended purpose stated by the provider, which for general-purpose assistants rarely includes medical advice.",
              "The question follows reports in several member states of people acting on chatbot advice about medication. Under the Medical Device Regulation, software counts as a medical device when its manufacturer intends it to be used for diagnosis or treatment. General-purpose assistants come with disclaimers saying they do not give medical advice, yet surveys suggest many users treat them as if they do.",
              "Patient groups welcomed the question but said guidance is needed sooner rather than later.",
@@ -267,7 +267,7 @@ WIRE = [
                    ("zorgdigitaal", "Patiëntenkoepel: kwart van de patiënten raadpleegt chatbot bij klachten", 35, False)],
          paras=[
              "Een kwart van de Nederlanders heeft het afgelopen halfjaar een AI-chatbot om medisch advies gevraagd. Dat blijkt uit een peiling van patiëntenkoepel Samen Gezond onder ruim 6.000 mensen. (HPB)",
-             "Van hen zegt bijna de helft het advies te hebben opgevolgd zonder het met een arts of apotheker te bespreken. Een op de tien kreeg later te horen dat het advies van de chatbot niet klopte.",
+             "Van hen zegt bijna de helft het advies te hebben opgevolgd zonder het met een arts of apotheker te bespreken. Een op de tien kreeg later te horen dat het om verkeerd advies van de chatbot ging.",
              "“Mensen behandelen de chatbot als een dokter die altijd tijd heeft”, zegt directeur Inge Mulder van Samen Gezond. “Maar een chatbot kan met grote stelligheid iets verzinnen.”",
              "De peiling laat ook zien dat jongeren vaker een chatbot raadplegen dan ouderen. Onder mensen tussen 18 en 35 jaar gaat het om bijna de helft. Veel van hen zeggen dat ze het prettig vinden dat ze op elk moment van de dag een antwoord krijgen.",
              "De koepel wil dat chatbots bij medische vragen duidelijk aangeven dat ze fouten kunnen maken, en dat ze doorverwijzen naar de huisarts of apotheek.",
