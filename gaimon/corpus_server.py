@@ -16,9 +16,9 @@ from plain files:
         headers: {Retry-After: "1"}
         times: 1                        # ...for the first request only, then serve the file
 
-Other keys: `query_contains` (substring of the decoded query), `content_type`, `body`,
+Other keys: `query_contains` (substrings of the decoded query), `content_type`, `body`,
 `delay` (seconds before answering), `reset` (drop the connection with a TCP reset),
-`redirect` (302 to this location), `truncate` (send only this many bytes, as a complete
+`redirect` (to this location, with `redirect_status`, default 302), `truncate` (send only this many bytes, as a complete
 response), `dataloss` (announce the whole length, send half, close), `size` (a body of this
 many bytes), `validators: false` (no ETag or Last-Modified).
 """
@@ -77,8 +77,9 @@ class Route:
         wanted = {str(k): str(v) for k, v in (self.spec.get("query") or {}).items()}
         if any(params.get(k) != v for k, v in wanted.items()):
             return False
-        contains = self.spec.get("query_contains")
-        if contains and contains not in unquote(query.replace("+", " ")):
+        contains = self.spec.get("query_contains") or []
+        decoded = unquote(query.replace("+", " "))
+        if any(part not in decoded for part in ([contains] if isinstance(contains, str) else contains)):
             return False
         with self.lock:
             times = self.spec.get("times")
@@ -115,9 +116,9 @@ class _Handler(SimpleHTTPRequestHandler):
             self._reset()
             return
         if spec.get("redirect"):
-            record.status = 302
-            self._send(302, b"", {"Location": spec["redirect"].replace("{base}", self.state.base)},
-                       head=head)
+            record.status = int(spec.get("redirect_status", 302))
+            self._send(record.status, b"",
+                       {"Location": spec["redirect"].replace("{base}", self.state.base)}, head=head)
             return
         body, content_type, mtime = self._body(parts.path, spec)
         if body is None:

@@ -96,8 +96,9 @@ def crawl_source(
         message = f"source {source.name}: crawl timed out after {timeout:.0f}s"
         _record(home, source.name, started, False, {}, message)
         raise CrawlError(message) from exc
+    log_file(home, day, source.name).write_text(done.stderr, encoding="utf-8")
     stats = _read_stats(stats_file)
-    errors = max(int(stats.get("gaimon/errors", 0)), int(stats.get("log_count/ERROR", 0)))
+    errors = _errors(stats)
     message = str(stats.get("gaimon/last_error") or _last_error(done.stderr))
     report = CrawlReport(
         source=source.name,
@@ -136,6 +137,22 @@ def crawl_many(sources: Iterable[Source], home: Home, registry: Path | str | Non
         return dict(zip([s.name for s in chosen], pool.map(one, chosen), strict=True))
 
 
+def log_file(home: Home, day: str, source: str) -> Path:
+    """The crawl's own log (warnings and errors, each naming source and URL)."""
+    path = home.root / "logs" / day / f"{source}.log"
+    path.parent.mkdir(parents=True, exist_ok=True)
+    return path
+
+
+def _errors(stats: dict) -> int:
+    """Errors the spider reported, plus any other ERROR lines (an unexpected failure), less
+    Scrapy's own "gave up retrying" lines for requests the spider reported already."""
+    reported = int(stats.get("gaimon/errors", 0))
+    other = (int(stats.get("log_count/ERROR", 0)) - reported
+             - int(stats.get("retry/max_reached", 0)))
+    return reported + max(0, other)
+
+
 def _read_stats(path: Path) -> dict:
     try:
         return json.loads(path.read_text(encoding="utf-8"))
@@ -146,7 +163,7 @@ def _read_stats(path: Path) -> dict:
 def _record(home: Home, name: str, started: datetime, ok: bool, stats: dict, error: str) -> None:
     record_run(home, RunRecord(
         source=name, started_at=iso_utc(started), finished_at=iso_utc(datetime.now(UTC)), ok=ok,
-        staged=int(stats.get("gaimon/staged", 0)), errors=int(stats.get("gaimon/errors", 0)),
+        staged=int(stats.get("gaimon/staged", 0)), errors=_errors(stats),
         requests=int(stats.get("downloader/request_count", 0)),
         responses=int(stats.get("response_received_count", 0)),
         not_modified=int(stats.get("gaimon/not_modified", 0)), last_error=error[:500],

@@ -219,7 +219,10 @@ def _detector():
     from lingua import Language, LanguageDetectorBuilder
 
     languages = [getattr(Language, name) for name in DETECTED_LANGUAGES]
-    return LanguageDetectorBuilder.from_languages(*languages).with_minimum_relative_distance(0.1).build()
+    # Preloaded, so no download in flight stalls while models load mid-crawl; low-accuracy
+    # (trigram) models load in a fraction of a second and are sure enough on a paragraph.
+    return (LanguageDetectorBuilder.from_languages(*languages).with_low_accuracy_mode()
+            .with_minimum_relative_distance(0.05).with_preloaded_language_models().build())
 
 
 def detect_language(text: str, minimum_chars: int = 20) -> str | None:
@@ -263,7 +266,14 @@ TEXT_IDENTIFIERS: dict[str, re.Pattern[str]] = {
     "procedure": re.compile(r"\b((?:19|20)\d{2}/\d{4}\((?:COD|CNS|APP|NLE|INI|INL|RSP|BUD|DEC|DEA|RPS|AVC|SYN|COS|ACI|IMM|REG|RSO|DCE|INS|BUI|CNT)\))"),
     "celex": re.compile(r"\bCELEX(?:\s*(?:number|nr\.?|:))?\s*:?\s*([0-9CE][0-9]{4}[A-Z]{1,2}[0-9]{4}[0-9A-Z()\-]*)"),
     "doi": re.compile(r"\b(10\.\d{4,9}/[-._;()/:A-Za-z0-9]+[A-Za-z0-9])"),
+    "tk_zaak": re.compile(r"\b((?:19|20)\d{2}Z\d{5})\b"),
+    "tk_document": re.compile(r"\b((?:19|20)\d{2}D\d{5})\b"),
 }
+# "Regulation (EU) 2024/1689" names CELEX 32024R1689: sector 3, year, type letter, number.
+EU_ACT = re.compile(r"\b(Regulation|Directive|Decision|Verordening|Richtlijn|Besluit)\s*\((?:EU|EG|EC|EU, Euratom)\)\s*"
+                    r"(?:No\s*|nr\.\s*)?((?:19|20)\d{2})/(\d{1,4})\b")
+ACT_LETTER = {"regulation": "R", "verordening": "R", "directive": "L", "richtlijn": "L",
+              "decision": "D", "besluit": "D"}
 
 
 def extract_identifiers(url: str, title: str = "", text: str = "") -> dict[str, str]:
@@ -278,6 +288,9 @@ def extract_identifiers(url: str, title: str = "", text: str = "") -> dict[str, 
     for key, pattern in TEXT_IDENTIFIERS.items():
         if key not in found and (match := pattern.search(body)):
             found[key] = match.group(1)
+    if "celex" not in found and (act := EU_ACT.search(body)):
+        kind, year, number = act.groups()
+        found["celex"] = f"3{year}{ACT_LETTER[kind.lower()]}{int(number):04d}"
     if "ec_press" in found:
         found["ec_press"] = found["ec_press"].lower()
     return found

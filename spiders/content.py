@@ -67,6 +67,12 @@ def decode_body(body: bytes, declared: str | None = None, html: bool = False) ->
                 return body.decode(codec)
             except (UnicodeDecodeError, LookupError):
                 continue
+    # Our sources write Western European languages; WHATWG reads unlabelled and Latin-1
+    # labelled pages as windows-1252 too.
+    try:
+        return body.decode("cp1252")
+    except UnicodeDecodeError:
+        pass
     from charset_normalizer import from_bytes
 
     best = from_bytes(body[:200_000]).best()

@@ -6,15 +6,33 @@ import logging
 from datetime import UTC, datetime
 from email.utils import parsedate_to_datetime
 
+from scrapy.downloadermiddlewares.robotstxt import RobotsTxtMiddleware
 from scrapy.http import Request, Response
-from scrapy.utils.asyncio import sleep
+from scrapy.utils.asyncio import call_later, sleep
 from scrapy.utils.httpobj import urlparse_cached
+from twisted.internet.defer import Deferred
 
 logger = logging.getLogger(__name__)
 
 
 def _is_robots(request: Request) -> bool:
     return urlparse_cached(request).path == "/robots.txt"
+
+
+class WaitingRobotsTxtMiddleware(RobotsTxtMiddleware):
+    """robots.txt for every request, also those that arrive while it is being fetched.
+
+    Scrapy's middleware hands requests that waited for the first robots.txt download a parser
+    of None, which lets them through unchecked; here they get the parser that was just built.
+    """
+
+    async def robot_parser(self, request: Request):
+        parser = await super().robot_parser(request)
+        if parser is None:
+            current = self._parsers.get(urlparse_cached(request).netloc)
+            if current is not None and not isinstance(current, Deferred):
+                return current
+        return parser
 
 
 class ConditionalRequestMiddleware:
@@ -128,8 +146,32 @@ class RetryAfterMiddleware:
         return retry
 
     def _slow_down(self, request: Request, wait: float) -> None:
+        """For as long as the server asked, space all requests to it by that much."""
         downloader = self.crawler.engine.downloader
         key = request.meta.get("download_slot") or urlparse_cached(request).hostname or ""
         slot = downloader.slots.get(key)
-        if slot is not None:
-            slot.delay = max(slot.delay, min(wait, self.max_wait))
+        if slot is None or slot.delay >= wait:
+            return
+        before = slot.delay
+        slot.delay = wait
+
+        def restore() -> None:
+            if slot.delay == wait:  # unless AutoThrottle has set its own since
+                slot.delay = before
+
+        call_later(wait, restore)
+
+
+class SkipNoneStartMiddleware:
+    """Spiders yield None for a request they chose not to make (a URL already asked for);
+    start output goes straight to the engine, which would take None for an item."""
+
+    async def process_start(self, start):
+        async for entry in start:
+            if entry is not None:
+                yield entry
+
+    async def process_spider_output(self, response, result):
+        async for entry in result:
+            if entry is not None:
+                yield entry

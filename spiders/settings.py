@@ -35,9 +35,16 @@ REDIRECT_MAX_TIMES = 5
 # A body shorter than its Content-Length is an error, not a truncated success.
 DOWNLOAD_FAIL_ON_DATALOSS = True
 COOKIES_ENABLED = False
+# No listening consoles in a batch crawler.
+TELNETCONSOLE_ENABLED = False
+REMOTE_CONTROL_ENABLED = False
 
 ITEM_PIPELINES = {"spiders.pipelines.StagingPipeline": 500}
+SPIDER_MIDDLEWARES = {"spiders.middlewares.SkipNoneStartMiddleware": 10}
 DOWNLOADER_MIDDLEWARES = {
+    # Requests that wait for robots.txt are checked against it too (see the class).
+    "scrapy.downloadermiddlewares.robotstxt.RobotsTxtMiddleware": None,
+    "spiders.middlewares.WaitingRobotsTxtMiddleware": 100,
     # After robots.txt (100) and the user agent (500): adds validators, serves cached robots.
     "spiders.middlewares.ConditionalRequestMiddleware": 520,
     # Sees 429/503 before RetryMiddleware (550) does, on the way back.

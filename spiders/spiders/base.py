@@ -10,7 +10,15 @@ from datetime import datetime
 from typing import Any
 
 import scrapy
-from scrapy.exceptions import IgnoreRequest
+from scrapy.exceptions import (
+    CannotResolveHostError,
+    DownloadCancelledError,
+    DownloadConnectionRefusedError,
+    DownloadFailedError,
+    DownloadTimeoutError,
+    IgnoreRequest,
+    ResponseDataLossError,
+)
 from scrapy.spidermiddlewares.httperror import HttpError
 from twisted.internet.error import (
     ConnectionLost,
@@ -22,7 +30,7 @@ from twisted.internet.error import TimeoutError as TwistedTimeout
 from twisted.web._newclient import ResponseFailed, ResponseNeverReceived
 
 from gaimon.home import get_home
-from gaimon.normalize import canonical_url, to_utc
+from gaimon.normalize import canonical_url, detect_language, to_utc
 from gaimon.registry import Source, load_registry
 from gaimon.source_state import SourceState
 from spiders.content import ContentError, header_charset
@@ -64,6 +72,7 @@ class RegistrySpider(scrapy.Spider):
         floors = [d for d in (to_utc(since), to_utc(self.options.get("since"))) if d]
         self.since: datetime | None = max(floors) if floors else None
         self.state: SourceState | None = None
+        self.requested: set[str] = set()
 
     @classmethod
     def from_crawler(cls, crawler, *args, **kwargs):
@@ -72,14 +81,25 @@ class RegistrySpider(scrapy.Spider):
         spider.state = SourceState.load(home, spider.source.name)
         if spider.options.get("max_bytes"):
             spider.max_bytes = int(spider.options["max_bytes"])
+        spider.warm_up()
         return spider
+
+    def warm_up(self) -> None:
+        """Load the extractors (and the language models, if the source names no language)
+        before the first download: loading them later would stall every download in flight."""
+        import pypdf  # noqa: F401 - its import alone takes a noticeable moment
+
+        extract_article(b"<html><body><article><p>warm</p></article></body></html>",
+                        "http://localhost/", "text/html")
+        if not self.source.lang:
+            detect_language("Dit is een korte zin om de taalherkenning op te warmen.")
 
     def closed(self, reason: str) -> None:
         if self.state is not None:
             self.state.save()
 
     # Requests ----------------------------------------------------------------------------
-    def endpoint(self, url: str, callback, **kwargs) -> scrapy.Request:
+    def endpoint(self, url: str, callback, **kwargs) -> scrapy.Request | None:
         """A feed, sitemap or API page: asked conditionally, 304 handed to the callback."""
         meta = {"conditional": True, "handle_httpstatus_list": [304], **kwargs.pop("meta", {})}
         return self._request(url, callback, meta=meta, **kwargs)
@@ -95,12 +115,21 @@ class RegistrySpider(scrapy.Spider):
         """An article or document page; None when it was staged before (not fetched again)."""
         return None if self.known(url) else self._request(url, callback, **kwargs)
 
-    def _request(self, url: str, callback, **kwargs) -> scrapy.Request:
+    def _request(self, url: str, callback, **kwargs) -> scrapy.Request | None:
+        """A request, unless the same URL was asked for already in this run.
+
+        We filter duplicates here rather than in Scrapy's dupefilter, which would also drop a
+        redirect back to a URL already seen: a redirect loop must end in an error, not silence.
+        """
+        key = canonical_url(url)
+        if key in self.requested:
+            return None
+        self.requested.add(key)
         meta = kwargs.pop("meta", {})
         if getattr(self, "max_bytes", None):
             meta.setdefault("download_maxsize", self.max_bytes)
         return scrapy.Request(url, callback=callback, errback=kwargs.pop("errback", self.failed),
-                              meta=meta, **kwargs)
+                              meta=meta, dont_filter=True, **kwargs)
 
     def not_modified(self, response) -> bool:
         """True (and counted) when the server says the endpoint has not changed."""
@@ -150,7 +179,9 @@ class RegistrySpider(scrapy.Spider):
             item.complete = False
         item.title = item.title or article.title or ""
         item.author = item.author or article.author
-        item.published = item.published or article.published
+        if article.published and (not item.published or _date_only(item.published)):
+            # The page's own timestamp is more precise than a feed's bare date.
+            item.published = article.published
         if not item.lang and not self.source.lang:
             item.lang = article.lang
         yield item
@@ -179,6 +210,10 @@ class RegistrySpider(scrapy.Spider):
         self.crawler.stats.set_value("gaimon/last_error", f"{url}: {message}"[:500])
 
 
+def _date_only(value: str) -> bool:
+    return bool(re.fullmatch(r"\d{4}-\d{2}-\d{2}", str(value).strip()))
+
+
 def describe_failure(failure, settings) -> str:
     """A fetch failure in words an operator understands."""
     value = failure.value
@@ -187,19 +222,23 @@ def describe_failure(failure, settings) -> str:
         retry_after = response.headers.get(b"Retry-After")
         extra = f" (Retry-After: {retry_after.decode('latin-1')})" if retry_after else ""
         return f"HTTP {response.status}{extra}"
-    if failure.check(TwistedTimeout, TCPTimedOutError):
-        return f"timed out after {settings.getfloat('DOWNLOAD_TIMEOUT'):.0f}s"
+    if failure.check(DownloadTimeoutError, TwistedTimeout, TCPTimedOutError):
+        return f"timed out after {settings.getfloat('DOWNLOAD_TIMEOUT'):g}s"
+    if failure.check(ResponseDataLossError):
+        return "truncated response: the connection closed before the announced length"
+    if failure.check(DownloadCancelledError):
+        return f"response over the size cap: {value}"
     if failure.check(IgnoreRequest) and "redirect" in str(value).lower():
         return f"redirect loop (more than {settings.getint('REDIRECT_MAX_TIMES')} redirects)"
-    if failure.check(DNSLookupError):
+    if failure.check(DNSLookupError, CannotResolveHostError):
         return "host name not found"
-    if failure.check(ConnectionRefusedError):
+    if failure.check(ConnectionRefusedError, DownloadConnectionRefusedError):
         return "connection refused"
     text = str(value)
     if "size" in text.lower() and ("maxsize" in text.lower() or "larger than" in text.lower()
                                    or "max size" in text.lower()):
         return f"response over the size cap: {text}"
-    if failure.check(ResponseFailed, ResponseNeverReceived, ConnectionLost):
+    if failure.check(DownloadFailedError, ResponseFailed, ResponseNeverReceived, ConnectionLost):
         reasons = getattr(value, "reasons", None) or []
         detail = "; ".join(str(getattr(r, "value", r)) for r in reasons) or text
         if "dataloss" in detail.lower() or "PotentialDataLoss" in detail:

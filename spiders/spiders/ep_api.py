@@ -137,6 +137,8 @@ class EpApiSpider(RegistrySpider):
     def parse_list(self, response, collection: dict, page_no: int):
         if self.not_modified(response):
             return
+        if response.status in (204, 404) and page_no > 1:
+            return  # past the last page: some collections answer so instead of an empty page
         data = parse_json(response.body, self.charset(response))
         rows = ld_items(data)
         base = ld_base(data)
@@ -164,7 +166,8 @@ class EpApiSpider(RegistrySpider):
                 params = {**collection.get("params", {}), "offset": page_no * self.page_size,
                           "limit": self.page_size}
                 yield self.api_request(self.api(collection["path"], **params), self.parse_list,
-                                       cb_kwargs={"collection": collection, "page_no": page_no + 1})
+                                       cb_kwargs={"collection": collection, "page_no": page_no + 1},
+                                       meta={"handle_httpstatus_list": [204, 304, 404]})
 
     def list_entry(self, row, ident, kind, collection, base, response):
         if kind == "procedure":
@@ -308,7 +311,7 @@ class EpApiSpider(RegistrySpider):
             for manifestation in manifestations:
                 path = ld_text(manifestation.get("is_exemplified_by"), self.lang)
                 if path:
-                    return path if "://" in path else DATA_BASE + path.lstrip("/")
+                    return path if "://" in path else base.rstrip("/") + "/" + path.lstrip("/")
         return None
 
     def work_item(self, node: dict, ident: str, kind: str, base: str, response):
@@ -320,7 +323,7 @@ class EpApiSpider(RegistrySpider):
         node_id = str(node.get("id") or node.get("@id") or "")
         if not link:
             link = node_id if "://" in node_id else base.rstrip("/") + "/" + node_id.lstrip("/")
-        identifiers = {f"ep_{kind}": ident}
+        identifiers = {"ep_press" if kind == "press_release" else f"ep_{kind}": ident}
         if node_id.startswith("eli/") or "/eli/" in node_id:
             identifiers["eli"] = "eli/" + node_id.split("eli/", 1)[-1]
         if node.get("epNumber"):

@@ -89,7 +89,8 @@ class EurlexSparqlSpider(RegistrySpider):
                 continue
             work = works.setdefault(celex, {"types": []})
             for var in ("work", "title", "date", "eli"):
-                work.setdefault(var, binding_value(row, var))
+                if not work.get(var):
+                    work[var] = binding_value(row, var)
             if (kind := binding_value(row, "type")) and kind not in work["types"]:
                 work["types"].append(kind)
         for celex, work in works.items():

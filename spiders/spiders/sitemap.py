@@ -1,9 +1,9 @@
 """XML sitemaps (sitemaps.org 0.9), sitemap indexes and Google News sitemaps.
 
 Options: `url_pattern` (regex an article URL must match), `since` (entries older than this by
-news:publication_date or lastmod are skipped), `urls` (more sitemaps), `follow` (fetch the
-articles; always done for entries without a news:title), `max_depth` of nested indexes
-(default 3), `max_bytes`. The `url` may also be a robots.txt, whose Sitemap: lines are read.
+news:publication_date or lastmod are skipped), `urls` (more sitemaps), `fetch_articles`
+(default true: a sitemap has no text, so each new article is fetched; false stages news
+titles only), `max_depth` of nested indexes (default 3), `max_bytes`. The `url` may also be a robots.txt, whose Sitemap: lines are read.
 """
 
 from __future__ import annotations
@@ -116,7 +116,7 @@ class SitemapSpider(RegistrySpider):
             return
         item = FetchedItem(url=url, title=title or "", published=published, lang=lang,
                            kind="article", extra={"keywords": keywords} if keywords else {})
-        if self.source.follow or not title:
+        if self.options.get("fetch_articles", True) or not title:
             request = self.article_request(item)
             if request is not None:
                 yield request
