@@ -11,6 +11,7 @@ from pathlib import Path
 import duckdb
 
 from gaimon import warehouse
+from gaimon.cluster import cluster_documents
 from gaimon.home import Home
 from gaimon.normalize import document_id
 from gaimon.registry import Registry
@@ -119,4 +120,7 @@ def load_day(home: Home, day: str | None = None, registry: Registry | None = Non
         warehouse.migrate(con)
         if registry is not None:
             sync_sources(con, registry)
-        return load_staged(con, staged_files(home.staging, day), run_id)
+        report = load_staged(con, staged_files(home.staging, day), run_id)
+        # Syndicated copies of one story share a cluster_id (gaimon/cluster.py).
+        cluster_documents(con)
+        return report
