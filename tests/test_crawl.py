@@ -42,3 +42,33 @@ def test_recrawl_of_the_same_day_stores_nothing_new(home, registry):
     second = load_day(home, "2026-11-28")
     assert first.new == 2
     assert (second.new, second.changed) == (0, 0)
+
+
+def test_crawl_command_and_sources_check_report_health(home, tmp_path):
+    from pathlib import Path
+
+    from typer.testing import CliRunner
+
+    from gaimon.cli import app
+    from gaimon.corpus_server import CorpusServer
+    from gaimon.registry import localize_registry
+
+    fixtures = Path(__file__).parent / "fixtures"
+    runner = CliRunner()
+    with CorpusServer(fixtures / "crawl") as server:
+        registry = localize_registry(fixtures / "sources_crawl.yaml", server.base, tmp_path / "s.yaml")
+        crawled = runner.invoke(app, ["crawl", "--home", str(home.root), "--sources", str(registry),
+                                      "--source", "observatory", "--source", "kapotte_api"])
+    assert crawled.exit_code == 0, crawled.output
+    assert "observatory: 2 staged, 0 error(s)" in crawled.output
+    assert "loaded: 4 new" in crawled.output
+    checked = runner.invoke(app, ["sources", "check", "--home", str(home.root),
+                                  "--sources", str(registry), "--json"])
+    health = {h["source"]: h for h in json.loads(checked.output)}
+    assert checked.exit_code == 0  # degraded is not failing: it still staged items
+    assert health["observatory"]["status"] == "ok" and health["observatory"]["last_success"]
+    assert health["observatory"]["items_last_run"] == 2 and health["observatory"]["last_error"] is None
+    broken = health["kapotte_api"]
+    assert broken["status"] == "degraded" and broken["errors_last_run"] == 2
+    assert "malformed JSON" in broken["last_error"] or "HTML page" in broken["last_error"]
+    assert health["dagblad"]["status"] == "never"

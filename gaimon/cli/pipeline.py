@@ -42,23 +42,32 @@ def crawl(
     home: HomeOpt = None,
     sources: Annotated[Path | None, typer.Option("--sources", help="Registry file")] = None,
     source: Annotated[list[str] | None, typer.Option("--source", help="Only these sources")] = None,
+    since: Annotated[str | None, typer.Option(help="Only items since (ISO date or time)")] = None,
+    jobs: Annotated[int, typer.Option(help="Sources crawled at the same time")] = 2,
 ) -> None:
-    """Crawl sources of a registry and load what they staged."""
-    from gaimon.crawl import CrawlError, crawl_source
+    """Crawl sources of a registry (each in its own process) and load what they staged."""
+    from datetime import UTC, datetime
+
+    from gaimon.crawl import CrawlError, crawl_many
     from gaimon.load import load_day
+    from gaimon.normalize import to_utc
     from gaimon.registry import load_registry
 
     h = get_home(home).ensure()
     registry = load_registry(sources)
+    day = datetime.now(UTC).date().isoformat()
+    reports = crawl_many(registry.select(source), h, sources, day=day, since=to_utc(since),
+                         jobs=jobs)
     failed = 0
-    for entry in registry.select(source):
-        try:
-            report = crawl_source(entry, h, sources)
-            console.print(f"{entry.name}: {report.staged} staged, {report.errors} error(s)")
-        except CrawlError as exc:
+    for name, report in reports.items():
+        if isinstance(report, CrawlError):
             failed += 1
-            err.print(f"[red]error[/red] {exc}")
-    loaded = load_day(h, None, registry)
+            err.print(f"[red]error[/red] {report}")
+            continue
+        console.print(f"{name}: {report.staged} staged, {report.errors} error(s), "
+                      f"{report.requests} request(s), {report.not_modified} not modified"
+                      + (f" - last error: {report.message}" if report.errors else ""))
+    loaded = load_day(h, day, registry)
     console.print(f"loaded: {loaded.new} new, {loaded.changed} changed, {loaded.unchanged} unchanged")
     raise typer.Exit(1 if failed else 0)
 
