@@ -37,13 +37,19 @@ def _doc(key, source, day, title, text, values=(), sectors=(), kind="debate", te
 
 
 def background() -> list[dict]:
-    """One education story a week and a labour story every other week: steady lines."""
+    """Steady lines: education, media and public-sector stories every week, labour every other."""
     docs = []
     for back in range(11, -1, -1):
         day = MONDAY - timedelta(weeks=back) + timedelta(days=1)
         docs.append(_doc(f"edu-{back}", "nos_tech", day, f"Scholen zoeken grip op AI, aflevering {back}",
                          "Docenten merken dat leerlingen kritisch denken overslaan met een chatbot.",
                          values=["cognitive"], sectors=["education"], terms=["kritisch denken"]))
+        docs.append(_doc(f"media-{back}", "nos_tech", day, f"Redacties en nepnieuws, deel {back}",
+                         "De redactie ziet AI-desinformatie rond de verkiezingen toenemen.",
+                         values=["democratic_processes"], sectors=["media"], terms=["verkiezingen"]))
+        docs.append(_doc(f"gov-{back}", "tweakers", day, f"Gemeenten en chatbots, deel {back}",
+                         "Gemeenten gebruiken een chatbot die persoonsgegevens van inwoners verwerkt.",
+                         values=["privacy"], sectors=["public_sector"], terms=["persoonsgegevens"]))
         if back % 2 == 0:
             docs.append(_doc(f"lab-{back}", "techpolicy", day + timedelta(days=1),
                              f"Workers and AI, part {back}",
@@ -76,6 +82,10 @@ def burst() -> list[dict]:
              "Artsen zien dat patiënten een taalmodel om medisch advies vragen. Volgens hen is het risico op "
              "fout advies groot.", values=["reliability"], sectors=["healthcare"], kind="debate",
              terms=["fout advies"]),
+        _doc("burst-4", "zorgnieuws", day + timedelta(days=2), "Apotheker vangt fout chatbotadvies op",
+             "Een apotheker zag dat een chatbot fout advies gaf over een combinatie van medicijnen.",
+             values=["reliability"], sectors=["healthcare"], kind="incident", terms=["fout advies"],
+             cluster="c-burst-4"),
         _doc("burst-hostile", "tweakers", day + timedelta(days=3), HOSTILE_TITLE,
              'Patiënten kregen onjuist advies <script>document.title="pwned"</script> van een zorgbot.',
              values=["reliability"], sectors=["healthcare"], kind="incident", terms=["onjuist advies"],
@@ -89,11 +99,12 @@ def week_items() -> list[dict]:
         _doc("law-eu", "eurlex", day, "AI Act: Council adopts position on general-purpose AI models",
              "The Council adopted its position on the regulation of general-purpose AI models.",
              values=["democratic_steering"], kind="legislation", terms=["regulation"],
-             identifiers={"procedure": "2021/0106(COD)"}, lang="en"),
+             identifiers={"procedure": "2021/0106(COD)", "event": "Council general approach",
+                          "stage": "Council position"}, lang="en"),
         _doc("law-nl", "tk", day, "Motie over AI in de zorg aangenomen",
              "De Kamer nam een motie aan over het gebruik van AI in ziekenhuizen.",
              values=["reliability"], sectors=["healthcare"], kind="legislation", terms=["motie"],
-             identifiers={"tk_zaak": "2026Z12345"}),
+             identifiers={"tk_zaak": "2026Z12345", "event": "Motie aangenomen", "stage": "Stemming"}),
         _doc("ap-probe", "ap", day, "AP onderzoekt chatbot die patiëntgegevens bewaart",
              "De Autoriteit Persoonsgegevens start een onderzoek naar een chatbot die persoonsgegevens van "
              "patiënten bewaart.", values=["privacy"], sectors=["healthcare"], kind="enforcement",

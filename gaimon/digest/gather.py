@@ -204,24 +204,36 @@ class Gatherer:
                     more=max(len(stories) - len(links), 0),
                     options=self.options([r["doc_id"] for r in rows]), dismissed=dropped)
 
+    def _item(self, kind: str, row: dict[str, Any], step: dict[str, Any] | None = None) -> Item:
+        doc_id = row["doc_id"]
+        step = step or {}
+        legislation = kind == "legislation"
+        return Item(
+            kind=kind, link=_link(row),
+            jurisdiction=(step.get("jurisdiction") or sources.jurisdiction(row)) if legislation else None,
+            stage=step.get("stage") or step.get("event") if legislation else None,
+            procedure=(step.get("procedure_id") or sources.procedure_ref(row)) if legislation else None,
+            actor=(row.get("author") or row.get("source")) if kind == "enforcement" else None,
+            values=[self.name("values", v) for v in self.labels[doc_id].get("values", [])],
+            options=self.options([doc_id]))
+
     def _items(self) -> dict[tuple[str, str], list[Item]]:
+        """Per sector and kind: procedural steps first (they carry a stage), then what the
+        classifier called legislation, enforcement or research; one item per story."""
         items: dict[tuple[str, str], list[Item]] = defaultdict(list)
         seen: set[tuple[str, str]] = set()
         steps = sources.procedure_steps(self.con, self.week)
-        for row in warehouse.query(self.con, "queries/digest_kind_documents", {"week": self.week}):
-            sector, kind, doc_id = row["sector"], row["kind"], row["doc_id"]
+        by_doc = {step["doc_id"]: step for step in steps}
+        rows = [("legislation", step) for step in steps] + [
+            (row["kind"], row) for row in warehouse.query(self.con, "queries/digest_kind_documents",
+                                                           {"week": self.week})]
+        for kind, row in rows:
+            sector, doc_id = row["sector"], row["doc_id"]
             if (sector, row["story_id"]) in seen or self.dismissals.drops(
                     doc_id, ("kind", kind), ("sectors", sector)):
                 continue
             seen.add((sector, row["story_id"]))
-            step = steps.get(doc_id, {})
-            items[(sector, kind)].append(Item(
-                kind=kind, link=_link(row),
-                jurisdiction=step.get("jurisdiction") or sources.jurisdiction(row) if kind == "legislation" else None,
-                stage=step.get("stage"), procedure=step.get("procedure") or sources.procedure_ref(row),
-                actor=(row.get("author") or row.get("source")) if kind == "enforcement" else None,
-                values=[self.name("values", v) for v in self.labels[doc_id].get("values", [])],
-                options=self.options([doc_id])))
+            items[(sector, kind)].append(self._item(kind, row, by_doc.get(doc_id)))
         return items
 
 

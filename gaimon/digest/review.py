@@ -104,19 +104,19 @@ def record_correction(home: Home, doc_id: str, dimension: str, label: str, reaso
 
 
 def dismiss(home: Home, week: str, signal: str, reason: str | None = None,
-            analyst: str | None = None) -> BuildReport:
+            analyst: str | None = None, pdf: bool = True) -> BuildReport:
     """Dismiss a signal of the draft of `week` and rebuild the draft without it."""
     doc_id, dimension, label = parse_signal(signal)
     _check(home, week, doc_id, dimension)
     store(home).dismiss(week, doc_id, dimension, label, reason, analyst)
     record_correction(home, doc_id, dimension, label, reason, analyst)
-    return build_digest(home, week)
+    return build_digest(home, week, pdf=pdf)
 
 
-def restore(home: Home, week: str, signal: str) -> BuildReport:
+def restore(home: Home, week: str, signal: str, pdf: bool = True) -> BuildReport:
     """Undo a dismissal and rebuild the draft."""
     doc_id, dimension, label = parse_signal(signal)
     _check(home, week, doc_id, dimension)
     if not store(home).restore(doc_id, dimension, label):
         raise DigestError(f"{signal} was not dismissed")
-    return build_digest(home, week)
+    return build_digest(home, week, pdf=pdf)

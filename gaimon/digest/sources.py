@@ -88,25 +88,25 @@ def source_rows(con: duckdb.DuckDBPyConnection, week: str) -> list[SourceRow]:
     return sorted(result, key=lambda r: (r.status == "ok", r.status == "quiet", r.source))
 
 
-def procedure_steps(con: duckdb.DuckDBPyConnection, week: str) -> dict[str, dict[str, Any]]:
-    """Stage, procedure reference and jurisdiction per document, from v_legislation."""
-    if not _has_view(con, "v_legislation"):
-        return {}
+def _has_table(con: duckdb.DuckDBPyConnection, *names: str) -> bool:
+    found = con.execute("SELECT count(DISTINCT table_name) FROM duckdb_tables() WHERE list_contains(?, table_name)",
+                        [list(names)]).fetchone()
+    return bool(found and found[0] == len(names))
+
+
+def procedure_steps(con: duckdb.DuckDBPyConnection, week: str) -> list[dict[str, Any]]:
+    """Steps of EU and Dutch procedures reported in the week, with their stage; none when the
+    warehouse keeps no procedures."""
+    if not _has_table(con, "procedures", "procedure_events"):
+        return []
     try:
-        rows = _rows(con, "SELECT * FROM v_legislation")
-    except duckdb.Error:
-        return {}
-    steps: dict[str, dict[str, Any]] = {}
+        rows = warehouse.query(con, "queries/digest_procedure_steps", {"week": week})
+    except duckdb.Error as exc:
+        log.warning("procedure steps unavailable: %s", exc)
+        return []
     for row in rows:
-        if row.get("week") not in (None, week) or not row.get("doc_id"):
-            continue
-        steps[row["doc_id"]] = {
-            "stage": row.get("stage") or row.get("event") or row.get("step"),
-            "procedure": row.get("procedure_ref") or row.get("reference") or row.get("procedure_id")
-            or row.get("procedure"),
-            "jurisdiction": _jurisdiction_name(row.get("jurisdiction") or row.get("body")),
-        }
-    return steps
+        row["jurisdiction"] = _jurisdiction_name(row.get("jurisdiction"))
+    return rows
 
 
 def _jurisdiction_name(value: Any) -> str | None:
@@ -117,7 +117,7 @@ def _jurisdiction_name(value: Any) -> str | None:
         return "EU"
     if text in ("nl", "tk", "ek", "rijksoverheid", "tweede kamer", "eerste kamer"):
         return "NL"
-    return str(value)
+    return str(value)[:12]
 
 
 def _identifiers(row: dict[str, Any]) -> dict[str, Any]:
