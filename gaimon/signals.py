@@ -1,4 +1,9 @@
-"""Turn classifications of stored documents into `signals` rows."""
+"""Turn classifications of stored documents into `signals` rows.
+
+Every row keeps the model version, score and evidence that produced it. Analysts' corrections
+(the `labels` table, see gaimon/labels.py) are applied to each classification before it is
+written, so labelling again never undoes them; rows an analyst added have origin `analyst`.
+"""
 
 from __future__ import annotations
 
@@ -14,7 +19,8 @@ import duckdb
 from gaimon import warehouse
 from gaimon.classify import Classification, Classifier, ClassifyInput
 from gaimon.home import Home
-from gaimon.taxonomy import LIST_DIMENSIONS
+from gaimon.labels import apply, corrections_by_doc, forced_relevance
+from gaimon.taxonomy import LIST_DIMENSIONS, default_taxonomy
 
 BATCH = 2000
 
@@ -27,12 +33,13 @@ class ClassifyReport:
     model_version: str = ""
 
 
-def signal_rows(result: Classification, model_version: str, now: str) -> Iterator[dict]:
+def signal_rows(result: Classification, model_version: str, now: str,
+                added: set[str] | frozenset[str] = frozenset()) -> Iterator[dict]:
     """One row per label; kind is a dimension of its own with a single label."""
     labels = [(d, label) for d in LIST_DIMENSIONS for label in getattr(result, d)]
     labels.append(("kind", result.kind))
     for dimension, label in labels:
-        key = f"{'kinds' if dimension == 'kind' else dimension}:{label}"
+        key = f"{dimension}:{label}"
         evidence = [e.model_dump(exclude={"label"}) for e in result.evidence if e.label == key]
         yield {
             "doc_id": result.id,
@@ -42,6 +49,7 @@ def signal_rows(result: Classification, model_version: str, now: str) -> Iterato
             "model_version": model_version,
             "evidence": json.dumps(evidence, ensure_ascii=False),
             "classified_at": now,
+            "origin": "analyst" if key in added else "model",
         }
 
 
@@ -52,11 +60,25 @@ def _write_jsonl(rows: list[dict]) -> Path:
         return Path(fh.name)
 
 
-def store(con: duckdb.DuckDBPyConnection, results: list[Classification], version: str) -> int:
+def _theme_of() -> dict[str, str]:
+    taxonomy = default_taxonomy()
+    return {v: taxonomy.theme_of(v) for v in taxonomy.ids("values")}
+
+
+def store(con: duckdb.DuckDBPyConnection, results: list[Classification], version: str,
+          theme_of: dict[str, str] | None = None) -> int:
+    """Write classifications (with their documents' corrections applied) as signals."""
     now = datetime.now(UTC).replace(tzinfo=None).isoformat()
+    corrections = corrections_by_doc(con, "queries/labels_for_ids", {"ids": [r.id for r in results]})
+    if corrections:
+        theme_of = theme_of or _theme_of()
+    final = []
+    for result in results:
+        corrected, added = apply(result, corrections.get(result.id, []), theme_of or {})
+        final.append((corrected, added))
     classified = [{"doc_id": r.id, "relevant": r.relevant, "lang": r.lang, "model_version": version}
-                  for r in results]
-    rows = [row for r in results if r.relevant for row in signal_rows(r, version, now)]
+                  for r, _ in final]
+    rows = [row for r, added in final if r.relevant for row in signal_rows(r, version, now, added)]
     files = [_write_jsonl(classified), _write_jsonl(rows)]
     try:
         con.execute("BEGIN")
@@ -81,15 +103,25 @@ def classify_documents(con: duckdb.DuckDBPyConnection, classifier: Classifier) -
                          {"model_version": classifier.version})
     pending = cursor.fetchall()
     for start in range(0, len(pending), BATCH):
-        batch = [ClassifyInput(id=d, title=t or "", text=x or "", lang=lang)
-                 for d, t, x, lang in pending[start:start + BATCH]]
+        rows = pending[start:start + BATCH]
+        corrections = corrections_by_doc(con, "queries/labels_for_ids", {"ids": [r[0] for r in rows]})
+        batch = [ClassifyInput(id=d, title=t or "", text=x or "", lang=lang,
+                               relevant=forced_relevance(corrections.get(d, [])))
+                 for d, t, x, lang in rows]
         results = list(classifier.classify_many(batch))
         report.documents += len(results)
-        report.relevant += sum(r.relevant for r in results)
-        report.signals += store(con, results, classifier.version)
+        report.signals += store(con, results, classifier.version, classifier.theme_of)
+        report.relevant += con.execute(
+            "SELECT count(*) FROM documents WHERE relevant AND doc_id IN (SELECT unnest(?))",
+            [[r.id for r in results]]).fetchone()[0]
     return report
 
 
 def classify_home(home: Home, classifier: Classifier | None = None) -> ClassifyReport:
+    """Classify a home's unlabelled documents with its model (trained first if there is none)."""
+    if classifier is None:
+        from gaimon.train import load_classifier
+
+        classifier = load_classifier(home)
     with warehouse.open_warehouse(home.warehouse) as con:
-        return classify_documents(con, classifier or Classifier())
+        return classify_documents(con, classifier)

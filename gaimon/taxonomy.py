@@ -1,78 +1,287 @@
-"""The scan's taxonomy, loaded from taxonomy/taxonomy.yaml and checked against its schema."""
+"""The scan's taxonomy, loaded from taxonomy/taxonomy.yaml and checked against its schema.
+
+The file is data that analysts edit: ids, labels, definitions, the scan section each node
+comes from, and the lexicons the classifier matches. The ids of the scan itself are a contract
+(every stage uses them), so a taxonomy file that lacks one of them, or that is malformed in any
+other way, is refused here with a message naming the node.
+"""
 
 from __future__ import annotations
 
+import re
+from collections.abc import Iterator
+from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
+from typing import Any, Literal
 
 import yaml
-from pydantic import BaseModel, Field, model_validator
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
 from gaimon.home import REPO_ROOT
 
-TAXONOMY_FILE = REPO_ROOT / "taxonomy" / "taxonomy.yaml"
+TAXONOMY_DIR = REPO_ROOT / "taxonomy"
+TAXONOMY_FILE = TAXONOMY_DIR / "taxonomy.yaml"
+LEMMAS_FILE = TAXONOMY_DIR / "lemmas.yaml"
 # Dimensions with lists of labels, in the order the classifier reports them.
 LIST_DIMENSIONS = ("themes", "values", "sectors", "roles", "policy_options", "legal_frameworks")
+DIMENSIONS = (*LIST_DIMENSIONS, "kinds")
 LANGS = ("nl", "en")
 
+# The scan's ids (see the taxonomy spec): a taxonomy file must hold every one of them.
+CANONICAL: dict[str, tuple[str, ...]] = {
+    "themes": ("safety", "human_centredness", "fairness", "democracy"),
+    "values": ("privacy", "non_discrimination", "reliability", "cognitive", "social", "cultural",
+               "ownership", "sustainability", "employment", "democratic_processes",
+               "democratic_steering"),
+    "sectors": ("education", "science", "healthcare", "labour", "defence", "cybersecurity",
+                "culture", "public_sector", "media"),
+    "roles": ("learning_tool", "production_tool", "problem_solver", "experience"),
+    "policy_options": ("market_withdrawal", "legal_frameworks", "international_policy",
+                       "responsible_agenda", "public_debate"),
+    "legal_frameworks": ("ai_act", "gdpr", "dsa", "dma", "copyright", "competition_law", "csddd",
+                         "coe_ai_convention", "product_safety", "criminal_law"),
+    "kinds": ("incident", "legislation", "enforcement", "guidance", "research", "market", "debate"),
+}
+THEME_OF: dict[str, str] = {
+    "privacy": "safety", "non_discrimination": "safety", "reliability": "safety",
+    "cognitive": "human_centredness", "social": "human_centredness",
+    "cultural": "human_centredness", "ownership": "fairness", "sustainability": "fairness",
+    "employment": "fairness", "democratic_processes": "democracy",
+    "democratic_steering": "democracy",
+}
 
-class Node(BaseModel):
-    id: str = Field(pattern=r"^[a-z_]+(\.[a-z_]+)*$")
-    label: dict[str, str]
-    definition: dict[str, str] = Field(default_factory=dict)
-    section: str | None = None
+Lang = Literal["nl", "en"]
+
+
+class TaxonomyError(ValueError):
+    """The taxonomy file is malformed; the message names the file and the offending node."""
+
+
+class Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+
+class Texts(Strict):
+    """A text in both languages of the monitor."""
+
+    nl: str = Field(min_length=1)
+    en: str = Field(min_length=1)
+
+
+class TokenPattern(Strict):
+    """A spaCy Matcher pattern (a list of token dicts), e.g. [{"LEMMA": "boete"}, {"LIKE_NUM": true}]."""
+
+    pattern: list[dict[str, Any]] = Field(min_length=1)
+    weak: bool = False
+
+
+class Lexicon(Strict):
+    """Words that earn a label, in one language.
+
+    `terms` are clear evidence on their own; `weak` terms only count together with other
+    evidence. Terms are matched on lemmas (so `hallucinatie` also finds `hallucinaties`);
+    a term with `*` at its start or end matches words by their lower-cased form
+    (`deepfake*` finds `deepfakevideo's`, `*chatbot` finds `zorgchatbot`, `virtuele vriend*`
+    finds `virtuele vriendin`). `exact` terms are matched case-sensitively on the surface
+    form (acronyms such as `AVG`).
+    """
+
+    terms: list[str] = Field(default_factory=list)
+    weak: list[str] = Field(default_factory=list)
+    exact: list[str] = Field(default_factory=list)
+    patterns: list[TokenPattern] = Field(default_factory=list)
+
+    @field_validator("terms", "weak", "exact")
+    @classmethod
+    def _well_formed(cls, terms: list[str]) -> list[str]:
+        for term in terms:
+            if not term.strip() or term != term.strip():
+                raise ValueError(f"empty term or surrounding spaces: {term!r}")
+            inner = term.strip("*")
+            if "*" in inner or not inner or " *" in term or "* " in term:
+                raise ValueError(f"`*` only at the start or end of a term: {term!r}")
+        if len(set(terms)) != len(terms):
+            dupes = sorted({t for t in terms if terms.count(t) > 1})
+            raise ValueError(f"duplicate terms: {dupes}")
+        return terms
+
+    def is_empty(self) -> bool:
+        return not (self.terms or self.weak or self.exact or self.patterns)
+
+
+class Node(Strict):
+    id: str = Field(pattern=r"^[a-z][a-z0-9_]*$")
+    label: Texts
+    definition: Texts
+    section: str = Field(min_length=1, description="Section of the scan the node comes from, e.g. 3.1")
     theme: str | None = None
-    terms: dict[str, list[str]] = Field(default_factory=dict)
+    lexicon: dict[Lang, Lexicon] = Field(default_factory=dict)
     children: list[Node] = Field(default_factory=list)
 
-    @model_validator(mode="after")
-    def _both_languages(self) -> Node:
-        missing = [lang for lang in LANGS if lang not in self.label]
-        if missing:
-            raise ValueError(f"node {self.id}: label missing in {missing}")
-        return self
+    def walk(self, prefix: str = "") -> Iterator[tuple[str, Node]]:
+        """This node and its descendants with dotted paths (`reliability.hallucination`)."""
+        path = f"{prefix}.{self.id}" if prefix else self.id
+        yield path, self
+        for child in self.children:
+            yield from child.walk(path)
 
 
-class Relevance(BaseModel):
-    terms: dict[str, list[str]]
+class Relevance(Strict):
+    label: Texts
+    definition: Texts
+    lexicon: dict[Lang, Lexicon]
 
 
-class Taxonomy(BaseModel):
-    version: str
+class Taxonomy(Strict):
+    version: str = Field(pattern=r"^[0-9]+(\.[0-9]+)*$")
+    source: str
     relevance: Relevance
     dimensions: dict[str, list[Node]]
 
     @model_validator(mode="after")
     def _consistent(self) -> Taxonomy:
-        expected = set(LIST_DIMENSIONS) | {"kinds"}
-        if set(self.dimensions) != expected:
-            raise ValueError(f"dimensions must be exactly {sorted(expected)}")
-        themes = self.ids("themes")
+        if set(self.dimensions) != set(DIMENSIONS):
+            raise ValueError(f"dimensions must be exactly {list(DIMENSIONS)}, got {list(self.dimensions)}")
+        for dimension, required in CANONICAL.items():
+            ids = [n.id for n in self.dimensions[dimension]]
+            missing = [i for i in required if i not in ids]
+            if missing:
+                raise ValueError(f"{dimension}: the scan's ids {missing} are missing")
+            extra = [i for i in ids if i not in required]
+            if extra:
+                raise ValueError(f"{dimension}: {extra} are not ids of the scan; add finer nodes "
+                                 "as children of a node instead")
+            paths = [path for node in self.dimensions[dimension] for path, _ in node.walk()]
+            if len(paths) != len(set(paths)):
+                raise ValueError(f"{dimension}: duplicate ids {sorted({p for p in paths if paths.count(p) > 1})}")
         for value in self.dimensions["values"]:
-            if value.theme not in themes:
-                raise ValueError(f"value {value.id}: theme {value.theme!r} is not a theme")
-        for dim, nodes in self.dimensions.items():
-            ids = [n.id for n in nodes]
-            if len(ids) != len(set(ids)):
-                raise ValueError(f"dimension {dim}: duplicate ids")
+            if value.theme != THEME_OF[value.id]:
+                raise ValueError(f"value {value.id}: theme must be {THEME_OF[value.id]!r}, got {value.theme!r}")
+        for dimension, nodes in self.dimensions.items():
+            for node in nodes:
+                if dimension != "values" and node.theme is not None:
+                    raise ValueError(f"{dimension}:{node.id}: only values have a theme")
+                self._check_lexicons(dimension, node)
+        for lang in LANGS:
+            if self.relevance.lexicon.get(lang, Lexicon()).is_empty():
+                raise ValueError(f"relevance: lexicon for {lang!r} is empty")
         return self
+
+    @staticmethod
+    def _check_lexicons(dimension: str, node: Node) -> None:
+        for lang in LANGS:
+            lexicons = [n.lexicon.get(lang, Lexicon()) for _, n in node.walk()]
+            if all(lex.is_empty() for lex in lexicons):
+                raise ValueError(f"{dimension}:{node.id}: no lexicon terms for {lang!r}")
 
     def ids(self, dimension: str) -> list[str]:
         return [n.id for n in self.dimensions[dimension]]
 
-    def theme_of(self, value: str) -> str:
-        return next(n.theme for n in self.dimensions["values"] if n.id == value)
-
-    def label(self, dimension: str, node_id: str, lang: str = "nl") -> str:
+    def node(self, dimension: str, node_id: str) -> Node:
         for node in self.dimensions[dimension]:
             if node.id == node_id:
-                return node.label[lang]
-        return node_id
+                return node
+        raise KeyError(f"{dimension}:{node_id}")
+
+    def theme_of(self, value: str) -> str:
+        theme = self.node("values", value).theme
+        assert theme is not None  # checked on load
+        return theme
+
+    def label(self, dimension: str, node_id: str, lang: str = "nl") -> str:
+        dimension = "kinds" if dimension == "kind" else dimension
+        try:
+            return getattr(self.node(dimension, node_id).label, lang)
+        except KeyError:
+            return node_id
+
+    def entries(self, lang: str) -> Iterator[LexiconEntry]:
+        """Every lexicon term of one language, with the label it earns (`values:privacy`)."""
+        yield from _entries("relevant:ai", "ai", self.relevance.lexicon.get(lang))
+        for dimension, nodes in self.dimensions.items():
+            name = output_dimension(dimension)
+            for top in nodes:
+                for path, node in top.walk():
+                    yield from _entries(f"{name}:{top.id}", path, node.lexicon.get(lang))
+
+
+@dataclass(frozen=True)
+class LexiconEntry:
+    label: str       # what the hit is evidence for: `values:reliability`, `relevant:ai`
+    node: str        # the node that lists the term: `reliability.hallucination`
+    strong: bool     # clear evidence on its own, or only together with other evidence
+    match: str       # lemma | exact | affix | pattern
+    pattern: Any     # the term, or a token pattern
+
+
+def output_dimension(dimension: str) -> str:
+    """Name of a dimension in classifier output and signals: `kinds` is reported as `kind`."""
+    return "kind" if dimension == "kinds" else dimension
+
+
+def _entries(label: str, node: str, lexicon: Lexicon | None) -> Iterator[LexiconEntry]:
+    if lexicon is None:
+        return
+    for strong, terms in ((True, lexicon.terms), (False, lexicon.weak)):
+        for term in terms:
+            if "*" not in term:
+                yield LexiconEntry(label, node, strong, "lemma", term)
+            elif " " not in term:
+                yield LexiconEntry(label, node, strong, "affix", term)
+            else:
+                yield LexiconEntry(label, node, strong, "pattern", _wildcard_pattern(term))
+    for term in lexicon.exact:
+        yield LexiconEntry(label, node, True, "exact", term)
+    for pattern in lexicon.patterns:
+        yield LexiconEntry(label, node, not pattern.weak, "pattern", pattern.pattern)
+
+
+def _wildcard_pattern(term: str) -> list[dict[str, Any]]:
+    """`virtuele vriend*` as a token pattern: words by lower-case form, `*` as a regex."""
+    pattern: list[dict[str, Any]] = []
+    for word in term.lower().split():
+        if "*" in word:
+            regex = ("" if word.startswith("*") else "^") + re.escape(word.strip("*")) + (
+                "" if word.endswith("*") else "$")
+            pattern.append({"LOWER": {"REGEX": regex}})
+        else:
+            pattern.append({"LOWER": word})
+    return pattern
+
+
+def _describe(exc: ValidationError) -> str:
+    lines = []
+    for error in exc.errors():
+        where = ".".join(str(part) for part in error["loc"])
+        lines.append(f"  {where or '(top)'}: {error['msg']}")
+    return "\n".join(lines)
 
 
 def load_taxonomy(path: Path | str | None = None) -> Taxonomy:
-    with open(path or TAXONOMY_FILE, encoding="utf-8") as fh:
-        return Taxonomy.model_validate(yaml.safe_load(fh))
+    """Read and check a taxonomy file; raise TaxonomyError saying what is wrong and where."""
+    path = Path(path or TAXONOMY_FILE)
+    try:
+        with open(path, encoding="utf-8") as fh:
+            data = yaml.safe_load(fh)
+    except yaml.YAMLError as exc:
+        raise TaxonomyError(f"{path}: not valid YAML: {exc}") from exc
+    try:
+        return Taxonomy.model_validate(data)
+    except ValidationError as exc:
+        raise TaxonomyError(f"{path}: not a valid taxonomy:\n{_describe(exc)}") from exc
+
+
+def load_lemmas(path: Path | str | None = None) -> dict[str, dict[str, str]]:
+    """Extra word forms per language that spaCy's lookup tables lack (`ziekenhuizen: ziekenhuis`)."""
+    path = Path(path or LEMMAS_FILE)
+    if not path.exists():
+        return {lang: {} for lang in LANGS}
+    with open(path, encoding="utf-8") as fh:
+        data = yaml.safe_load(fh) or {}
+    tables = {lang: {str(k).lower(): str(v).lower() for k, v in (data.get(lang) or {}).items()}
+              for lang in LANGS}
+    return tables
 
 
 @cache

@@ -1,15 +1,20 @@
-"""Commands of the classifier."""
+"""Commands of the classifier: classify, train, eval, label."""
 
 from __future__ import annotations
 
+import json
 import sys
 from pathlib import Path
 from typing import Annotated
 
 import typer
 
-from gaimon.cli import HomeOpt, app, console, err
+from gaimon.cli import HomeOpt, app, console, err, table
 from gaimon.home import get_home
+
+
+def _log(message: str) -> None:
+    err.print(f"[dim]{message}[/dim]")
 
 
 @app.command()
@@ -18,31 +23,165 @@ def classify(
     jsonl: Annotated[Path | None, typer.Option("--jsonl", help="Classify lines of this file instead")] = None,
     out: Annotated[Path | None, typer.Option("--out", help="Output JSONL (default stdout)")] = None,
 ) -> None:
-    """Label unclassified documents in the warehouse, or a JSONL file with --jsonl."""
-    from gaimon.classify import Classifier, ClassifyInput
+    """Label unclassified documents in the warehouse, or a JSONL file with --jsonl.
 
+    Input lines: {"id", "text", "title"?, "lang"?}. Output lines: {"id", "lang", "relevant",
+    "themes", "values", "sectors", "roles", "policy_options", "legal_frameworks", "kind",
+    "scores", "evidence"}; evidence offsets point into title + newline + text.
+    """
+    from gaimon.classify import ClassifyInput
+    from gaimon.train import load_classifier
+
+    h = get_home(home)
     if jsonl is None:
         from gaimon.signals import classify_home
 
-        report = classify_home(get_home(home))
+        report = classify_home(h.ensure(), load_classifier(h.ensure(), _log))
         console.print(f"{report.documents} document(s) classified, {report.relevant} relevant, "
                       f"{report.signals} signal(s), model {report.model_version}")
         return
-    classifier = Classifier()
-    sink = open(out, "w", encoding="utf-8") if out else sys.stdout
-    try:
+    if not jsonl.exists():
+        err.print(f"[red]error[/red] no such file: {jsonl}")
+        raise typer.Exit(2)
+    classifier = load_classifier(h.ensure(), _log)
+    errors = 0
+
+    def items():
+        nonlocal errors
         with open(jsonl, encoding="utf-8") as fh:
             for number, line in enumerate(fh, start=1):
                 if not line.strip():
                     continue
                 try:
-                    item = ClassifyInput.model_validate_json(line)
+                    yield ClassifyInput.model_validate_json(line)
                 except ValueError as exc:
+                    errors += 1
                     err.print(f"[red]error[/red] {jsonl}:{number}: {str(exc).splitlines()[0]}")
-                    continue
-                sink.write(classifier.classify(item).model_dump_json() + "\n")
+
+    sink = open(out, "w", encoding="utf-8") if out else sys.stdout
+    try:
+        for result in classifier.classify_many(items()):
+            sink.write(result.model_dump_json() + "\n")
     finally:
         if out:
             sink.close()
+    raise typer.Exit(1 if errors else 0)
 
 
+@app.command()
+def train(
+    home: HomeOpt = None,
+    tune: Annotated[bool, typer.Option("--tune", help="First refit how rules and model are combined "
+                                                      "(rewrites taxonomy/classifier.yaml)")] = False,
+    evaluate: Annotated[bool, typer.Option("--eval/--no-eval", help="Score the new model on the dev split")] = True,
+) -> None:
+    """Train the classifier on taxonomy/train and analysts' corrections; make it the current model."""
+    from gaimon.labels import corrections_for_training
+    from gaimon.train import train_model
+
+    h = get_home(home).ensure()
+    if tune:
+        from gaimon.decide import load_config
+        from gaimon.tune import tune as fit
+        from gaimon.tune import write_config
+
+        write_config(fit(load_config(), _log))
+        console.print("combination refitted: taxonomy/classifier.yaml")
+    corrections = corrections_for_training(h)
+    report = train_model(h, corrections, _log)
+    console.print(f"model {report.version}: {report.items} item(s), {report.corrections} correction(s), "
+                  f"{report.seconds} s -> {report.path}")
+    if evaluate:
+        from gaimon.classify import Classifier
+        from gaimon.evaluate import evaluate_classifier
+        from gaimon.train import gold_files, read_gold
+
+        result = evaluate_classifier(Classifier(model_dir=report.path), read_gold(gold_files("dev")))
+        _print_summary(result)
+
+
+def _print_summary(result) -> None:
+    rows = [{"dimension": "relevant", "macro F1": f"{result.relevance.f1:.3f}",
+             "micro F1": f"{result.relevance.f1:.3f}", "precision": f"{result.relevance.precision:.3f}",
+             "recall": f"{result.relevance.recall:.3f}"}]
+    for dimension, s in result.dimensions.items():
+        rows.append({"dimension": dimension, "macro F1": f"{s.macro.f1:.3f}", "micro F1": f"{s.micro.f1:.3f}",
+                     "precision": f"{s.micro.precision:.3f}", "recall": f"{s.micro.recall:.3f}"})
+    console.print(table(rows, title=f"{result.items} item(s), model {result.model_version}"))
+
+
+@app.command(name="eval")
+def eval_(
+    gold: Annotated[list[Path] | None, typer.Argument(help="Gold JSONL files (default: the dev split)")] = None,
+    home: HomeOpt = None,
+    as_json: Annotated[bool, typer.Option("--json", help="Print the scores as JSON")] = False,
+    rules: Annotated[bool, typer.Option("--rules", help="Score the lexicon alone, without the model")] = False,
+) -> None:
+    """Precision, recall and F1 per label, macro and micro per dimension, against gold labels."""
+    from gaimon.classify import Classifier
+    from gaimon.evaluate import evaluate_classifier
+    from gaimon.train import GoldError, gold_files, load_classifier, read_gold
+
+    paths = gold or gold_files("dev")
+    missing = [p for p in paths if not Path(p).exists()]
+    if missing:
+        err.print(f"[red]error[/red] no such file: {missing[0]}")
+        raise typer.Exit(2)
+    classifier = Classifier() if rules else load_classifier(get_home(home).ensure(), _log)
+    try:
+        result = evaluate_classifier(classifier, read_gold(paths))
+    except GoldError as exc:
+        err.print(f"[red]error[/red] {exc}")
+        raise typer.Exit(2) from exc
+    if as_json:
+        sys.stdout.write(json.dumps(result.model_dump(), indent=2) + "\n")
+        return
+    for dimension, s in result.dimensions.items():
+        rows = [{"label": label, "precision": f"{v.precision:.3f}", "recall": f"{v.recall:.3f}",
+                 "F1": f"{v.f1:.3f}", "support": v.support} for label, v in s.labels.items()]
+        rows.append({"label": "macro", "precision": f"{s.macro.precision:.3f}", "recall": f"{s.macro.recall:.3f}",
+                     "F1": f"{s.macro.f1:.3f}", "support": s.macro.support})
+        rows.append({"label": "micro", "precision": f"{s.micro.precision:.3f}", "recall": f"{s.micro.recall:.3f}",
+                     "F1": f"{s.micro.f1:.3f}", "support": s.micro.support})
+        console.print(table(rows, title=dimension))
+    _print_summary(result)
+
+
+@app.command()
+def label(
+    doc_id: Annotated[str, typer.Argument(help="Document id (documents.doc_id)")],
+    add: Annotated[list[str] | None, typer.Option("--add", help="Label to add, e.g. values:privacy")] = None,
+    remove: Annotated[list[str] | None, typer.Option("--remove", help="Label to remove, e.g. sectors:media")] = None,
+    note: Annotated[str | None, typer.Option("--note", help="Why")] = None,
+    by: Annotated[str | None, typer.Option("--by", help="Analyst (default: the login name)")] = None,
+    home: HomeOpt = None,
+) -> None:
+    """Correct a document's labels; corrections survive re-labelling and train the next model.
+
+    `relevant:ai` says whether the document is about AI at all (--remove relevant:ai: it is not).
+    Without --add or --remove, shows the document's labels and corrections.
+    """
+    from gaimon import warehouse
+    from gaimon.labels import LabelError, record, stored_classification
+
+    h = get_home(home)
+    if not h.warehouse.exists():
+        err.print(f"[red]error[/red] no warehouse at {h.warehouse}: run `gaimon init` first")
+        raise typer.Exit(2)
+    with warehouse.open_warehouse(h.warehouse) as con:
+        try:
+            if add or remove:
+                done = record(con, doc_id, add or [], remove or [], by, note)
+                console.print(f"{doc_id}: " + ", ".join(f"{c.action} {c.key}" for c in done))
+            result, version = stored_classification(con, doc_id)
+            corrections = warehouse.query(con, "queries/labels_of_document", {"doc_id": doc_id})
+        except LabelError as exc:
+            err.print(f"[red]error[/red] {exc}")
+            raise typer.Exit(2) from exc
+    rows = [{"dimension": d, "labels": ", ".join(getattr(result, d)) or "-"} for d in
+            ("themes", "values", "sectors", "roles", "policy_options", "legal_frameworks")]
+    rows.append({"dimension": "kind", "labels": result.kind if version else "-"})
+    console.print(table(rows, title=f"{doc_id}: relevant={result.relevant}, model {version or 'none yet'}"))
+    if corrections:
+        console.print(table([{k: str(v) for k, v in c.items() if k != "doc_id"} for c in corrections],
+                            title="corrections"))

@@ -1,0 +1,216 @@
+"""spaCy components that turn the taxonomy's lexicons into evidence spans.
+
+`gaimon_lemmatizer` sets lemmas from spaCy's lookup tables (spacy-lookups-data) plus the
+project's own table (taxonomy/lemmas.yaml); `gaimon_lexicon` matches every lexicon term of the
+taxonomy and puts the hits in `doc.spans["lexicon"]`, each labelled with what it is evidence for
+(`values:privacy`) and, as its span id, the node that lists the term and its strength
+(`privacy.voice_cloning|strong`).
+
+Both work per distinct word, not per token: results are cached by the word's hash, so a
+600-word article costs a dictionary lookup per token on top of tokenizing.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterable
+from pathlib import Path
+from typing import Any
+
+import numpy
+import srsly
+from spacy.attrs import LEMMA, LOWER
+from spacy.language import Language
+from spacy.lookups import load_lookups
+from spacy.matcher import Matcher, PhraseMatcher
+from spacy.tokens import Doc, Span
+from spacy.vocab import Vocab
+
+from gaimon.taxonomy import LexiconEntry
+
+SPANS_KEY = "lexicon"
+# A cache larger than this is dropped rather than grown: it only saves recomputation.
+MAX_CACHE = 500_000
+POSSESSIVE = ("'s", "’s", "'", "’")
+
+
+@Language.factory("gaimon_lemmatizer")
+def make_lemmatizer(nlp: Language, name: str) -> LookupLemmatizer:
+    return LookupLemmatizer(nlp.vocab, nlp.lang, name)
+
+
+class LookupLemmatizer:
+    """Lemmas by table lookup on the lower-cased word.
+
+    spaCy's own lookup mode looks up the surface form, so `Ziekenhuizen` at the start of a
+    sentence stays unlemmatised; here the lower-cased form is looked up, then the form without
+    a possessive (`chatgpt's`), then the project's own table.
+    """
+
+    def __init__(self, vocab: Vocab, lang: str, name: str = "gaimon_lemmatizer"):
+        self.vocab, self.lang, self.name = vocab, lang, name
+        self.extra: dict[str, str] = {}
+        self._table: Any = None
+        self._cache: dict[int, int] = {}
+
+    def add_forms(self, forms: dict[str, str]) -> None:
+        self.extra.update({k.lower(): v.lower() for k, v in forms.items()})
+        self._cache.clear()
+
+    @property
+    def table(self) -> Any:
+        if self._table is None:
+            self._table = load_lookups(self.lang, ["lemma_lookup"]).get_table("lemma_lookup")
+        return self._table
+
+    def lemma(self, lower: str) -> str:
+        for form in (lower, _strip_possessive(lower)):
+            found = self.extra.get(form) or self.table.get(form)
+            if found:
+                return found.lower()
+        return _strip_possessive(lower)
+
+    def _miss(self, key: int) -> int:
+        if len(self._cache) > MAX_CACHE:
+            self._cache.clear()
+        lemma = self.vocab.strings.add(self.lemma(self.vocab.strings[key]))
+        self._cache[key] = lemma
+        return lemma
+
+    def __call__(self, doc: Doc) -> Doc:
+        if not len(doc):
+            return doc
+        get, miss = self._cache.get, self._miss
+        lemmas = [get(key) or miss(key) for key in doc.to_array(LOWER).tolist()]
+        doc.from_array([LEMMA], numpy.asarray(lemmas, dtype="uint64").reshape(-1, 1))
+        return doc
+
+    def clear_cache(self) -> None:
+        self._cache.clear()
+
+    def to_disk(self, path: str | Path, exclude: Iterable[str] = ()) -> None:
+        path = Path(path)
+        path.mkdir(parents=True, exist_ok=True)
+        srsly.write_json(path / "forms.json", self.extra)
+
+    def from_disk(self, path: str | Path, exclude: Iterable[str] = ()) -> LookupLemmatizer:
+        self.add_forms(srsly.read_json(Path(path) / "forms.json"))
+        return self
+
+
+def _strip_possessive(word: str) -> str:
+    for ending in POSSESSIVE:
+        if word.endswith(ending) and len(word) > len(ending) + 1:
+            return word[: -len(ending)]
+    return word
+
+
+@Language.factory("gaimon_lexicon")
+def make_lexicon(nlp: Language, name: str) -> LexiconMatcher:
+    return LexiconMatcher(nlp, name)
+
+
+class LexiconMatcher:
+    """Matches the taxonomy's lexicon entries and stores the hits as spans.
+
+    Lemma terms go to a PhraseMatcher on LEMMA, exact terms to one on ORTH, token patterns to a
+    Matcher; wildcard terms (`deepfake*`, `*chatbot`) are tested once per distinct word.
+    """
+
+    def __init__(self, nlp: Language, name: str = "gaimon_lexicon"):
+        self.nlp, self.name = nlp, name
+        self.entries: list[dict[str, Any]] = []
+        self._reset()
+
+    def _reset(self) -> None:
+        vocab = self.nlp.vocab
+        self.lemma_matcher = PhraseMatcher(vocab, attr="LEMMA")
+        self.exact_matcher = PhraseMatcher(vocab, attr="ORTH")
+        self.token_matcher = Matcher(vocab)
+        self.affixes: list[tuple[str, str, int]] = []  # (how, text, key)
+        self.keys: dict[int, tuple[str, str, bool]] = {}
+        self._affix_cache: dict[int, tuple[int, ...]] = {}
+
+    def add_entries(self, entries: Iterable[LexiconEntry | dict[str, Any]]) -> None:
+        rows = [e if isinstance(e, dict) else dict(e.__dict__) for e in entries]
+        self.entries.extend(rows)
+        grouped: dict[tuple[str, str, str], list[dict[str, Any]]] = {}
+        for row in rows:
+            strength = "strong" if row["strong"] else "weak"
+            grouped.setdefault((row["label"], row["node"], strength), []).append(row)
+        for (label, node, strength), group in grouped.items():
+            key_name = f"{label}|{node}|{strength}"
+            key = self.nlp.vocab.strings.add(key_name)
+            self.keys[key] = (label, node, strength == "strong")
+            self._add_group(key_name, key, group)
+        self._affix_cache.clear()
+
+    def _add_group(self, key_name: str, key: int, group: list[dict[str, Any]]) -> None:
+        by_kind: dict[str, list[Any]] = {}
+        for row in group:
+            by_kind.setdefault(row["match"], []).append(row["pattern"])
+        if "lemma" in by_kind:
+            self.lemma_matcher.add(key_name, [self._lemma_doc(t) for t in by_kind["lemma"]])
+        if "exact" in by_kind:
+            self.exact_matcher.add(key_name, [self.nlp.make_doc(t) for t in by_kind["exact"]])
+        if "pattern" in by_kind:
+            self.token_matcher.add(key_name, by_kind["pattern"])
+        for term in by_kind.get("affix", []):
+            lower = term.lower()
+            how = {(True, True): "in", (True, False): "end", (False, True): "start"}[
+                (lower.startswith("*"), lower.endswith("*"))]
+            self.affixes.append((how, lower.strip("*"), key))
+
+    def _lemma_doc(self, term: str) -> Doc:
+        doc = self.nlp.make_doc(term)
+        lemmatizer = next((p for n, p in self.nlp.pipeline if isinstance(p, LookupLemmatizer)), None)
+        if lemmatizer is None:
+            raise ValueError("gaimon_lexicon needs gaimon_lemmatizer earlier in the pipeline")
+        return lemmatizer(doc)
+
+    def _affix_keys(self, lower_key: int) -> tuple[int, ...]:
+        if len(self._affix_cache) > MAX_CACHE:
+            self._affix_cache.clear()
+        word = self.nlp.vocab.strings[lower_key]
+        found = tuple(key for how, text, key in self.affixes
+                      if (how == "start" and word.startswith(text))
+                      or (how == "end" and word.endswith(text))
+                      or (how == "in" and text in word))
+        self._affix_cache[lower_key] = found
+        return found
+
+    def matches(self, doc: Doc) -> list[tuple[int, int, int]]:
+        found = self.lemma_matcher(doc) + self.exact_matcher(doc) + self.token_matcher(doc)
+        if self.affixes:
+            cache, miss = self._affix_cache, self._affix_keys
+            for i, lower in enumerate(doc.to_array(LOWER).tolist()):
+                keys = cache.get(lower)
+                if keys is None:
+                    keys = miss(lower)
+                for key in keys:
+                    found.append((key, i, i + 1))
+        return found
+
+    def __call__(self, doc: Doc) -> Doc:
+        spans = []
+        for key, start, end in self.matches(doc):
+            label, node, strong = self.keys[key]
+            spans.append(Span(doc, start, end, label=label,
+                              span_id=f"{node}|{'strong' if strong else 'weak'}"))
+        doc.spans[SPANS_KEY] = spans
+        return doc
+
+    def clear_cache(self) -> None:
+        self._affix_cache.clear()
+
+    def to_disk(self, path: str | Path, exclude: Iterable[str] = ()) -> None:
+        path = Path(path)
+        path.mkdir(parents=True, exist_ok=True)
+        (path / "entries.json").write_text(json.dumps(self.entries, ensure_ascii=False),
+                                           encoding="utf-8")
+
+    def from_disk(self, path: str | Path, exclude: Iterable[str] = ()) -> LexiconMatcher:
+        self.entries = []
+        self._reset()
+        self.add_entries(json.loads((Path(path) / "entries.json").read_text(encoding="utf-8")))
+        return self

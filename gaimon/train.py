@@ -1,0 +1,314 @@
+"""Train the classifier's text model and keep versioned models under $GAIMON_HOME/models/.
+
+Training data is the labelled JSONL under taxonomy/train/<lang>/ (files `train*.jsonl`; files
+`dev*.jsonl` are held out for evaluation and never trained on), plus analysts' corrections from
+the warehouse (`gaimon label`). A model is a directory `models/<version>/` with one spaCy
+pipeline per language, the taxonomy and rules it was built with, and meta.json; `models/current`
+names the model in use.
+
+The version is a fingerprint of everything the model depends on, so a changed taxonomy, new
+training data or new corrections give a new version, and documents are labelled again.
+`load_classifier` trains on first use when no model fits the current taxonomy and data
+(training takes well under a minute); models trained from the repository alone are also kept in
+a cache shared between homes ($GAIMON_MODEL_CACHE, default ~/.cache/gaimon/models).
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import random
+import shutil
+import time
+from collections.abc import Callable, Iterable, Iterator
+from datetime import UTC, datetime
+from pathlib import Path
+
+from pydantic import BaseModel, ConfigDict, Field, ValidationError
+from spacy.language import Language
+from spacy.training import Example
+from spacy.util import compounding, fix_random_seed, minibatch
+from thinc.api import Adam
+
+from gaimon.classify import Classifier, fingerprint
+from gaimon.decide import CONFIG_FILE, RELEVANT, ClassifierConfig, load_config
+from gaimon.home import Home
+from gaimon.nlp import TEXTCAT, build_pipeline
+from gaimon.taxonomy import (
+    LANGS,
+    LEMMAS_FILE,
+    LIST_DIMENSIONS,
+    TAXONOMY_DIR,
+    TAXONOMY_FILE,
+    Taxonomy,
+    load_lemmas,
+    load_taxonomy,
+    output_dimension,
+)
+
+GOLD_DIR = TAXONOMY_DIR / "train"
+# Bump when the pipeline code changes what a trained model means: old models are then retrained.
+MODEL_FORMAT = "gaimon-classifier-1"
+CURRENT = "current"
+
+
+class GoldItem(BaseModel):
+    """A labelled item: the classifier's output contract, with gold labels."""
+
+    model_config = ConfigDict(extra="ignore")
+    id: str
+    text: str
+    title: str = ""
+    lang: str | None = None
+    relevant: bool | None = None
+    themes: list[str] = Field(default_factory=list)
+    values: list[str] = Field(default_factory=list)
+    sectors: list[str] = Field(default_factory=list)
+    roles: list[str] = Field(default_factory=list)
+    policy_options: list[str] = Field(default_factory=list)
+    legal_frameworks: list[str] = Field(default_factory=list)
+    kind: str | None = None
+
+    @property
+    def body(self) -> str:
+        return f"{self.title}\n{self.text}"
+
+    @property
+    def is_relevant(self) -> bool:
+        if self.relevant is not None:
+            return self.relevant
+        return any(getattr(self, d) for d in LIST_DIMENSIONS)
+
+
+class GoldError(ValueError):
+    """A gold file line that is not a labelled item; the message says file and line."""
+
+
+def read_gold(paths: Iterable[Path | str]) -> Iterator[GoldItem]:
+    for path in paths:
+        path = Path(path)
+        lang = path.parent.name if path.parent.name in LANGS else None
+        with open(path, encoding="utf-8") as fh:
+            for number, line in enumerate(fh, start=1):
+                if not line.strip():
+                    continue
+                try:
+                    item = GoldItem.model_validate_json(line)
+                except ValidationError as exc:
+                    raise GoldError(f"{path}:{number}: {exc.errors()[0]['msg']}") from exc
+                if item.lang is None:
+                    item.lang = lang
+                yield item
+
+
+def gold_files(split: str, root: Path = GOLD_DIR) -> list[Path]:
+    """`train` or `dev` files of every language: `<lang>/<split>*.jsonl`."""
+    return sorted(p for lang in LANGS for p in (root / lang).glob(f"{split}*.jsonl"))
+
+
+def label_set(taxonomy: Taxonomy) -> list[str]:
+    """What the text model predicts: relevance, every node but themes (values imply them), kinds."""
+    labels = [RELEVANT]
+    for dimension in (*LIST_DIMENSIONS, "kinds"):
+        if dimension != "themes":
+            labels += [f"{output_dimension(dimension)}:{i}" for i in taxonomy.ids(dimension)]
+    return labels
+
+
+def gold_cats(item: GoldItem, labels: list[str]) -> dict[str, float]:
+    given = {RELEVANT} if item.is_relevant else set()
+    if item.is_relevant:
+        given |= {f"{d}:{i}" for d in LIST_DIMENSIONS for i in getattr(item, d)}
+    if item.kind:
+        given.add(f"kind:{item.kind}")
+    return {label: float(label in given) for label in labels}
+
+
+def _prepare(nlp: Language, text: str):
+    doc = nlp.make_doc(text)
+    for name, proc in nlp.pipeline:
+        if name != TEXTCAT:
+            doc = proc(doc)
+    return doc
+
+
+def train_pipeline(lang: str, items: list[GoldItem], taxonomy: Taxonomy, lemmas: dict[str, str],
+                   config: ClassifierConfig, log: Callable[[str], None] = lambda _: None) -> Language:
+    """One language's pipeline with its text classifier trained on `items`."""
+    cfg = config.training
+    fix_random_seed(cfg.seed)
+    arch = {"@architectures": "gaimon.LemmaBOW.v1", "ngram_size": cfg.ngram_size,
+            "length": cfg.length, "nO": len(label_set(taxonomy))}
+    nlp = build_pipeline(lang, taxonomy, lemmas, textcat=arch)
+    labels = label_set(taxonomy)
+    examples = [Example.from_dict(_prepare(nlp, item.body), {"cats": gold_cats(item, labels)})
+                for item in items]
+    textcat = nlp.get_pipe(TEXTCAT)
+    textcat.initialize(lambda: examples, nlp=nlp, labels=labels)
+    optimizer = Adam(cfg.learn_rate)
+    rng = random.Random(cfg.seed)
+    for epoch in range(cfg.epochs):
+        rng.shuffle(examples)
+        losses: dict[str, float] = {}
+        for batch in minibatch(examples, size=compounding(cfg.batch_start, cfg.batch_stop, 1.001)):
+            textcat.update(batch, sgd=optimizer, drop=cfg.dropout, losses=losses)
+        log(f"{lang} epoch {epoch + 1}/{cfg.epochs}: loss {losses.get(TEXTCAT, 0.0):.3f}")
+    return nlp
+
+
+class TrainReport(BaseModel):
+    version: str
+    path: str
+    items: dict[str, int]
+    corrections: int
+    seconds: float
+    from_cache: bool = False
+
+
+def base_fingerprint() -> str:
+    """What a model trained from the repository depends on."""
+    files = [TAXONOMY_FILE, LEMMAS_FILE, CONFIG_FILE, *gold_files("train")]
+    parts = [MODEL_FORMAT.encode()]
+    for path in files:
+        parts += [str(path.relative_to(TAXONOMY_DIR)).encode(), path.read_bytes() if path.exists() else b""]
+    return fingerprint(*parts)
+
+
+def model_fingerprint(corrections: list[GoldItem]) -> str:
+    payload = json.dumps([c.model_dump() for c in sorted(corrections, key=lambda c: c.id)],
+                         sort_keys=True, ensure_ascii=False)
+    return fingerprint(base_fingerprint().encode(), payload.encode()) if corrections else base_fingerprint()
+
+
+def model_version(taxonomy: Taxonomy, fp: str) -> str:
+    return f"{taxonomy.version}+{fp[:10]}"
+
+
+def train_model(home: Home, corrections: list[GoldItem] | None = None,
+                log: Callable[[str], None] = lambda _: None) -> TrainReport:
+    """Train both languages on taxonomy/train plus corrections; save and make it current."""
+    started = time.perf_counter()
+    corrections = corrections or []
+    taxonomy, lemmas, config = load_taxonomy(), load_lemmas(), load_config()
+    items = list(read_gold(gold_files("train"))) + corrections
+    base, full = base_fingerprint(), model_fingerprint(corrections)
+    version = model_version(taxonomy, full)
+    counts = {}
+    target = home.models / version
+    staging = home.models / f".{version}.{os.getpid()}.tmp"
+    shutil.rmtree(staging, ignore_errors=True)
+    staging.mkdir(parents=True)
+    for lang in LANGS:
+        mine = [i for i in items if (i.lang or "en") == lang]
+        counts[lang] = len(mine)
+        train_pipeline(lang, mine, taxonomy, lemmas[lang], config, log).to_disk(staging / lang)
+    for source in (TAXONOMY_FILE, CONFIG_FILE, LEMMAS_FILE):
+        if source.exists():
+            shutil.copy2(source, staging / source.name)
+    meta = {"version": version, "format": MODEL_FORMAT, "base_fingerprint": base,
+            "fingerprint": full, "trained_at": datetime.now(UTC).isoformat(timespec="seconds"),
+            "items": counts, "corrections": len(corrections),
+            "training": config.training.model_dump()}
+    (staging / "meta.json").write_text(json.dumps(meta, indent=2), encoding="utf-8")
+    _install(staging, target)
+    set_current(home, version)
+    if not corrections:
+        _store_in_cache(target, base)
+    return TrainReport(version=version, path=str(target), items=counts, corrections=len(corrections),
+                       seconds=round(time.perf_counter() - started, 1))
+
+
+def _install(staging: Path, target: Path) -> None:
+    """Move a finished model into place; if another process got there first, keep theirs."""
+    try:
+        staging.rename(target)
+    except OSError:
+        if not (target / "meta.json").exists():
+            shutil.rmtree(target, ignore_errors=True)
+            staging.rename(target)
+        else:
+            shutil.rmtree(staging, ignore_errors=True)
+
+
+def set_current(home: Home, version: str) -> None:
+    pointer = home.models / CURRENT
+    tmp = home.models / f".{CURRENT}.{os.getpid()}.tmp"
+    tmp.write_text(version + "\n", encoding="utf-8")
+    tmp.replace(pointer)
+
+
+def current_model(home: Home) -> Path | None:
+    pointer = home.models / CURRENT
+    if not pointer.exists():
+        return None
+    path = home.models / pointer.read_text(encoding="utf-8").strip()
+    return path if (path / "meta.json").exists() else None
+
+
+def cache_dir() -> Path:
+    chosen = os.environ.get("GAIMON_MODEL_CACHE")
+    return Path(chosen) if chosen else Path.home() / ".cache" / "gaimon" / "models"
+
+
+def _store_in_cache(model: Path, base: str) -> None:
+    target = cache_dir() / base[:16]
+    if (target / "meta.json").exists():
+        return
+    try:
+        target.parent.mkdir(parents=True, exist_ok=True)
+        staging = target.parent / f".{base[:16]}.{os.getpid()}.tmp"
+        shutil.rmtree(staging, ignore_errors=True)
+        shutil.copytree(model, staging)
+        _install(staging, target)
+    except OSError:
+        pass  # a cache that cannot be written only costs a retraining
+
+
+def _from_cache(home: Home, base: str) -> TrainReport | None:
+    cached = cache_dir() / base[:16]
+    if not (cached / "meta.json").exists():
+        return None
+    meta = json.loads((cached / "meta.json").read_text(encoding="utf-8"))
+    target = home.models / meta["version"]
+    if not (target / "meta.json").exists():
+        staging = home.models / f".{meta['version']}.{os.getpid()}.tmp"
+        shutil.rmtree(staging, ignore_errors=True)
+        shutil.copytree(cached, staging)
+        _install(staging, target)
+    set_current(home, meta["version"])
+    return TrainReport(version=meta["version"], path=str(target), items=meta["items"],
+                       corrections=0, seconds=0.0, from_cache=True)
+
+
+def ensure_model(home: Home, corrections: Callable[[], list[GoldItem]] | None = None,
+                 log: Callable[[str], None] = lambda _: None) -> Path:
+    """A model that fits the current taxonomy and data: the current one, a cached one, or a new one."""
+    home.models.mkdir(parents=True, exist_ok=True)
+    base = base_fingerprint()
+    current = current_model(home)
+    if current is not None:
+        meta = json.loads((current / "meta.json").read_text(encoding="utf-8"))
+        if meta.get("base_fingerprint") == base:
+            return current
+        log(f"model {meta.get('version')} is out of date (taxonomy or training data changed)")
+    found = corrections() if corrections else []
+    report = None if found else _from_cache(home, base)
+    if report is None:
+        log("training the classifier (first use, or the taxonomy or data changed)")
+        report = train_model(home, found, log)
+    return Path(report.path)
+
+
+def autotrain_enabled() -> bool:
+    return os.environ.get("GAIMON_AUTOTRAIN", "1").lower() not in ("0", "false", "no")
+
+
+def load_classifier(home: Home, log: Callable[[str], None] = lambda _: None) -> Classifier:
+    """The classifier to use in `home`: its trained model (trained now if needed), or the rules
+    alone when automatic training is switched off (GAIMON_AUTOTRAIN=0) and no model fits."""
+    from gaimon.labels import corrections_for_training
+
+    if not autotrain_enabled():
+        current = current_model(home)
+        return Classifier(model_dir=current) if current else Classifier()
+    return Classifier(model_dir=ensure_model(home, lambda: corrections_for_training(home), log))
