@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import functools
 import re
+import threading
 from collections.abc import Callable, Iterator
 from datetime import datetime
 from typing import Any
@@ -81,12 +82,13 @@ class RegistrySpider(scrapy.Spider):
         spider.state = SourceState.load(home, spider.source.name)
         if spider.options.get("max_bytes"):
             spider.max_bytes = int(spider.options["max_bytes"])
-        spider.warm_up()
+        # In the background: a crawl that finds nothing changed exits without waiting for it.
+        threading.Thread(target=spider.warm_up, name="warm-up", daemon=True).start()
         return spider
 
     def warm_up(self) -> None:
         """Load the extractors (and the language models, if the source names no language)
-        before the first download: loading them later would stall every download in flight."""
+        early: loading them at the first article would stall every download in flight."""
         import pypdf  # noqa: F401 - its import alone takes a noticeable moment
 
         extract_article(b"<html><body><article><p>warm</p></article></body></html>",
