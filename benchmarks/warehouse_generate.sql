@@ -24,7 +24,9 @@ SELECT i,
        hash(i, 'r') % 100 < 85                                          AS relevant
 FROM range($n) t(i);
 
-INSERT INTO documents
+INSERT INTO documents (doc_id, canonical_url, source, url, title, text, published_at, lang, author,
+                       identifiers, content_hash, fetched_at, first_seen_at, updated_at, cluster_id,
+                       relevant, model_version, run_id, week)
 SELECT d.doc_id,
        'https://' || d.source || '.example/' || d.i,
        d.source,
@@ -49,11 +51,12 @@ SELECT d.doc_id,
        'k' || (d.i * 10 // 13),
        d.relevant,
        'rules-0.1',
-       'run-' || strftime(d.published_at, '%Y%m%d')
+       'run-' || strftime(d.published_at, '%Y%m%d'),
+       strftime(d.published_at, '%G-W%V')
 FROM bench_docs d, bench_corpus c
 ORDER BY d.i;
 
-INSERT INTO signals
+INSERT INTO signals (doc_id, dimension, label, score, model_version, evidence, classified_at, run_id, week)
 WITH labelled AS (
     SELECT d.doc_id, d.published_at, d.i,
            list_distinct([$values[1 + floor(len($values) * pow((hash(d.i, 'v1') % 1000) / 1000, 1.6))::INTEGER]]
@@ -101,7 +104,8 @@ SELECT doc_id, l.dimension, l.label,
        '[{"text": "' || replace(l.label, '_', ' ') || '", "start": ' || (hash(i, l.label) % 900)
            || ', "end": ' || (hash(i, l.label) % 900 + 9) || '}]',
        published_at + INTERVAL 3 HOUR,
-       'run-' || strftime(published_at, '%Y%m%d')
+       'run-' || strftime(published_at, '%Y%m%d'),
+       strftime(published_at, '%G-W%V')
 FROM labels, unnest(labels) AS u(l)
 ORDER BY i;
 

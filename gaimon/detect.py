@@ -72,6 +72,7 @@ def refresh(con: duckdb.DuckDBPyConnection, params: DetectParams, run_id: str | 
     p = asdict(params)
     con.execute("BEGIN")
     try:
+        warehouse.stamp_weeks(con)
         _run(con, "detect_facts")
         _run(con, "detect_week_totals")
         _run(con, "detect_sector_week")

@@ -44,9 +44,11 @@ def _row(item: StagedItem) -> dict:
         "published_at": naive(item.published),
         "lang": item.lang,
         "author": item.author,
-        "identifiers": json.dumps(item.identifiers, ensure_ascii=False),
+        "identifiers": item.identifiers,
         "content_hash": item.content_hash,
         "fetched_at": naive(item.fetched_at),
+        "kind": item.kind,
+        "extra": item.extra or None,
     }
 
 
@@ -68,14 +70,26 @@ def collect(paths: list[Path], report: LoadReport) -> dict[str, dict]:
     return rows
 
 
+def unchanged_ids(con: duckdb.DuckDBPyConnection, rows: list[dict]) -> set[str]:
+    """Doc ids of rows already stored with the same content hash: they need no further work."""
+    found = con.execute(warehouse.sql("queries/stored_unchanged"),
+                        {"ids": [r["doc_id"] for r in rows], "hashes": [r["content_hash"] for r in rows]})
+    return {doc_id for (doc_id,) in found.fetchall()}
+
+
 def load_rows(con: duckdb.DuckDBPyConnection, rows: list[dict], report: LoadReport,
               run_id: str | None = None) -> None:
     """Upsert validated rows in one transaction; DuckDB reads them back from a JSONL batch."""
     if not rows:
         return
+    same = unchanged_ids(con, rows)
+    report.unchanged += len(same)
+    rows = [r for r in rows if r["doc_id"] not in same]
+    if not rows:
+        return
     with tempfile.NamedTemporaryFile("w", suffix=".jsonl", encoding="utf-8", delete=False) as fh:
         for row in rows:
-            fh.write(json.dumps(row, ensure_ascii=False) + "\n")
+            fh.write(json.dumps(row, ensure_ascii=False, default=str) + "\n")
         batch = Path(fh.name)
     try:
         con.execute("BEGIN")

@@ -24,9 +24,10 @@ def update_procedures(con: duckdb.DuckDBPyConnection) -> int:
     """Rebuild procedures, procedure_events and procedure_mentions; the number of procedures."""
     con.execute("BEGIN")
     try:
-        con.execute(warehouse.sql("queries/procedures_derive"))
-        con.execute(warehouse.sql("queries/procedures_replace"))
-        con.execute("DROP TABLE procedure_refs; DROP TABLE doc_identifiers")
+        warehouse.run_script(con, "queries/procedures_scan")
+        warehouse.run_script(con, "queries/procedures_derive")
+        warehouse.run_script(con, "queries/procedures_replace")
+        con.execute("DROP TABLE procedure_steps; DROP TABLE procedure_refs; DROP TABLE doc_identifiers")
         count = con.execute("SELECT count(*) FROM procedures").fetchone()[0]
         con.execute("COMMIT")
     except Exception:

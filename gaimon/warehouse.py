@@ -42,6 +42,45 @@ def open_warehouse(path: Path | str, read_only: bool = False) -> Iterator[duckdb
         con.close()
 
 
+class ReadOnlyError(RuntimeError):
+    """A statement tried to change the warehouse, or to touch files, in an analyst session."""
+
+
+def analyst_connection(path: Path | str) -> duckdb.DuckDBPyConnection:
+    """A connection that can read the warehouse and nothing else.
+
+    The file is opened read-only, and access to other files (COPY TO, ATTACH, INSTALL,
+    read_csv...) is switched off and locked, so no statement can write anywhere. Temporary
+    tables still work: they live in memory.
+    """
+    con = connect(path, read_only=True)
+    con.execute("SET enable_external_access = false")
+    con.execute("SET lock_configuration = true")
+    return con
+
+
+def run_analyst(con: duckdb.DuckDBPyConnection, text: str) -> tuple[list[str], list[tuple]]:
+    """Run one or more statements; the columns and rows of the last one."""
+    statements = con.extract_statements(text)
+    if not statements:
+        return [], []
+    try:
+        for statement in statements[:-1]:
+            con.execute(statement.query)
+        cursor = con.execute(statements[-1].query)
+    except (duckdb.InvalidInputException, duckdb.PermissionException) as exc:
+        message = str(exc)
+        if "read-only" in message:
+            raise ReadOnlyError("the warehouse is open read-only here: this statement would change "
+                                f"it ({message.split(': ', 1)[-1]})") from exc
+        if isinstance(exc, duckdb.PermissionException) or "configuration has been locked" in message:
+            raise ReadOnlyError("files and settings cannot be touched from an analyst session "
+                                "(use `gaimon export` to write Parquet)") from exc
+        raise
+    columns = [d[0] for d in cursor.description or []]
+    return columns, cursor.fetchall() if columns else []
+
+
 def migrations() -> list[Path]:
     return sorted((SQL_ROOT / "migrations").glob("[0-9][0-9][0-9][0-9]_*.sql"))
 
@@ -67,6 +106,7 @@ def migrate(con: duckdb.DuckDBPyConnection) -> list[str]:
             raise
         applied.append(path.name)
     create_views(con)
+    stamp_weeks(con)
     return applied
 
 
@@ -88,6 +128,14 @@ def create_views(con: duckdb.DuckDBPyConnection) -> None:
             path, exc = failed[0]
             raise RuntimeError(f"cannot create {path.relative_to(SQL_ROOT)}: {exc}") from exc
         pending = [path for path, _ in failed]
+
+
+def stamp_weeks(con: duckdb.DuckDBPyConnection) -> None:
+    """Give documents and signals written without their ISO week (by hand, in tests) that week.
+
+    v_signals joins on the stored week, so a row without one would not be seen.
+    """
+    run_script(con, "queries/stamp_weeks")
 
 
 def query(con: duckdb.DuckDBPyConnection, name: str, params: Any = None) -> list[dict[str, Any]]:

@@ -10,6 +10,8 @@ from datetime import date, datetime, timedelta
 
 import duckdb
 
+from gaimon import warehouse
+
 
 def monday(week: str) -> date:
     """Monday of an ISO week like 2026-W47."""
@@ -101,3 +103,4 @@ class Builder:
                 {c: [s[c] for s in self.signals] for c in columns},
             )
         self.documents, self.signals = [], []
+        warehouse.stamp_weeks(con)  # the loader and classifier store each row's week

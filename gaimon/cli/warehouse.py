@@ -1,17 +1,151 @@
-"""Commands for analysts and detection on the warehouse."""
+"""Commands for analysts and detection on the warehouse: detect, sql, export."""
 
 from __future__ import annotations
 
-from gaimon.cli import HomeOpt, app, console, table
+import csv
+import json
+import sys
+from pathlib import Path
+from typing import Annotated
+
+import duckdb
+import typer
+from rich.markup import escape
+from rich.table import Table
+
+from gaimon.cli import HomeOpt, app, console, err, table
 from gaimon.home import get_home
 
 
 @app.command()
-def detect(home: HomeOpt = None) -> None:
-    """Recompute emerging-risk alerts from the signals."""
-    from gaimon.detect import detect_home
+def detect(
+    home: HomeOpt = None,
+    baseline_weeks: Annotated[int, typer.Option(help="Trailing weeks in the baseline (at least 8)")] = 8,
+    alpha: Annotated[float, typer.Option(help="Tail probability below which a count alerts")] = 0.001,
+    min_stories: Annotated[int, typer.Option(help="Fewest stories that can alert")] = 3,
+    min_ratio: Annotated[float, typer.Option(help="Stories must be at least this times the expected")] = 1.5,
+    run_id: Annotated[str | None, typer.Option(help="Run the alerts belong to (runs.run_id)")] = None,
+) -> None:
+    """Refresh weekly aggregates and procedures, and recompute emerging-risk alerts."""
+    from gaimon import warehouse
+    from gaimon.detect import DetectParams, detect_report
 
-    alerts = detect_home(get_home(home))
-    console.print(table(alerts[:20], title=f"{len(alerts)} alert(s)"))
+    try:
+        params = DetectParams(baseline_weeks=baseline_weeks, alpha=alpha, min_stories=min_stories,
+                              min_ratio=min_ratio)
+    except ValueError as exc:
+        err.print(f"[red]error[/red] {exc}")
+        raise typer.Exit(2) from exc
+    with warehouse.open_warehouse(get_home(home).warehouse) as con:
+        warehouse.migrate(con)
+        report = detect_report(con, params, run_id)
+        alerts = warehouse.query(con, "queries/alerts")
+    console.print(table(alerts[:20], title=f"{report.alerts} alert(s), {report.term_alerts} new term(s)"))
+    console.print(f"{report.weeks} week(s), {report.procedures} procedure(s), refreshed in "
+                  f"{report.seconds:.1f} s")
 
 
+def _cell(value: object) -> str:
+    return "" if value is None else str(value)
+
+
+def _print(columns: list[str], rows: list[tuple], fmt: str, max_rows: int) -> None:
+    if fmt == "csv":
+        writer = csv.writer(sys.stdout, lineterminator="\n")
+        writer.writerow(columns)
+        writer.writerows([_cell(v) for v in row] for row in rows)
+    elif fmt == "json":
+        sys.stdout.write(json.dumps([dict(zip(columns, row, strict=True)) for row in rows],
+                                    default=str, ensure_ascii=False) + "\n")
+    elif columns:
+        more = f", first {max_rows} shown" if len(rows) > max_rows else ""
+        result = Table(title=f"{len(rows)} row(s){more}")
+        for column in columns:
+            result.add_column(column)
+        for row in rows[:max_rows]:
+            result.add_row(*(escape(_cell(v)) for v in row))
+        console.print(result)
+
+
+def _error(label: str, exc: Exception) -> None:
+    err.print(f"[red]{label}[/red] {escape(str(exc))}")
+
+
+def _repl(con, fmt: str, max_rows: int) -> None:
+    from gaimon import warehouse
+
+    console.print("gaimon sql: the warehouse, read-only. End statements with ';', quit with .quit or Ctrl-D.")
+    buffer: list[str] = []
+    while True:
+        try:
+            line = input("gaimon> " if not buffer else "   ...> ")
+        except EOFError:
+            console.print()
+            return
+        if not buffer and line.strip() in (".quit", ".exit", "\\q"):
+            return
+        buffer.append(line)
+        text = "\n".join(buffer)
+        if not text.strip().endswith(";"):
+            continue
+        buffer = []
+        try:
+            _print(*warehouse.run_analyst(con, text), fmt, max_rows)
+        except warehouse.ReadOnlyError as exc:
+            _error("refused", exc)
+        except Exception as exc:  # noqa: BLE001 - a prompt shows the error and goes on
+            _error("error", exc)
+
+
+@app.command()
+def sql(
+    query: Annotated[str | None, typer.Argument(help="SQL to run; none opens a prompt (or reads stdin)")] = None,
+    home: HomeOpt = None,
+    as_csv: Annotated[bool, typer.Option("--csv", help="Print CSV")] = False,
+    as_json: Annotated[bool, typer.Option("--json", help="Print a JSON array of objects")] = False,
+    file: Annotated[Path | None, typer.Option("--file", "-f", help="Run the SQL in this file")] = None,
+    max_rows: Annotated[int, typer.Option(help="Rows shown in a table (CSV and JSON get all)")] = 200,
+) -> None:
+    """Query the warehouse read-only: views, macros and tables (see docs/analyst.md)."""
+    from gaimon import warehouse
+
+    if as_csv and as_json:
+        err.print("[red]error[/red] choose one of --csv and --json")
+        raise typer.Exit(2)
+    fmt = "csv" if as_csv else "json" if as_json else "table"
+    path = get_home(home).warehouse
+    try:
+        con = warehouse.analyst_connection(path)
+    except FileNotFoundError as exc:
+        _error("error", exc)
+        raise typer.Exit(1) from exc
+    try:
+        text = file.read_text(encoding="utf-8") if file else query
+        if text is None and sys.stdin.isatty():
+            _repl(con, fmt, max_rows)
+            return
+        if text is None:
+            text = sys.stdin.read()
+        try:
+            _print(*warehouse.run_analyst(con, text), fmt, max_rows)
+        except warehouse.ReadOnlyError as exc:
+            _error("refused", exc)
+            raise typer.Exit(1) from exc
+        except duckdb.Error as exc:  # parser, binder, catalog... errors of the query itself
+            _error("error", exc)
+            raise typer.Exit(1) from exc
+    finally:
+        con.close()
+
+
+@app.command()
+def export(
+    parquet: Annotated[Path, typer.Option("--parquet", help="Folder to write Parquet into")],
+    home: HomeOpt = None,
+) -> None:
+    """Write the warehouse's tables as partitioned Parquet, with a manifest.json."""
+    from gaimon.export import export_home
+
+    done = export_home(get_home(home), parquet)
+    console.print(table([{"table": e.table, "rows": e.rows, "partitions": ", ".join(e.partitions),
+                          "path": e.path} for e in done], title=f"exported to {parquet}"))

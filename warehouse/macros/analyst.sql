@@ -8,7 +8,8 @@ CREATE OR REPLACE MACRO week_monday(week) AS strptime(week || '-1', '%G-W%V-%u')
 CREATE OR REPLACE MACRO signals_for_sector(sector_id, since) AS TABLE
     SELECT *
     FROM v_signals
-    WHERE sector = sector_id AND published_at >= since::TIMESTAMP;
+    WHERE sector = sector_id AND published_at >= since::TIMESTAMP
+      AND week >= iso_week(since::TIMESTAMP);  -- lets the scan skip older weeks
 
 -- The evidence phrases that earned a public value most often since a date, counted in stories.
 CREATE OR REPLACE MACRO top_evidence_terms(value_id, since, n := 20) AS TABLE
@@ -16,10 +17,11 @@ CREATE OR REPLACE MACRO top_evidence_terms(value_id, since, n := 20) AS TABLE
         SELECT coalesce(d.cluster_id, d.doc_id) AS story_id, d.doc_id,
                lower(trim(e.text)) AS term
         FROM signals s
-        JOIN documents d USING (doc_id),
+        JOIN documents d ON d.doc_id = s.doc_id AND d.week = s.week,
              unnest(from_json(s.evidence, '[{"text": "VARCHAR"}]')) AS u(e)
         WHERE s.dimension = 'values' AND split_part(s.label, '.', 1) = value_id
           AND d.relevant AND d.published_at >= since::TIMESTAMP
+          AND s.week >= iso_week(since::TIMESTAMP)
     )
     SELECT term, count(DISTINCT story_id) AS stories, count(DISTINCT doc_id) AS documents
     FROM evidence
@@ -28,14 +30,13 @@ CREATE OR REPLACE MACRO top_evidence_terms(value_id, since, n := 20) AS TABLE
     ORDER BY stories DESC, term
     LIMIT n;
 
--- Documents tied to a procedure, as a step of it or as news naming it; newest first.
+-- Documents tied to a procedure: its record, its steps, and news naming it; newest first.
 CREATE OR REPLACE MACRO procedure_items(ref) AS TABLE
     SELECT m.procedure_id,
-           CASE WHEN e.doc_id IS NULL THEN 'mention' ELSE 'event' END AS role,
-           m.via, e.stage, e.event, d.doc_id, d.published_at, d.source, d.title, d.url, d.relevant
+           CASE m.via WHEN 'record' THEN 'record' WHEN 'step' THEN 'step' ELSE 'news' END AS role,
+           m.via, d.doc_id, d.published_at, d.source, d.kind, d.title, d.url, d.relevant
     FROM procedure_mentions m
     JOIN documents d USING (doc_id)
-    LEFT JOIN procedure_events e ON e.procedure_id = m.procedure_id AND e.doc_id = m.doc_id
     WHERE m.procedure_id = procedure_ref(ref)
     ORDER BY d.published_at DESC NULLS LAST, d.doc_id;
 

@@ -4,5 +4,6 @@ SELECT *
 FROM read_json(?, format = 'newline_delimited', columns = {
     doc_id: 'VARCHAR', canonical_url: 'VARCHAR', source: 'VARCHAR', url: 'VARCHAR',
     title: 'VARCHAR', text: 'VARCHAR', published_at: 'TIMESTAMP', lang: 'VARCHAR',
-    author: 'VARCHAR', identifiers: 'JSON', content_hash: 'VARCHAR', fetched_at: 'TIMESTAMP'
+    author: 'VARCHAR', identifiers: 'JSON', content_hash: 'VARCHAR', fetched_at: 'TIMESTAMP',
+    kind: 'VARCHAR', extra: 'JSON'
 });

@@ -1,5 +1,5 @@
--- Procedures with their latest stage and the news that mentions them. Events and mentions come
--- from gaimon.procedures.update_procedures (run by gaimon detect).
+-- Procedures with their latest stage and the news that mentions them. Procedures, steps and
+-- mentions come from gaimon.procedures.update_procedures (run by gaimon detect).
 CREATE OR REPLACE VIEW v_legislation AS
 WITH latest AS (
     SELECT procedure_id,
@@ -11,10 +11,11 @@ WITH latest AS (
     GROUP BY procedure_id
 ),
 news_ AS (
+    -- News: documents naming the procedure other than its own record and its steps.
     SELECT m.procedure_id, m.via, d.doc_id, d.title, d.url, d.source, d.published_at, d.relevant
     FROM procedure_mentions m
     JOIN documents d USING (doc_id)
-    ANTI JOIN procedure_events e ON e.procedure_id = m.procedure_id AND e.doc_id = m.doc_id
+    WHERE m.via NOT IN ('record', 'step')
 ),
 news AS (
     SELECT procedure_id,
@@ -27,8 +28,9 @@ news AS (
     GROUP BY procedure_id
 )
 SELECT p.procedure_id, p.jurisdiction, p.kind, p.title,
-       l.stage, l.last_event, l.last_event_at, coalesce(l.events, 0) AS events,
-       coalesce(n.news_count, 0) AS news_count, n.latest_news_at, coalesce(n.news, []) AS news,
+       coalesce(p.stage, l.stage) AS stage, l.last_event, l.last_event_at,
+       coalesce(l.events, 0) AS events,
+       coalesce(n.news_count, 0) AS news_count, n.latest_news_at, n.news,
        p.celex, p.tk_zaak, p.first_seen_at
 FROM procedures p
 LEFT JOIN latest l USING (procedure_id)
