@@ -76,6 +76,8 @@ def test_every_sector_gets_lights_and_quiet_ones_one_line(built):
     assert lights["defence"] == {value: "grey" for value in lights["defence"]}
     text = built[2].paths["nl"]["txt"].read_text(encoding="utf-8")
     assert "Rustig deze week: Wetenschap, Defensie" in text
+    # Sectors with an emerging risk come first, the others in taxonomy order.
+    assert [s.sector for s in data.sections][:3] == ["healthcare", "education", "science"]
 
 
 @pytest.mark.parametrize(("status", "stories", "baseline", "expected"), [
@@ -279,10 +281,22 @@ def test_cli_simple_form_build_review_approve(world):
     result = runner.invoke(app, ["review", "dismiss", signal, "--week", week, "--reason", "a press release",
                                  "--home", str(home.root)])
     assert result.exit_code == 0, result.output
-    assert json.loads((home.digests / week / "data.nl.json").read_text())["sections"][2]["enforcement"] == []
+    sections = json.loads((home.digests / week / "data.nl.json").read_text())["sections"]
+    assert next(s for s in sections if s["sector"] == "healthcare")["enforcement"] == []
     result = runner.invoke(app, ["digest", "approve", "--week", week, "--by", "ana", "--home", str(home.root)])
     assert result.exit_code == 0 and "approved by ana" in result.output
     result = runner.invoke(app, ["digest", "status", "--week", week, "--home", str(home.root)])
     assert "approved" in result.output
     result = runner.invoke(app, ["review", "dismiss", signal, "--week", week, "--home", str(home.root)])
     assert result.exit_code == 1
+
+
+@pytest.mark.parametrize("raw", [
+    '[{"text": "fout", "start": 10, "end": 14}]',
+    '"[{\\"text\\": \\"fout\\", \\"start\\": 10, \\"end\\": 14}]"',
+    [{"text": "fout", "start": 10, "end": 14}],
+])
+def test_evidence_is_read_however_the_json_arrives(raw):
+    from gaimon.digest.gather import _evidence_spans
+
+    assert _evidence_spans(raw) == [{"text": "fout", "start": 10, "end": 14}]

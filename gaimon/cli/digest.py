@@ -176,6 +176,8 @@ def preview(
     week: WeekOpt = None,
     out: Annotated[Path, typer.Option(help="Folder for the images")] = Path("docs"),
     lang: Annotated[str, typer.Option(help="nl or en")] = "nl",
+    height: Annotated[int, typer.Option(help="Keep the top this many CSS pixels (0: all)")] = 1800,
+    page: Annotated[int, typer.Option(help="PDF page to show")] = 1,
     home: HomeOpt = None,
 ) -> None:
     """Screenshots of a built digest in headless Chromium (360 and 1280 px wide) and its PDF's
@@ -189,9 +191,9 @@ def preview(
     html, pdf = where / archive.file_name("html", lang), where / archive.file_name("pdf", lang)
     if not html.exists() or not pdf.exists():
         raise _fail(FileNotFoundError(f"build the digest first: {html} or {pdf} is missing"))
-    console.print(shots.screenshot(html, 360, out / "digest-360.png", mobile=True))
-    console.print(shots.screenshot(html, 1280, out / "digest-1280.png"))
-    console.print(shots.pdf_page_png(pdf, out / "digest-pdf.png"))
+    console.print(shots.screenshot(html, 360, out / "digest-360.png", mobile=True, max_height=height or None))
+    console.print(shots.screenshot(html, 1280, out / "digest-1280.png", max_height=height or None))
+    console.print(shots.pdf_page_png(pdf, out / "digest-pdf.png", page=page))
 
 
 @review_app.callback()

@@ -77,10 +77,17 @@ def _link(row: dict[str, Any]) -> Link:
 
 
 def _evidence_spans(raw: Any) -> list[dict]:
-    if raw is None:
-        return []
-    spans = json.loads(raw) if isinstance(raw, str) else raw
-    return [s for s in spans if isinstance(s, dict)]
+    """Evidence spans from the signals' JSON, also when it arrives as JSON text inside a
+    JSON string."""
+    spans = raw
+    for _ in range(3):
+        if not isinstance(spans, str):
+            break
+        try:
+            spans = json.loads(spans)
+        except ValueError:
+            return []
+    return [s for s in spans if isinstance(s, dict)] if isinstance(spans, list) else []
 
 
 class Gatherer:
@@ -139,7 +146,8 @@ class Gatherer:
         start, end = week_days(self.week)
         return DigestData(
             week=self.week, lang=self.lang, start=start, end=end, weeks=self.weeks,
-            sections=[sections[s] for s in self.taxonomy.ids("sectors")], general=sections[GENERAL],
+            sections=sorted((sections[s] for s in self.taxonomy.ids("sectors")), key=lambda s: not s.risks),
+            general=sections[GENERAL],
             sources=sources.source_rows(self.con, self.week), dismissed=len(self.dismissals),
             generated_at=datetime.now(UTC).replace(microsecond=0, tzinfo=None))
 
@@ -213,7 +221,7 @@ class Gatherer:
             jurisdiction=(step.get("jurisdiction") or sources.jurisdiction(row)) if legislation else None,
             stage=step.get("stage") or step.get("event") if legislation else None,
             procedure=(step.get("procedure_id") or sources.procedure_ref(row)) if legislation else None,
-            actor=(row.get("author") or row.get("source")) if kind == "enforcement" else None,
+            actor=sources.regulator(row) if kind == "enforcement" else None,
             values=[self.name("values", v) for v in self.labels[doc_id].get("values", [])],
             options=self.options([doc_id]))
 

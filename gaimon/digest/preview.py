@@ -60,13 +60,14 @@ def page_widths(driver) -> tuple[int, int]:
         " window.innerWidth]"))
 
 
-def full_page_png(driver, out: Path) -> Path:
-    """The whole page as one PNG, however long."""
+def full_page_png(driver, out: Path, max_height: int | None = None) -> Path:
+    """The page as one PNG, from the top: all of it, or its first `max_height` CSS pixels."""
     metrics = driver.execute_cdp_cmd("Page.getLayoutMetrics", {})
     size = metrics.get("cssContentSize") or metrics["contentSize"]
+    height = min(size["height"], max_height) if max_height else size["height"]
     shot = driver.execute_cdp_cmd("Page.captureScreenshot", {
         "format": "png", "captureBeyondViewport": True,
-        "clip": {"x": 0, "y": 0, "width": size["width"], "height": size["height"], "scale": 1}})
+        "clip": {"x": 0, "y": 0, "width": size["width"], "height": height, "scale": 1}})
     import base64
 
     out.parent.mkdir(parents=True, exist_ok=True)
@@ -74,10 +75,11 @@ def full_page_png(driver, out: Path) -> Path:
     return out
 
 
-def screenshot(html: Path, width: int, out: Path, mobile: bool = False) -> Path:
+def screenshot(html: Path, width: int, out: Path, mobile: bool = False,
+               max_height: int | None = None) -> Path:
     with chromium(width, mobile=mobile) as driver:
         driver.get(html.resolve().as_uri())
-        return full_page_png(driver, out)
+        return full_page_png(driver, out, max_height)
 
 
 def pdf_page_png(pdf: Path, out: Path, page: int = 1, dpi: int = 110) -> Path:

@@ -133,11 +133,11 @@ class Rendered:
     images: dict[str, bytes] = field(default_factory=dict)
 
 
-def chart_views(data: DigestData, with_png: bool, fluid: bool = True) -> dict[str, ChartView]:
+def chart_views(data: DigestData, with_png: bool, fluid: bool = True, columns: int = 1) -> dict[str, ChartView]:
     words = strings(data.lang)
     views = {}
     for section in [*data.sections, data.general]:
-        drawn = charts.chart(section, data.weeks)
+        drawn = charts.chart(section, data.weeks, columns)
         if drawn is None:
             continue
         views[section.sector] = ChartView(section.sector, drawn.cid, charts.alt_text(drawn, words),
@@ -187,6 +187,6 @@ def _no_fetch(url: str, *args, **kwargs):
 def render_pdf(data: DigestData, status: str = "draft") -> bytes:
     from weasyprint import CSS, HTML
 
-    html = render_html(data, "pdf", status, views=chart_views(data, with_png=False, fluid=False))
+    html = render_html(data, "pdf", status, views=chart_views(data, with_png=False, fluid=False, columns=2))
     css = CSS(string=(TEMPLATES / "digest" / "print.css").read_text(encoding="utf-8"))
     return HTML(string=html, url_fetcher=_no_fetch).write_pdf(stylesheets=[css])

@@ -144,6 +144,15 @@ def jurisdiction(row: dict[str, Any]) -> str | None:
     return None
 
 
+def regulator(row: dict[str, Any]) -> str | None:
+    """Who acted, when the item comes from the regulator itself (its registry tags say
+    so); news about enforcement names the regulator in its own words."""
+    tags = {str(t).lower() for t in (row.get("source_tags") or [])}
+    if tags & {"regulator", "enforcement"}:
+        return row.get("author") or row.get("source_description") or row.get("source")
+    return None
+
+
 def procedure_ref(row: dict[str, Any]) -> str | None:
     ids = _identifiers(row)
     for key in ("procedure", "celex", "tk_zaak", "kamerstuk"):
