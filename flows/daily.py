@@ -1,72 +1,82 @@
 """The daily run.
 
-1. Crawl every source in the registry, each as its own task (one failing does not stop others).
-2. Load what was staged today into the warehouse.
-3. Classify documents not yet labelled by the current classifier.
-4. Detect emerging risks.
+1. Record the run; load staged files a killed run left behind; for each source, work out
+   since when to crawl (its last good crawl).
+2. Crawl each source as its own task, fanned out (threads, or Dask workers).
+3. As each crawl ends, load its staged files and record its counts (the one writer).
+4. Classify new documents in batches, fanned out; store each batch.
+5. Detect emerging risks.
+6. After downtime: build (and send) the digests of weeks whose weekly run was missed;
+   otherwise send approved digests that have not gone out yet.
+7. Record the end: completed, or completed with errors when a source failed.
 """
 
 from __future__ import annotations
 
-from dataclasses import asdict
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
 
-from prefect import flow, get_run_logger, task
-from pydantic import BaseModel
+from prefect import flow
 
-from gaimon.crawl import CrawlError, crawl_source
-from gaimon.detect import detect_home
-from gaimon.home import get_home
-from gaimon.load import load_day
-from gaimon.registry import load_registry
-from gaimon.signals import classify_home
+from flows import common, tasks
+from flows.weekly import WeeklyParams, send_pending, weekly
+from gaimon import steps
+from gaimon.registry import Source
+from gaimon.runs import SourceRun
 
 
-class DailyParams(BaseModel):
-    home: str | None = None
+class DailyParams(common.RunParams):
     registry: str | None = None
     sources: list[str] | None = None
     day: str | None = None
-
-
-@task(retries=2, retry_delay_seconds=[2, 10], tags=["crawl"])
-def crawl(name: str, params: DailyParams, day: str) -> dict:
-    registry = load_registry(params.registry)
-    report = crawl_source(registry.get(name), get_home(params.home), params.registry, day)
-    if not report.ok and report.staged == 0:
-        raise CrawlError(f"source {name}: nothing staged, {report.errors} error(s): {report.message}")
-    return asdict(report)
-
-
-@task(tags=["warehouse"])
-def load(params: DailyParams, day: str) -> dict:
-    return asdict(load_day(get_home(params.home), day, load_registry(params.registry)))
-
-
-@task(tags=["warehouse"])
-def classify(params: DailyParams) -> dict:
-    return asdict(classify_home(get_home(params.home)))
-
-
-@task(tags=["warehouse"])
-def detect(params: DailyParams) -> int:
-    return len(detect_home(get_home(params.home)))
+    catch_up: bool = True
 
 
 @flow(name="daily")
-def daily(params: DailyParams | None = None) -> dict:
+def daily(params: DailyParams | None = None):
     params = params or DailyParams()
-    logger = get_run_logger()
+    ctx = common.context(params)
+    registry = ctx.registry(params.registry)
+    start = ctx.writer(tasks.begin)(
+        ctx.home, "daily", params.model_dump(), ctx.runner_label, registry,
+        timedelta(hours=ctx.settings.catch_up.overlap_hours), common.flow_run_id())
     day = params.day or datetime.now(UTC).date().isoformat()
-    names = [s.name for s in load_registry(params.registry).select(params.sources)]
-    futures = {name: crawl.submit(name, params, day) for name in names}
-    crawled, failed = {}, {}
-    for name, future in futures.items():
-        try:
-            crawled[name] = future.result()
-        except Exception as exc:  # one broken source must not stop the others
-            failed[name] = str(exc)
-            logger.error("source %s failed: %s", name, exc)
-    summary = {"day": day, "crawled": crawled, "failed": failed,
-               "load": load(params, day), "classify": classify(params), "alerts": detect(params)}
-    return summary
+    with common.recorded(ctx, start.run_id):
+        with common.FanOut(ctx) as fan:
+            records = crawl_and_load(fan, ctx, start, registry.select(params.sources),
+                                     ctx.registry_path(params.registry), day)
+            classified = common.classify_all(fan, ctx, start.run_id)
+        alerts = ctx.writer(tasks.detect_alerts)(ctx.home, start.run_id)
+        errors = list(classified["errors"])
+        missed = steps.digest_plan(ctx.home, ctx.settings, missed_only=True) if params.catch_up else []
+        if missed:  # the weekly run did not happen: do its work now
+            caught = weekly(WeeklyParams(home=str(ctx.home.root), settings=params.settings,
+                                         weeks=missed), return_state=True)
+            errors += [f"catching up {missed}: {caught.message}"] if caught.name != "Completed" else []
+        elif params.catch_up:
+            send_pending(ctx, start.run_id, [], errors)
+    summary = {"day": day, "sources": steps.summarize(records), "leftovers": start.leftovers,
+               "classify": classified, "alerts": alerts, "caught_up_weeks": missed}
+    return common.end(ctx, start.run_id, summary, records, errors)
+
+
+def crawl_and_load(fan: common.FanOut, ctx: common.Context, start: steps.RunStart,
+                   sources: list[Source], registry: Path | None, day: str) -> list[SourceRun]:
+    """Crawl the sources fanned out; load each as its crawl ends. A source whose crawl or
+    load fails is recorded as failed, and the others go on."""
+    policy = ctx.settings.tasks["crawl"]
+    crawl = tasks.configured(tasks.crawl, policy, own_timeout=True)
+    load, fail = ctx.writer(tasks.load_source), ctx.writer(tasks.fail_source)
+    records = []
+    for source, crawled in fan.each(crawl, sources, lambda s: {
+            "source": s, "home": ctx.home, "registry": registry, "day": day,
+            "since": start.since.get(s.name), "timeout": policy.timeout}):
+        if not isinstance(crawled, Exception):
+            try:
+                records.append(load(ctx.home, start.run_id, crawled))
+                continue
+            except Exception as exc:
+                crawled = exc
+        records.append(fail(ctx.home, start.run_id, source.name, start.started_at,
+                            start.since.get(source.name), f"{type(crawled).__name__}: {crawled}"))
+    return records

@@ -1,4 +1,8 @@
-"""The end-to-end demo on the bundled offline corpus (what `make demo` runs)."""
+"""The end-to-end demo on the bundled offline corpus (what `make demo` runs).
+
+The corpus is served on a fixed port: document ids come from URLs, so a second demo on the
+same home must see the same URLs to find the same documents.
+"""
 
 from __future__ import annotations
 
@@ -10,6 +14,7 @@ from gaimon.home import REPO_ROOT, Home
 from gaimon.registry import localize_registry
 
 DEMO_DIR = REPO_ROOT / "demo"
+DEMO_PORT = 8739
 
 
 @dataclass
@@ -19,9 +24,10 @@ class DemoResult:
     week: str
     documents: int
     signals: int
+    run_status: str
 
 
-def run_demo(home: Home) -> DemoResult:
+def run_demo(home: Home, port: int = DEMO_PORT) -> DemoResult:
     # Imported here so that `gaimon --help` does not pay for Prefect's start-up.
     from flows.daily import DailyParams, daily
     from flows.weekly import WeeklyParams, weekly
@@ -29,15 +35,18 @@ def run_demo(home: Home) -> DemoResult:
     from gaimon.digest import latest_week
 
     warehouse.init(home.ensure().warehouse)
-    with CorpusServer(DEMO_DIR / "corpus") as server:
+    with CorpusServer(DEMO_DIR / "corpus", port=port) as server:
         registry = localize_registry(DEMO_DIR / "sources.yaml", server.base,
                                      home.root / "demo-sources.yaml")
-        daily(DailyParams(home=str(home.root), registry=str(registry)))
+        state = daily(DailyParams(home=str(home.root), registry=str(registry), catch_up=False),
+                      return_state=True)
     week = latest_week(home)
     if week is None:
         raise RuntimeError("the demo crawl stored no relevant documents")
-    paths = weekly(WeeklyParams(home=str(home.root), week=week))
+    built = weekly(WeeklyParams(home=str(home.root), weeks=[week], send=False))
     with warehouse.open_warehouse(home.warehouse, read_only=True) as con:
         documents = con.execute("SELECT count(*) FROM documents").fetchone()[0]
         signals = con.execute("SELECT count(*) FROM signals").fetchone()[0]
-    return DemoResult(home.warehouse, {k: Path(v) for k, v in paths.items()}, week, documents, signals)
+    paths = next(iter(built["digests"][week].values()))
+    return DemoResult(home.warehouse, {k: Path(v) for k, v in paths.items()}, week, documents,
+                      signals, state.name)

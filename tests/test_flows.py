@@ -1,47 +1,139 @@
-"""Real flow runs on a real (temporary) Prefect server."""
+"""Real flow runs on a real (temporary) Prefect server, crawling the fixture site."""
+
+from __future__ import annotations
+
+import os
+import signal
+import subprocess
+import sys
+import time
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
 
 import pytest
+from flows_world import SlowFeed, add_source, quick, rows
 
 from flows.daily import DailyParams, daily
-from flows.weekly import WeeklyParams, last_complete_week, weekly
-from gaimon import warehouse
+from gaimon import runs, warehouse
+from gaimon.schedule import week_of
+from gaimon.staging import staged_path
 
 pytestmark = pytest.mark.slow
 
-
-def test_daily_then_weekly_flow_fill_the_warehouse_and_write_a_digest(prefect_server, home, registry):
-    params = DailyParams(home=str(home.root), registry=str(registry), day="2026-11-28")
-    summary = daily(params)
-    assert summary["failed"] == {}
-    assert set(summary["crawled"]) == {"zorgnieuws", "techpolicy"}
-    with warehouse.open_warehouse(home.warehouse, read_only=True) as con:
-        documents = con.execute("SELECT count(*) FROM documents").fetchone()[0]
-        relevant = con.execute("SELECT count(*) FROM documents WHERE relevant").fetchone()[0]
-        sectors = {r[0] for r in con.execute(
-            "SELECT label FROM signals WHERE dimension = 'sectors'").fetchall()}
-    assert documents == 4
-    assert relevant == 2  # the children's ward and the football derby are not about AI
-    assert "healthcare" in sectors
-
-    paths = weekly(WeeklyParams(home=str(home.root), week="2026-W47"))
-    html = open(paths["html"], encoding="utf-8").read()
-    assert "Zorg" in html and "Betrouwbaarheid" in html
-
-    again = daily(params)
-    assert again["load"]["new"] == 0 and again["load"]["changed"] == 0
+DAY = "2026-11-28"
 
 
-def test_a_broken_source_fails_alone(prefect_server, home, registry):
-    text = registry.read_text().replace("/feeds/techpolicy.atom", "/feeds/missing.atom")
-    registry.write_text(text)
-    summary = daily(DailyParams(home=str(home.root), registry=str(registry), day="2026-11-28"))
-    assert "zorgnieuws" in summary["crawled"]
-    assert "techpolicy" in summary["failed"] and "missing.atom" in summary["failed"]["techpolicy"]
-    assert summary["load"]["new"] == 2
+def test_daily_run_records_itself_and_crawls_each_source_since_its_last_good_crawl(
+        prefect_server, home, registry):
+    quick(home)
+    # An earlier run: zorgnieuws last crawled well on 18 November, techpolicy never did.
+    # The week three weeks back has its digest; the weeks after it were missed.
+    earlier = datetime.now(UTC).replace(tzinfo=None) - timedelta(weeks=3)
+    with warehouse.open_warehouse(home.warehouse) as con:
+        old = runs.start_run(con, "daily")
+        con.execute("UPDATE runs SET started_at = ? WHERE run_id = ?", [earlier, old])
+        runs.finish_run(con, old, "completed")
+        runs.record_source(con, old, runs.SourceRun("zorgnieuws", datetime(2026, 11, 18, 6), datetime(2026, 11, 18, 6, 1), "ok", staged=2, new=2))
+        runs.record_week(con, old, week_of(earlier.date()), "digest", "nl")
+
+    state = daily(DailyParams(home=str(home.root), registry=str(registry), day=DAY), return_state=True)
+
+    assert state.is_completed() and state.name == "Completed"
+    summary = state.result()
+    (run,) = rows(home, "SELECT * FROM runs WHERE flow = 'daily' AND run_id <> ?", [old])
+    assert run["status"] == "completed" and run["finished_at"] is not None
+    assert run["flow_run_id"] == str(state.state_details.flow_run_id)
+    by_source = {r["source"]: r for r in rows(home, "SELECT * FROM source_runs WHERE run_id = ?", [run["run_id"]])}
+    # zorgnieuws: asked for items since 17 November 06:00 (a day of overlap), so the item of
+    # 16 November is not fetched again; techpolicy: everything it offers.
+    assert by_source["zorgnieuws"]["since"] == datetime(2026, 11, 17, 6)
+    assert by_source["zorgnieuws"]["staged"] == 1 and by_source["zorgnieuws"]["new"] == 1
+    assert by_source["techpolicy"]["since"] is None and by_source["techpolicy"]["new"] == 2
+    titles = {r["title"] for r in rows(home, "SELECT title FROM documents")}
+    assert "Ziekenhuis opent nieuwe vleugel voor kinderzorg" not in titles
+    assert rows(home, "SELECT count(*) AS n FROM documents WHERE run_id = ?", [run["run_id"]])[0]["n"] == 3
+    assert summary["classify"]["documents"] == 3 and summary["classify"]["batches"] == 2
+
+    # The weekly run that should have come after the digested week did not: caught up now.
+    two_weeks_back = week_of((earlier + timedelta(weeks=1)).date())
+    assert two_weeks_back in summary["caught_up_weeks"]
+    digested = {r["week"] for r in rows(home, "SELECT week FROM run_weeks WHERE step = 'digest'")}
+    assert set(summary["caught_up_weeks"]) <= digested
+    assert (home.digests / two_weeks_back).is_dir()
+    assert rows(home, "SELECT count(*) AS n FROM runs WHERE flow = 'weekly' AND status = 'completed'")[0]["n"] == 1
+
+    again = daily(DailyParams(home=str(home.root), registry=str(registry), day=DAY))
+    assert all(s["new"] == 0 and s["changed"] == 0 for s in again["sources"].values())
+    assert again["caught_up_weeks"] == []
+    assert rows(home, "SELECT count(*) AS n FROM documents")[0]["n"] == 3
 
 
-def test_last_complete_week_is_the_week_before():
-    from datetime import datetime
+def test_a_broken_source_fails_alone_and_the_run_completes_with_errors(prefect_server, home, registry):
+    from prefect.client.orchestration import get_client
+    from prefect.client.schemas.filters import FlowRunFilter, FlowRunFilterId
 
-    assert last_complete_week(datetime(2026, 11, 28)) == "2026-W47"
-    assert last_complete_week(datetime(2026, 1, 5)) == "2026-W01"
+    quick(home)
+    registry.write_text(registry.read_text().replace("/feeds/techpolicy.atom", "/feeds/missing.atom"))
+
+    state = daily(DailyParams(home=str(home.root), registry=str(registry), day=DAY), return_state=True)
+
+    assert state.is_completed() and state.name == "Completed with errors"
+    assert "1 of 2 source(s) failed: techpolicy" in state.message
+    summary = state.result()
+    assert summary["sources"]["zorgnieuws"]["new"] == 2
+    assert summary["sources"]["techpolicy"]["status"] == "failed"
+    assert "missing.atom" in summary["sources"]["techpolicy"]["message"]
+    (run,) = rows(home, "SELECT status, message FROM runs WHERE flow = 'daily'")
+    assert run["status"] == "completed_with_errors" and "techpolicy" in run["message"]
+    with get_client(sync_client=True) as client:
+        flow_run = client.read_flow_run(state.state_details.flow_run_id)
+        task_runs = client.read_task_runs(flow_run_filter=FlowRunFilter(
+            id=FlowRunFilterId(any_=[state.state_details.flow_run_id])))
+    assert flow_run.state.name == "Completed with errors"
+    crawls = {t.name: t.state.type.value for t in task_runs if t.name.startswith("crawl-")}
+    assert crawls == {"crawl-zorgnieuws": "COMPLETED", "crawl-techpolicy": "FAILED"}
+    retried = [t for t in task_runs if t.name == "crawl-techpolicy"][0]
+    assert retried.run_count == 2  # one retry, as the settings say
+
+
+def _gaimon_run(home, registry, api_url: str) -> subprocess.Popen:
+    env = {**os.environ, "PREFECT_API_URL": api_url, "GAIMON_HOME": str(home.root),
+           "PREFECT_LOGGING_LEVEL": "WARNING"}
+    return subprocess.Popen(
+        [str(Path(sys.executable).parent / "gaimon"), "run", "--sources", str(registry)],
+        env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
+        start_new_session=True)  # its own process group: killing it kills its crawls too
+
+
+def test_a_run_killed_midway_and_run_again_stores_each_item_exactly_once(prefect_server, home, registry):
+    from prefect.settings import PREFECT_API_URL
+
+    quick(home)
+    with SlowFeed() as slow:
+        add_source(registry, "traag", slow.url)
+        first = _gaimon_run(home, registry, PREFECT_API_URL.value())
+        day = datetime.now(UTC).date().isoformat()
+        done = [staged_path(home.staging, day, s).with_suffix(".stats.json") for s in ("zorgnieuws", "techpolicy")]
+        deadline = time.monotonic() + 240
+        while not (all(p.exists() for p in done) and slow.requests) and first.poll() is None:
+            assert time.monotonic() < deadline, "the first run never got going"
+            time.sleep(0.5)
+        assert first.poll() is None, first.communicate()[0]
+        time.sleep(2)  # let the writer be busy with the first sources
+        os.killpg(first.pid, signal.SIGKILL)  # the machine goes down
+        first.wait()
+        slow.release()
+        second = _gaimon_run(home, registry, PREFECT_API_URL.value())
+        output, _ = second.communicate(timeout=400)
+    assert second.returncode == 0, output
+
+    documents = rows(home, "SELECT canonical_url, source FROM documents")
+    urls = [d["canonical_url"] for d in documents]
+    assert len(urls) == len(set(urls)) == 6  # 2 + 2 from the fixture site, 2 from the slow feed
+    assert {d["source"] for d in documents} == {"zorgnieuws", "techpolicy", "traag"}
+    statuses = [r["status"] for r in rows(home, "SELECT status FROM runs ORDER BY started_at")]
+    assert statuses == ["interrupted", "completed"]
+    signals_per_label = rows(home, "SELECT count(*) AS n FROM signals GROUP BY doc_id, dimension, label HAVING n > 1")
+    assert signals_per_label == []
+    (relevant,) = rows(home, "SELECT count(*) AS n FROM documents WHERE relevant")
+    assert relevant["n"] >= 3

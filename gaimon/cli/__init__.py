@@ -32,4 +32,4 @@ def table(rows: list[dict], title: str | None = None) -> Table:
 
 
 # Registration by import: each module adds its commands to `app`.
-from gaimon.cli import classify, digest, pipeline, sources, warehouse  # noqa: E402,F401
+from gaimon.cli import classify, digest, ops, pipeline, sources, warehouse  # noqa: E402,F401

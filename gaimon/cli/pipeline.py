@@ -1,8 +1,7 @@
-"""Commands that run the pipeline: init, crawl, load, run, demo."""
+"""Commands that run the pipeline step by step: init, crawl, load (whole runs: gaimon/cli/ops.py)."""
 
 from __future__ import annotations
 
-import json
 from pathlib import Path
 from typing import Annotated
 
@@ -70,30 +69,3 @@ def crawl(
     loaded = load_day(h, day, registry)
     console.print(f"loaded: {loaded.new} new, {loaded.changed} changed, {loaded.unchanged} unchanged")
     raise typer.Exit(1 if failed else 0)
-
-
-@app.command()
-def run(
-    home: HomeOpt = None,
-    sources: Annotated[Path | None, typer.Option("--sources", help="Registry file")] = None,
-) -> None:
-    """Run the daily flow (crawl, load, classify, detect) through Prefect."""
-    from flows.daily import DailyParams, daily
-
-    h = get_home(home).ensure()
-    summary = daily(DailyParams(home=str(h.root), registry=str(sources) if sources else None))
-    console.print_json(json.dumps(summary, default=str))
-
-
-@app.command()
-def demo(home: HomeOpt = None) -> None:
-    """Crawl the bundled offline corpus on 127.0.0.1 and run the daily and weekly flows."""
-    from gaimon.demo import run_demo
-
-    result = run_demo(get_home(home).ensure())
-    console.print(f"warehouse: {result.warehouse} ({result.documents} documents, "
-                  f"{result.signals} signals)")
-    for fmt, path in result.digest.items():
-        console.print(f"digest {result.week} ({fmt}): {path}")
-
-

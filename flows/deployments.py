@@ -1,0 +1,82 @@
+"""gaimon's deployments: daily and weekly on the settings' schedules; backfill and reclassify
+on demand. `gaimon serve` registers them with the Prefect server and serves them."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import UTC, datetime
+
+from prefect.deployments.runner import RunnerDeployment
+from prefect.schedules import Cron
+from prefect.types.entrypoint import EntrypointType
+
+from flows import tasks
+from flows.backfill import backfill
+from flows.daily import daily
+from flows.reclassify import reclassify
+from flows.weekly import weekly
+from gaimon.home import Home
+from gaimon.schedule import next_runs
+from gaimon.settings import Settings
+
+TAGS = ["gaimon"]
+
+
+def deployments(settings: Settings, home: Home) -> list[RunnerDeployment]:
+    # Served runs find their home and settings through these parameters, not the environment.
+    where = {"home": str(home.root), "settings": str(settings.path)}
+    zone = settings.timezone
+    common = {"tags": TAGS, "concurrency_limit": 1, "entrypoint_type": EntrypointType.MODULE_PATH}
+    return [
+        daily.to_deployment("gaimon-daily", schedules=[Cron(settings.schedules.daily, timezone=zone)],
+                            parameters={"params": where}, description="Crawl, load, classify, detect",
+                            **common),
+        weekly.to_deployment("gaimon-weekly", schedules=[Cron(settings.schedules.weekly, timezone=zone)],
+                             parameters={"params": where},
+                             description="Digest of the last complete week (and missed weeks), sent",
+                             **common),
+        backfill.to_deployment("gaimon-backfill", parameters={"params": where},
+                               description="Detection and digests again for a range of weeks "
+                                           "(give params.first and params.last)", **common),
+        reclassify.to_deployment("gaimon-reclassify", parameters={"params": where},
+                                 description="Classify stored documents again after a model change",
+                                 **common),
+    ]
+
+
+@dataclass
+class Listed:
+    deployment: str
+    schedule: str
+    timezone: str
+    next_run: datetime | None
+
+
+def register(settings: Settings, home: Home) -> list[Listed]:
+    """Register the deployments and concurrency limits; list what the server now holds."""
+    from prefect.client.orchestration import get_client
+
+    tasks.ensure_limits(settings.limits)
+    listed = []
+    now = datetime.now(UTC)
+    with get_client(sync_client=True) as client:
+        for deployment in deployments(settings, home):
+            deployment.apply()
+            stored = client.read_deployment_by_name(f"{deployment.flow_name}/{deployment.name}")
+            crons = [s.schedule for s in stored.schedules if getattr(s.schedule, "cron", None)]
+            if not crons:
+                listed.append(Listed(f"{deployment.flow_name}/{stored.name}",
+                                     "on demand", "", None))
+            for cron in crons:
+                when = next_runs(cron.cron, cron.timezone or "UTC", now)[0]
+                listed.append(Listed(f"{deployment.flow_name}/{stored.name}", cron.cron,
+                                     cron.timezone or "UTC", when))
+    return listed
+
+
+def serve(settings: Settings, home: Home) -> None:
+    """Register and serve the deployments until stopped (Ctrl-C pauses their schedules)."""
+    from prefect import serve as prefect_serve
+
+    tasks.ensure_limits(settings.limits)
+    prefect_serve(*deployments(settings, home))

@@ -1,0 +1,178 @@
+"""Commands for running gaimon as a service: run, serve, runs, health, backfill, reclassify, demo."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from gaimon.cli import HomeOpt, app, console, err, table
+from gaimon.home import get_home
+
+SettingsOpt = Annotated[Path | None, typer.Option("--settings", envvar="GAIMON_SETTINGS",
+                                                  help="Settings file (default $GAIMON_HOME/settings.yaml)")]
+RunnerOpt = Annotated[str | None, typer.Option("--task-runner",
+                                               help="local or dask (default from the settings)")]
+AddressOpt = Annotated[str | None, typer.Option("--dask-address",
+                                                help="Dask scheduler, e.g. tcp://10.0.0.5:8786")]
+
+
+def _where(home: Path | None, settings: Path | None, runner: str | None, address: str | None) -> dict:
+    if runner not in (None, "local", "dask"):
+        raise typer.BadParameter("--task-runner is local or dask")
+    if address and runner is None:
+        runner = "dask"
+    return {"home": str(get_home(home).ensure().root), "settings": str(settings) if settings else None,
+            "task_runner": runner, "dask_address": address}
+
+
+def _finish(summary: object) -> None:
+    console.print_json(json.dumps(summary, default=str))
+
+
+@app.command()
+def run(
+    home: HomeOpt = None,
+    settings: SettingsOpt = None,
+    sources: Annotated[Path | None, typer.Option("--sources", help="Registry file")] = None,
+    source: Annotated[list[str] | None, typer.Option("--source", help="Only these sources")] = None,
+    task_runner: RunnerOpt = None,
+    dask_address: AddressOpt = None,
+) -> None:
+    """Run the daily flow now: crawl each source, load, classify, detect (and catch up)."""
+    from flows.daily import DailyParams, daily
+
+    params = DailyParams(**_where(home, settings, task_runner, dask_address),
+                         registry=str(sources) if sources else None, sources=source or None)
+    state = daily(params, return_state=True)
+    _finish(state.result(raise_on_failure=False))
+    if state.is_failed():
+        raise typer.Exit(1)
+    if state.name == "Completed with errors":
+        err.print(f"[yellow]completed with errors[/yellow]: {state.message}")
+        raise typer.Exit(3)
+
+
+@app.command()
+def weekly(
+    home: HomeOpt = None,
+    settings: SettingsOpt = None,
+    week: Annotated[list[str] | None, typer.Option("--week", help="Only these weeks (2026-W47)")] = None,
+    send: Annotated[bool | None, typer.Option("--send/--no-send", help="Default: send when "
+                                              "the settings name a subscribers file")] = None,
+) -> None:
+    """Run the weekly flow now: digests of missed weeks and the last complete week."""
+    from flows.weekly import WeeklyParams
+    from flows.weekly import weekly as weekly_flow
+
+    _finish(weekly_flow(WeeklyParams(**_where(home, settings, None, None), weeks=week or None, send=send)))
+
+
+@app.command()
+def backfill(
+    first: Annotated[str, typer.Argument(help="First week, e.g. 2026-W01")],
+    last: Annotated[str, typer.Argument(help="Last week, e.g. 2026-W47")],
+    home: HomeOpt = None,
+    settings: SettingsOpt = None,
+    send: Annotated[bool, typer.Option("--send", help="Send the digests too")] = False,
+) -> None:
+    """Detect again and rebuild the digests of a range of weeks."""
+    from flows.backfill import BackfillParams
+    from flows.backfill import backfill as backfill_flow
+
+    _finish(backfill_flow(BackfillParams(**_where(home, settings, None, None), first=first, last=last,
+                                         send=send)))
+
+
+@app.command()
+def reclassify(
+    home: HomeOpt = None,
+    settings: SettingsOpt = None,
+    only_pending: Annotated[bool, typer.Option("--only-pending", help="Only documents the "
+                                               "current model has not labelled")] = False,
+    weeks: Annotated[int, typer.Option(help="Rebuild the digests of this many recent weeks")] = 0,
+    task_runner: RunnerOpt = None,
+    dask_address: AddressOpt = None,
+) -> None:
+    """Classify stored documents again (after a model change), detect, rebuild digests."""
+    from flows.reclassify import ReclassifyParams
+    from flows.reclassify import reclassify as reclassify_flow
+
+    _finish(reclassify_flow(ReclassifyParams(**_where(home, settings, task_runner, dask_address),
+                                             everything=not only_pending, weeks=weeks)))
+
+
+@app.command()
+def serve(
+    home: HomeOpt = None,
+    settings: SettingsOpt = None,
+    list_only: Annotated[bool, typer.Option("--list", help="Register the deployments, print "
+                                            "each with its next run, and exit")] = False,
+) -> None:
+    """Register gaimon's deployments with the Prefect server and serve them on schedule."""
+    from flows.deployments import register
+    from flows.deployments import serve as serve_deployments
+    from gaimon.settings import load_settings
+
+    h = get_home(home).ensure()
+    chosen = load_settings(settings, h)
+    if not list_only:
+        serve_deployments(chosen, h)
+        return
+    rows = [{"deployment": d.deployment, "schedule": d.schedule, "timezone": d.timezone,
+             "next run": d.next_run.astimezone(chosen.zone).strftime("%Y-%m-%d %H:%M %Z")
+             if d.next_run else "-"} for d in register(chosen, h)]
+    console.print(table(rows, title=f"settings: {chosen.path}"))
+
+
+@app.command()
+def runs(
+    home: HomeOpt = None,
+    limit: Annotated[int, typer.Option(help="How many runs")] = 20,
+) -> None:
+    """The latest runs: flow, status, duration, sources that failed, new documents."""
+    from gaimon import warehouse
+    from gaimon.runs import recent_runs
+
+    with warehouse.open_warehouse(get_home(home).warehouse, read_only=True) as con:
+        console.print(table(recent_runs(con, limit)))
+
+
+@app.command()
+def health(
+    home: HomeOpt = None,
+    flagged_only: Annotated[bool, typer.Option("--flagged", help="Only flagged sources")] = False,
+) -> None:
+    """Health of each source: failures in a row, last volume against its own history."""
+    from gaimon import warehouse
+    from gaimon.health import source_health
+
+    with warehouse.open_warehouse(get_home(home).warehouse, read_only=True) as con:
+        rows = source_health(con)
+    shown = [{"source": r["source"], "last run": r["last_run_at"], "status": r["last_status"],
+              "last ok": r["last_success_at"], "fails": r["failures_in_a_row"],
+              "volume": r["last_volume"],
+              "usual": f"{r['mean_volume']:.1f} ± {r['sd_volume']:.1f}" if r["mean_volume"] is not None else "-",
+              "flags": ", ".join(r["flags"]) or "ok"}
+             for r in rows if r["flags"] or not flagged_only]
+    console.print(table(shown))
+    if any(r["flags"] for r in rows):
+        raise typer.Exit(2)
+
+
+@app.command()
+def demo(
+    home: HomeOpt = None,
+    port: Annotated[int, typer.Option(help="Port of the demo corpus server; keep it fixed so "
+                                      "a second demo finds the same URLs")] = 8739,
+) -> None:
+    """Crawl the bundled offline corpus on 127.0.0.1 and run the daily and weekly flows."""
+    from gaimon.demo import run_demo
+
+    result = run_demo(get_home(home).ensure(), port=port)
+    console.print(f"warehouse: {result.warehouse} ({result.documents} documents, "
+                  f"{result.signals} signals)")
+    for fmt, path in result.digest.items():
+        console.print(f"digest {result.week} ({fmt}): {path}")

@@ -1,0 +1,35 @@
+"""Source health for operators: which sources fail, went quiet, or deliver unusual volumes.
+
+The judgement lives in warehouse/views/v_source_health.sql; this module reads it for the
+CLI and for the operator section of the weekly digest.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import duckdb
+
+from gaimon import warehouse
+
+# What each flag means, for people (the digest translates these itself).
+FLAG_TEXT = {
+    "failing": "failed its last {failures_in_a_row} runs",
+    "zero": "its last crawl found no items",
+    "low": "its last crawl found {last_volume} items, far fewer than its usual {mean_volume:.0f}",
+    "high": "its last crawl found {last_volume} items, far more than its usual {mean_volume:.0f}",
+}
+
+
+def source_health(con: duckdb.DuckDBPyConnection) -> list[dict[str, Any]]:
+    """Every source with its run history summary and flags, flagged sources first."""
+    rows = warehouse.query(con, "queries/source_health")
+    for row in rows:
+        row["flags"] = list(row["flags"] or [])
+        row["notes"] = [FLAG_TEXT[flag].format(**row) for flag in row["flags"]]
+    return rows
+
+
+def flagged(con: duckdb.DuckDBPyConnection) -> list[dict[str, Any]]:
+    """Only the sources an operator should look at."""
+    return [row for row in source_health(con) if row["flags"]]

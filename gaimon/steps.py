@@ -1,0 +1,204 @@
+"""The steps of gaimon's runs as plain functions over a home folder; flows/ wraps each in a task.
+
+Only `crawl` and `classify_batch` may run elsewhere (threads, Dask workers): they read and
+write files in the home. Every other step writes the warehouse and runs in the flow's own
+process, one at a time.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import asdict, dataclass, field
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+from typing import Any
+
+from gaimon import fanout, runs, schedule, warehouse
+from gaimon.crawl import CrawlError, crawl_source
+from gaimon.detect import detect_report
+from gaimon.home import Home
+from gaimon.load import load_staged, sync_sources
+from gaimon.registry import Registry, Source
+from gaimon.settings import Settings
+
+
+@dataclass
+class RunStart:
+    run_id: str
+    started_at: datetime
+    since: dict[str, datetime | None] = field(default_factory=dict)
+    leftovers: dict[str, int] = field(default_factory=dict)
+
+
+@dataclass
+class Crawled:
+    """What a crawl worker hands back: counts and timing; the items are in the staged file."""
+
+    source: str
+    started_at: datetime
+    finished_at: datetime
+    since: datetime | None
+    ok: bool
+    staged: int
+    errors: int
+    message: str = ""
+
+
+def begin(home: Home, flow: str, params: dict[str, Any], task_runner: str = "local",
+          registry: Registry | None = None, overlap: timedelta = timedelta(hours=24),
+          flow_run_id: str | None = None) -> RunStart:
+    """Migrate, record the run, load staged files that an earlier run left unloaded (it was
+    killed, or its writer failed), and work out from when each source should be crawled."""
+    with warehouse.open_warehouse(home.ensure().warehouse) as con:
+        warehouse.migrate(con)
+        if registry is not None:
+            sync_sources(con, registry)
+        run_id = runs.start_run(con, flow, params, task_runner, flow_run_id)
+        leftovers = runs.pending_files(con, home.staging) if registry is not None else {}
+        report = load_staged(con, list(leftovers), run_id)
+        runs.mark_loaded(con, home.staging, leftovers, run_id)
+        names = [s.name for s in registry.sources] if registry is not None else []
+        return RunStart(run_id, runs.utcnow(), runs.since(con, names, overlap),
+                        {"files": len(leftovers), "new": report.new, "changed": report.changed})
+
+
+def crawl(source: Source, home: Home, registry: Path | None, day: str,
+          since: datetime | None, timeout: float) -> Crawled:
+    """Crawl one source into the day's staged file; raise when it stored nothing and failed."""
+    started = runs.utcnow()
+    report = crawl_source(source, home, registry, day, since=since, timeout=timeout)
+    if not report.ok and report.staged == 0:
+        raise CrawlError(f"source {source.name}: nothing staged, {report.errors} error(s): "
+                         f"{report.message}")
+    return Crawled(source.name, started, runs.utcnow(), since, report.ok, report.staged,
+                   report.errors, report.message)
+
+
+def load_source(home: Home, run_id: str, crawled: Crawled) -> runs.SourceRun:
+    """Load every staged file of the source not loaded yet, and record the source's run."""
+    with warehouse.open_warehouse(home.warehouse) as con:
+        files = runs.pending_files(con, home.staging, crawled.source)
+        report = load_staged(con, list(files), run_id)
+        runs.mark_loaded(con, home.staging, files, run_id)
+        record = runs.SourceRun(
+            source=crawled.source, started_at=crawled.started_at, finished_at=runs.utcnow(),
+            status="ok" if crawled.ok else "partial", since=crawled.since,
+            staged=crawled.staged, errors=crawled.errors + len(report.errors),
+            new=report.new, changed=report.changed, unchanged=report.unchanged,
+            message=crawled.message or "; ".join(report.errors[-1:]))
+        runs.record_source(con, run_id, record)
+    return record
+
+
+def fail_source(home: Home, run_id: str, source: str, started_at: datetime,
+                since: datetime | None, message: str) -> runs.SourceRun:
+    record = runs.SourceRun(source=source, started_at=started_at, finished_at=runs.utcnow(),
+                            status="failed", since=since, message=message[:2000])
+    with warehouse.open_warehouse(home.warehouse) as con:
+        runs.record_source(con, run_id, record)
+    return record
+
+
+def export_batches(home: Home, run_id: str, size: int, everything: bool = False) -> tuple[str, list[Path]]:
+    """Write documents awaiting the current classifier as batch files; return its version too."""
+    version = fanout.model_version(home)
+    with warehouse.open_warehouse(home.warehouse) as con:
+        return version, fanout.export(con, version, fanout.work_dir(home, run_id), size, everything)
+
+
+def classify_batch(batch: Path, home: Home) -> fanout.BatchResult:
+    return fanout.classify_file(batch, home)
+
+
+def store_batch(home: Home, result: fanout.BatchResult, version: str) -> dict[str, int]:
+    with warehouse.open_warehouse(home.warehouse) as con:
+        signals = fanout.store_file(con, result, version)
+    result.results.unlink(missing_ok=True)
+    result.results.with_name(result.results.name.replace(".out.jsonl", ".jsonl")).unlink(missing_ok=True)
+    return {"documents": result.documents, "relevant": result.relevant, "signals": signals}
+
+
+def detect_alerts(home: Home, run_id: str) -> dict[str, Any]:
+    """Recompute weekly aggregates and alerts for every week; what was written."""
+    with warehouse.open_warehouse(home.warehouse) as con:
+        report = detect_report(con, run_id=run_id)
+    return {"weeks": report.weeks, "alerts": report.alerts, "term_alerts": report.term_alerts,
+            "procedures": report.procedures}
+
+
+def digest_week(home: Home, run_id: str, week: str, langs: list[str], pdf: bool = True,
+                force: bool = False) -> dict[str, Any]:
+    """Build the draft digest of a week (all languages) and record that this run built it.
+    An approved digest stays as approved (rebuilding it is an analyst's decision: `force`)."""
+    from gaimon.digest import build_digest
+    from gaimon.digest.workflow import store
+
+    issue = store(home).issue(week)
+    if issue is not None and issue.status == "approved" and not force:
+        outcome: dict[str, Any] = {"status": "approved", "kept": True}
+    else:
+        report = build_digest(home, week, tuple(langs), force=force, pdf=pdf)
+        outcome = {"status": report.status, "risks": len(report.risks),
+                   "paths": {lang: {fmt: str(p) for fmt, p in paths.items()}
+                             for lang, paths in report.paths.items()}}
+    with warehouse.open_warehouse(home.warehouse) as con:
+        runs.record_week(con, run_id, week, "digest", ",".join(langs), outcome["status"])
+    return outcome
+
+
+def unsent_weeks(home: Home, weeks: list[str]) -> list[str]:
+    """Approved digests among `weeks` that went to nobody yet, or whose sending broke off."""
+    from gaimon.digest.workflow import store
+
+    state = store(home)
+    approved = {i.week for i in state.issues() if i.status == "approved"}
+    pending = []
+    for week in weeks:
+        sends = state.sends(week) if week in approved else None
+        if sends is not None and (not sends or any(s.status != "sent" for s in sends.values())):
+            pending.append(week)
+    return pending
+
+
+def send_week(home: Home, run_id: str, week: str, subscribers: Path) -> dict[str, Any]:
+    """Send a week's approved digest to every subscriber who has not had it; raise (so the
+    task retries, and no one gets it twice) when some copies failed."""
+    from gaimon.digest.mail import SmtpSettings
+    from gaimon.digest.send import send_digest
+
+    report = send_digest(home, week, subscribers, SmtpSettings.from_env())
+    counts = {"sent": len(report.sent), "skipped": len(report.skipped),
+              "failed": len(report.failed), "unknown": len(report.unknown)}
+    with warehouse.open_warehouse(home.warehouse) as con:
+        runs.record_week(con, run_id, week, "sent", "", json.dumps(counts))
+    if not report.ok:
+        raise RuntimeError(f"digest {week}: {counts['failed']} failed, {counts['unknown']} unknown: "
+                           f"{report.failed or report.unknown}")
+    return counts
+
+
+def digest_plan(home: Home, settings: Settings, now: datetime | None = None,
+                missed_only: bool = False) -> list[str]:
+    """Weeks a weekly run should build (missed ones and the last complete week), or with
+    `missed_only` just the weeks whose scheduled digest was missed (for the daily catch-up)."""
+    now = now or datetime.now(UTC)
+    with warehouse.open_warehouse(home.warehouse) as con:
+        done = runs.weeks_done(con, "digest")
+        first = runs.first_run_at(con)
+    first_week = schedule.week_of(first.date()) if first else None
+    if missed_only:
+        return schedule.missed_weeks(done, first_week, now, settings)
+    return schedule.weeks_to_digest(done, first_week, now, settings)
+
+
+def finish(home: Home, run_id: str, status: str, message: str = "",
+           summary: dict[str, Any] | None = None) -> None:
+    with warehouse.open_warehouse(home.warehouse) as con:
+        runs.finish_run(con, run_id, status, message, summary)
+
+
+def summarize(records: list[runs.SourceRun]) -> dict[str, Any]:
+    """Per-source outcome of a run, as the run's summary and the flow's return value show it."""
+    return {r.source: {k: v for k, v in asdict(r).items() if k in
+                       ("status", "staged", "errors", "new", "changed", "unchanged", "message")}
+            for r in records}

@@ -1,0 +1,129 @@
+"""What the flow tests share: quick settings, a feed that hangs on demand, and a way to read
+back what a run stored."""
+
+from __future__ import annotations
+
+import threading
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
+
+from gaimon import warehouse
+from gaimon.home import Home
+
+# Retries that wait fractions of a second, small classification batches (so that two Dask
+# workers share them), no PDF.
+QUICK_SETTINGS = """\
+tasks:
+  crawl: {retries: 1, backoff: 0.2, timeout: 120}
+  classify: {retries: 1, backoff: 0.2, timeout: 300, batch: 2}
+  warehouse: {retries: 2, backoff: 0.2, timeout: 300}
+  digest: {retries: 0, backoff: 0, timeout: 300}
+digest:
+  langs: [nl]
+  pdf: false
+"""
+
+
+def quick(home: Home) -> Home:
+    (home.root / "settings.yaml").write_text(QUICK_SETTINGS, encoding="utf-8")
+    return home
+
+
+FEED = """<?xml version="1.0" encoding="utf-8"?>
+<rss version="2.0">
+  <channel>
+    <title>Traag Nieuws</title>
+    <link>{base}/</link>
+    <description>Nieuws dat laat komt</description>
+    <language>nl</language>
+    <item>
+      <title>Gemeente stopt met algoritme voor bijstandsfraude</title>
+      <link>{base}/traag/algoritme-bijstand.html</link>
+      <guid isPermaLink="false">traag-1</guid>
+      <pubDate>Wed, 18 Nov 2026 10:00:00 +0100</pubDate>
+      <description>De gemeente zet het algoritme dat bijstandsfraude voorspelde stil. Een onderzoek
+      liet zien dat het systeem met kunstmatige intelligentie vooral mensen met een
+      migratieachtergrond aanwees: discriminatie, zeggen critici.</description>
+    </item>
+    <item>
+      <title>Nieuwe fietsbrug over de IJssel geopend</title>
+      <link>{base}/traag/fietsbrug.html</link>
+      <guid isPermaLink="false">traag-2</guid>
+      <pubDate>Thu, 19 Nov 2026 16:00:00 +0100</pubDate>
+      <description>Fietsers kunnen sinds donderdag over de nieuwe brug bij Deventer.</description>
+    </item>
+  </channel>
+</rss>
+"""
+
+
+class SlowFeed:
+    """An RSS feed on 127.0.0.1 that keeps every request waiting until `release()`."""
+
+    def __init__(self) -> None:
+        self.released = threading.Event()
+        self.requests = 0
+        feed = self
+
+        class Handler(BaseHTTPRequestHandler):
+            def do_GET(self):  # noqa: N802 (the name http.server calls)
+                feed.requests += 1
+                feed.released.wait(timeout=300)
+                body = FEED.replace("{base}", feed.base).encode()
+                self.send_response(200)
+                self.send_header("Content-Type", "application/rss+xml")
+                self.send_header("Content-Length", str(len(body)))
+                self.end_headers()
+                try:
+                    self.wfile.write(body)
+                except (BrokenPipeError, ConnectionResetError):
+                    pass  # the crawl that asked was killed meanwhile
+
+            def log_message(self, *args):
+                pass
+
+        self.httpd = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        self.httpd.daemon_threads = True
+        self.base = f"http://127.0.0.1:{self.httpd.server_address[1]}"
+        self.url = f"{self.base}/traag.xml"
+        self.thread = threading.Thread(target=self.httpd.serve_forever, daemon=True)
+
+    def release(self) -> None:
+        self.released.set()
+
+    def __enter__(self) -> SlowFeed:
+        self.thread.start()
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self.release()
+        self.httpd.shutdown()
+        self.httpd.server_close()
+
+
+def add_source(registry: Path, name: str, url: str) -> Path:
+    """Append an RSS source whose items carry their text in the feed."""
+    with open(registry, "a", encoding="utf-8") as fh:
+        fh.write(f"  - name: {name}\n    kind: rss\n    url: \"{url}\"\n    lang: nl\n"
+                 f"    follow: false\n    description: Slow test feed\n")
+    return registry
+
+
+def contents(home: Home) -> dict[str, list[tuple]]:
+    """What a run stored, without the times it stored it at or the run that did."""
+    queries = {
+        "documents": "SELECT doc_id, canonical_url, source, title, text, published_at, lang, "
+                     "content_hash, relevant, model_version FROM documents ORDER BY doc_id",
+        "signals": "SELECT doc_id, dimension, label, score, model_version, evidence::VARCHAR "
+                   "FROM signals ORDER BY ALL",
+        "alerts": "SELECT week, sector, value, stories, baseline, score, status FROM alerts ORDER BY ALL",
+    }
+    with warehouse.open_warehouse(home.warehouse, read_only=True) as con:
+        return {name: con.execute(sql).fetchall() for name, sql in queries.items()}
+
+
+def rows(home: Home, sql: str, params: list | None = None) -> list[dict]:
+    with warehouse.open_warehouse(home.warehouse, read_only=True) as con:
+        cursor = con.execute(sql, params or [])
+        names = [d[0] for d in cursor.description]
+        return [dict(zip(names, r, strict=True)) for r in cursor.fetchall()]

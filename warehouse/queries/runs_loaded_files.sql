@@ -1,0 +1,2 @@
+-- Staged files already loaded, with their size at the time.
+SELECT path, bytes FROM staged_loads;
