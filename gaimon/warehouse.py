@@ -51,7 +51,8 @@ def analyst_connection(path: Path | str) -> duckdb.DuckDBPyConnection:
 
     The file is opened read-only, and access to other files (COPY TO, ATTACH, INSTALL,
     read_csv...) is switched off and locked, so no statement can write anywhere. Temporary
-    tables still work: they live in memory.
+    tables still work: they live in memory. DuckDB applies these settings to every connection
+    of this process to the same file while this one is open, so use it on its own.
     """
     con = connect(path, read_only=True)
     con.execute("SET enable_external_access = false")

@@ -52,3 +52,38 @@ def test_bad_line_is_reported_by_file_and_line_and_the_rest_loads(con, tmp_path)
     assert report.new == 2
     assert len(report.errors) == 2
     assert "nos.jsonl:2" in report.errors[0] and "nos.jsonl:3" in report.errors[1]
+
+
+def test_run_week_kind_extra_and_identifiers_are_stored(con, tmp_path):
+    record = item(1) | {"kind": "procedure", "extra": {"stage": "RDG1", "events": [{"id": "e1"}]},
+                        "identifiers": {"procedure": "2021/0106(COD)", "celex": ["52021PC0206"]}}
+    report = load_staged(con, [staged(tmp_path / "ep.jsonl", [record])], run_id="run-1")
+    assert report.new == 1
+    row = con.execute("SELECT run_id, week, kind, extra->>'stage', json_type(identifiers), "
+                      "identifiers->>'procedure' FROM documents").fetchone()
+    assert row == ("run-1", "2026-W47", "procedure", "RDG1", "OBJECT", "2021/0106(COD)")
+
+
+def test_a_changed_item_records_the_run_that_changed_it(con, tmp_path):
+    load_staged(con, [staged(tmp_path / "a.jsonl", [item(1), item(2)])], run_id="run-1")
+    changed = item(1, text="Nieuwe tekst over AI.", fetched="2026-11-21T08:00:00Z")
+    load_staged(con, [staged(tmp_path / "b.jsonl", [changed, item(2)])], run_id="run-2")
+    runs = con.execute("SELECT title, run_id FROM documents ORDER BY title").fetchall()
+    assert runs == [("Titel 1", "run-2"), ("Titel 2", "run-1")]
+
+
+def test_of_two_versions_in_one_batch_the_last_fetched_wins(con, tmp_path):
+    older = item(1, text="Eerste versie over AI.", fetched="2026-11-20T08:00:00Z")
+    newer = item(1, text="Tweede versie over AI.", fetched="2026-11-22T08:00:00Z")
+    report = load_staged(con, [staged(tmp_path / "a.jsonl", [newer, older])])
+    assert (report.items, report.new) == (2, 1)
+    assert con.execute("SELECT text FROM documents").fetchone()[0] == "Tweede versie over AI."
+
+
+def test_a_changed_item_is_classified_again(con, tmp_path):
+    load_staged(con, [staged(tmp_path / "a.jsonl", [item(1)])])
+    con.execute("UPDATE documents SET relevant = true, model_version = 'rules-1'")
+    load_staged(con, [staged(tmp_path / "a.jsonl", [item(1)])])
+    assert con.execute("SELECT relevant, model_version FROM documents").fetchone() == (True, "rules-1")
+    load_staged(con, [staged(tmp_path / "b.jsonl", [item(1, text="Anders.", fetched="2026-11-23T08:00:00Z")])])
+    assert con.execute("SELECT relevant, model_version FROM documents").fetchone() == (None, None)

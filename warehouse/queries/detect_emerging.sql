@@ -27,17 +27,18 @@ windowed AS (
                  ROWS BETWEEN $baseline_weeks PRECEDING AND 1 PRECEDING)
 ),
 estimated AS (
-    -- Smoothed baseline share: a pair never seen still has a small expected count.
-    SELECT *, (base_x + 0.5) / (base_n + 1.0) AS p0
+    -- Smoothed baseline share: a pair never seen still has a small expected count. Without any
+    -- AI news in the window there is nothing to expect from (and nothing is tested).
+    SELECT *, CASE WHEN base_n > 0 THEN (base_x + 0.5) / (base_n + 1.0) ELSE 0.0 END AS p0
     FROM windowed
 ),
 modelled AS (
     -- Pearson chi-square per degree of freedom over the baseline weeks, never below Poisson.
     SELECT *, week_stories * p0 AS expected,
-           greatest(1.0, CASE WHEN base_k > 1
+           greatest(1.0, CASE WHEN base_k > 1 AND p0 > 0
                               THEN (base_x2n / p0 - 2 * base_x + p0 * base_n) / (base_k - 1)
                               ELSE 1.0 END) AS phi,
-           base_weeks >= $baseline_weeks AND week_stories > 0 AS tested
+           base_weeks >= $baseline_weeks AND week_stories > 0 AND base_n > 0 AS tested
     FROM estimated
 ),
 tails AS (

@@ -1,0 +1,129 @@
+"""docs/analyst.md answers its questions, and `gaimon sql` answers without being able to write."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import re
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner
+from warehouse_data import ANALYST_WEEK, analyst_world
+
+from gaimon import warehouse
+from gaimon.cli import app
+from gaimon.home import Home
+
+GUIDE = Path(__file__).resolve().parent.parent / "docs" / "analyst.md"
+QUESTION = re.compile(r"^### (\d+)\. (.+?)\n(.*?)```sql\n(.*?)```", re.S | re.M)
+
+
+def questions() -> list[tuple[str, str]]:
+    return [(f"{number}. {title}", query) for number, title, _, query in QUESTION.findall(GUIDE.read_text("utf-8"))]
+
+
+@pytest.fixture(scope="module")
+def world(tmp_path_factory) -> Home:
+    home = Home(tmp_path_factory.mktemp("analyst") / "home").ensure()
+    warehouse.init(home.warehouse)
+    with warehouse.open_warehouse(home.warehouse) as con:
+        analyst_world(con, home.root)
+    return home
+
+
+@pytest.fixture
+def session(world):
+    """An analyst connection for one test (its locked settings hold for the whole database
+    while it is open, so it is not kept alongside the command's own connection)."""
+    con = warehouse.analyst_connection(world.warehouse)
+    yield con
+    con.close()
+
+
+def test_the_guide_has_twenty_numbered_questions():
+    titles = [title for title, _ in questions()]
+    assert len(titles) == 20
+    assert [int(t.split(".")[0]) for t in titles] == list(range(1, 21))
+
+
+@pytest.mark.parametrize(("title", "query"), questions(), ids=[t for t, _ in questions()])
+def test_each_question_is_answered_read_only(session, title, query):
+    needs = re.findall(r"-- needs: (\w+)", query)
+    present = {r[0] for r in session.execute("SELECT table_name FROM duckdb_tables()").fetchall()}
+    if not set(needs) <= present:
+        pytest.skip(f"this warehouse has no {', '.join(set(needs) - present)} table")
+    columns, rows = warehouse.run_analyst(session, query)
+    assert columns and rows, f"question {title!r} found nothing in the test warehouse"
+
+
+def test_the_macros_the_guide_lists_exist(session):
+    listed = set(re.findall(r"^\| `(\w+)\(", GUIDE.read_text("utf-8"), re.M))
+    defined = {r[0] for r in session.execute("SELECT function_name FROM duckdb_functions() "
+                                             "WHERE function_type IN ('macro', 'table_macro')").fetchall()}
+    assert listed and listed <= defined
+
+
+def test_rising_risk_in_healthcare_is_the_first_answer(session):
+    _, query = questions()[0]
+    _, rows = warehouse.run_analyst(session, query)
+    assert [(r[0], r[1]) for r in rows] == [("privacy", "rising")]
+
+
+runner = CliRunner()
+
+
+def gaimon_sql(world: Home, *args: str, stdin: str | None = None):
+    return runner.invoke(app, ["sql", *args, "--home", str(world.root)], input=stdin)
+
+
+def test_sql_prints_a_table(world):
+    result = gaimon_sql(world, "SELECT sector, value, status FROM alerts ORDER BY score DESC")
+    assert result.exit_code == 0, result.output
+    assert "healthcare" in result.output and "rising" in result.output and "2 row(s)" in result.output
+
+
+def test_sql_csv_and_json_for_machines(world):
+    query = "SELECT week, sector, value, stories FROM alerts ORDER BY sector"
+    as_csv = gaimon_sql(world, query, "--csv")
+    as_json = gaimon_sql(world, query, "--json")
+    assert as_csv.exit_code == 0 and as_json.exit_code == 0
+    rows = list(csv.DictReader(io.StringIO(as_csv.output)))
+    assert [(r["week"], r["sector"]) for r in rows] == [(ANALYST_WEEK, "education"), (ANALYST_WEEK, "healthcare")]
+    assert [(r["sector"], r["stories"]) for r in json.loads(as_json.output)] == [
+        (r["sector"], int(r["stories"])) for r in rows]
+
+
+@pytest.mark.parametrize("statement", [
+    "DELETE FROM documents",
+    "UPDATE alerts SET status = 'steady'",
+    "CREATE TABLE notes (x INTEGER)",
+    "DROP VIEW v_signals",
+    "COPY documents TO 'leak.csv'",
+    "ATTACH 'other.duckdb' AS other",
+    "SET enable_external_access = true",
+])
+def test_sql_cannot_write(world, statement, tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    before = Path(world.warehouse).stat().st_mtime_ns
+    result = gaimon_sql(world, statement)
+    assert result.exit_code == 1
+    assert "refused" in result.output and ("read-only" in result.output or "cannot be touched" in result.output)
+    assert Path(world.warehouse).stat().st_mtime_ns == before
+    assert list(tmp_path.iterdir()) == []
+    with warehouse.open_warehouse(world.warehouse, read_only=True) as con:
+        assert con.execute("SELECT count(*) FROM alerts WHERE status = 'steady'").fetchone()[0] == 0
+
+
+def test_sql_reads_statements_from_stdin_and_files(world, tmp_path):
+    script = "CREATE TEMP TABLE mine AS SELECT 41 AS n;\nSELECT n + 1 AS answer FROM mine;\n"
+    piped = gaimon_sql(world, "--csv", stdin=script)
+    (tmp_path / "q.sql").write_text(script, encoding="utf-8")
+    from_file = gaimon_sql(world, "--csv", "-f", str(tmp_path / "q.sql"))
+    assert piped.output == from_file.output == "answer\n42\n"
+
+
+def test_sql_reports_a_bad_query(world):
+    result = gaimon_sql(world, "SELECT nothing FROM nowhere")
+    assert result.exit_code == 1 and "nowhere" in result.output
