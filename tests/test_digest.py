@@ -192,11 +192,18 @@ def test_review_dismisses_a_signal_and_records_it(world):
     assert wrong in keys
     report = dismiss(home, week, wrong, reason="about a GP, not this risk", analyst="ana", pdf=False)
     (section, risk), = load_data(report.folder, "nl").risks
-    assert (risk.stories, risk.dismissed) == (5, 1)
+    assert risk.stories == 5
     assert wrong not in {r.key for r in draft_signals(home, week)}
-    assert "1 signalen afgewezen door analisten" in report.paths["nl"]["html"].read_text(encoding="utf-8")
+    assert "Analisten wezen deze week 1 signalen af" in report.paths["nl"]["html"].read_text(encoding="utf-8")
     recorded, = store(home).dismissals()
     assert (recorded["reason"], recorded["analyst"], recorded["week"]) == ("about a GP, not this risk", "ana", week)
+    # The correction is also a label for the classifier: its signal is gone from the warehouse.
+    with warehouse.open_warehouse(home.warehouse, read_only=True) as con:
+        label = con.execute("SELECT dimension, label, action, analyst, note FROM labels").fetchall()
+        left = con.execute("SELECT count(*) FROM signals WHERE doc_id = ? AND dimension = 'values'",
+                           [doc_id("nos_tech", "burst-3")]).fetchone()[0]
+    assert label == [("values", "reliability", "remove", "ana", "digest review: about a GP, not this risk")]
+    assert left == 0
     restore(home, week, wrong, pdf=False)
     assert load_data(report.folder, "nl").risks[0][1].stories == 6
 

@@ -55,6 +55,7 @@ class Dismissals:
 
     def __init__(self, rows: list[dict[str, Any]]):
         self.keys = {(r["doc_id"], r["dimension"], r["label"]) for r in rows}
+        self.weeks = Counter(r["week"] for r in rows)
 
     def __len__(self) -> int:
         return len(self.keys)
@@ -148,7 +149,7 @@ class Gatherer:
             week=self.week, lang=self.lang, start=start, end=end, weeks=self.weeks,
             sections=sorted((sections[s] for s in self.taxonomy.ids("sectors")), key=lambda s: not s.risks),
             general=sections[GENERAL],
-            sources=sources.source_rows(self.con, self.week), dismissed=len(self.dismissals),
+            sources=sources.source_rows(self.con, self.week), dismissed=self.dismissals.weeks[self.week],
             generated_at=datetime.now(UTC).replace(microsecond=0, tzinfo=None))
 
     def _trend(self) -> dict[tuple[str, str], dict[str, dict]]:

@@ -6,7 +6,10 @@ digest, and is kept as a correction of the classifier's label for training and e
 
 from __future__ import annotations
 
+import logging
 from dataclasses import dataclass
+
+import duckdb
 
 from gaimon import warehouse
 from gaimon.digest import archive
@@ -14,6 +17,7 @@ from gaimon.digest.model import DigestData
 from gaimon.digest.workflow import BuildReport, DigestError, build_digest, folder, store
 from gaimon.home import Home
 
+log = logging.getLogger(__name__)
 WHOLE = "*"
 DIMENSIONS = ("values", "sectors", "kind", "policy_options", WHOLE)
 
@@ -84,22 +88,29 @@ def _check(home: Home, week: str, doc_id: str, dimension: str) -> None:
         raise DigestError(f"no document {doc_id} in the warehouse")
 
 
-def record_correction(home: Home, doc_id: str, dimension: str, label: str, reason: str | None,
-                      analyst: str | None) -> bool:
-    """Hand the correction to the classifier's labels, when the warehouse keeps them.
+def _label_key(dimension: str, label: str) -> str:
+    return "relevant:ai" if (dimension, label) == (WHOLE, WHOLE) else f"{dimension}:{label}"
 
-    The dismissal itself is always in digest_dismissals; this adds it to the labelled data
-    (`gaimon.labels`) where that exists, and says whether it did.
+
+def record_correction(home: Home, doc_id: str, dimension: str, label: str, reason: str | None,
+                      analyst: str | None, action: str = "remove") -> bool:
+    """Hand the correction to the classifier's labelled corrections (`gaimon label`), which
+    rewrite the document's signals at once and feed training. A whole document dismissed is
+    `relevant:ai` removed. False when the warehouse keeps no such corrections.
     """
     try:
-        from gaimon import labels  # type: ignore[attr-defined]
+        from gaimon import labels
     except ImportError:
         return False
-    record = getattr(labels, "record_dismissal", None)
-    if record is None:
+    key = _label_key(dimension, label)
+    try:
+        with warehouse.open_warehouse(home.warehouse) as con:
+            labels.record(con, doc_id, add=[key] if action == "add" else [],
+                          remove=[key] if action == "remove" else [], analyst=analyst,
+                          note=f"digest review: {reason}" if reason else "digest review")
+    except (labels.LabelError, duckdb.CatalogException) as exc:
+        log.warning("correction %s of %s kept in digest_dismissals only: %s", key, doc_id, exc)
         return False
-    with warehouse.open_warehouse(home.warehouse) as con:
-        record(con, doc_id=doc_id, dimension=dimension, label=label, reason=reason, analyst=analyst)
     return True
 
 
@@ -114,9 +125,12 @@ def dismiss(home: Home, week: str, signal: str, reason: str | None = None,
 
 
 def restore(home: Home, week: str, signal: str, pdf: bool = True) -> BuildReport:
-    """Undo a dismissal and rebuild the draft."""
+    """Undo a dismissal and rebuild the draft. The classifier's labels get the signal back as
+    an analyst's label; a whole document comes back relevant and is classified again on the
+    next classify run."""
     doc_id, dimension, label = parse_signal(signal)
     _check(home, week, doc_id, dimension)
     if not store(home).restore(doc_id, dimension, label):
         raise DigestError(f"{signal} was not dismissed")
+    record_correction(home, doc_id, dimension, label, "dismissal undone", None, action="add")
     return build_digest(home, week, pdf=pdf)
