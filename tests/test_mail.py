@@ -286,3 +286,12 @@ def test_settings_and_subscribers_are_checked(tmp_path):
             load_subscribers(bad)
     example = load_subscribers(Path(__file__).parent.parent / "gaimon" / "digest" / "subscribers.example.yaml")
     assert example.subscribers and example.subscribers[0].lang == "nl"
+
+
+def test_two_sends_of_one_week_cannot_run_at_once(approved, inbox):
+    from gaimon.digest.send import SendBusy, one_sender
+
+    home, week, subscribers = approved
+    with one_sender(home.digests / week), pytest.raises(SendBusy):
+        send_digest(home, week, subscribers, settings_for(inbox.port))
+    assert inbox.messages == [] and store(home).sends(week) == {}

@@ -126,7 +126,7 @@ def send(
     """
     from gaimon.digest import DigestError
     from gaimon.digest.mail import SmtpSettings
-    from gaimon.digest.send import send_digest
+    from gaimon.digest.send import SendBusy, send_digest
 
     h = get_home(home)
     try:
@@ -138,7 +138,7 @@ def send(
         report = send_digest(h, _week(h, week), subscribers or h.root / "subscribers.yaml", settings,
                              retries=retries, resend_unknown=resend,
                              archive_url=os.environ.get("GAIMON_DIGEST_URL"))
-    except (DigestError, FileNotFoundError, ValueError) as exc:
+    except (DigestError, SendBusy, FileNotFoundError, ValueError) as exc:
         raise _fail(exc) from exc
     console.print(f"{report.week} via {settings}: {len(report.sent)} sent, {len(report.skipped)} sent "
                   f"before, {len(report.failed)} failed, {len(report.unknown)} unknown")

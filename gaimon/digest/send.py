@@ -11,10 +11,13 @@ digest is the lesser harm than a reader getting it twice, or a repeated run mail
 
 from __future__ import annotations
 
+import fcntl
 import logging
 import smtplib
 import ssl
 import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from email.generator import BytesGenerator
 from email.message import EmailMessage
@@ -31,7 +34,7 @@ from gaimon.digest.mail import (
     unsubscribe_link,
 )
 from gaimon.digest.model import DigestData
-from gaimon.digest.workflow import frozen, store
+from gaimon.digest.workflow import folder, frozen, store
 from gaimon.home import Home
 
 log = logging.getLogger(__name__)
@@ -181,6 +184,25 @@ class Sender:
             return
 
 
+class SendBusy(RuntimeError):
+    """Another process is sending this week's digest."""
+
+
+@contextmanager
+def one_sender(week_folder: Path) -> Iterator[None]:
+    """Hold the week's send lock: two runs at once would both see a copy as not yet sent."""
+    week_folder.mkdir(parents=True, exist_ok=True)
+    with open(week_folder / "send.lock", "w") as lock:
+        try:
+            fcntl.flock(lock, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError as exc:
+            raise SendBusy(f"another `gaimon digest send` is sending {week_folder.name}") from exc
+        try:
+            yield
+        finally:
+            fcntl.flock(lock, fcntl.LOCK_UN)
+
+
 def send_digest(home: Home, week: str, subscribers_path: Path | str, smtp_settings: SmtpSettings,
                 retries: int = 3, backoff: float = 2.0, resend_unknown: bool | list[str] = False,
                 archive_url: str | None = None) -> SendReport:
@@ -192,9 +214,9 @@ def send_digest(home: Home, week: str, subscribers_path: Path | str, smtp_settin
     datas = frozen(home, week)
     listing = load_subscribers(subscribers_path)
     sender = Sender(home, week, smtp_settings, retries, backoff)
-    earlier = sender.state.sends(week)
     report = SendReport(week)
-    with Transport(smtp_settings) as transport:
+    with one_sender(folder(home, week)), Transport(smtp_settings) as transport:
+        earlier = sender.state.sends(week)
         for subscriber in listing.subscribers:
             address = subscriber.address
             prior = earlier.get(address)
