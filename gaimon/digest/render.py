@@ -149,8 +149,14 @@ def chart_views(data: DigestData, with_png: bool, fluid: bool = True, columns: i
 def _context(data: DigestData, mode: Mode, status: str, views: dict[str, ChartView],
              links: dict[str, str | None]) -> dict:
     lang = data.lang
-    return {"d": data, "t": strings(lang), "S": styles(), "mode": mode, "status": status, "charts": views,
-            "num": _num(lang), "day": _day(lang), "links": links}
+    words = strings(lang)
+
+    def health(flags: str) -> str:
+        """A source's health flags in the reader's language."""
+        return ", ".join(words["health"].get(f.strip(), plain(f)) for f in str(flags).split(","))
+
+    return {"d": data, "t": words, "S": styles(), "mode": mode, "status": status, "charts": views,
+            "num": _num(lang), "day": _day(lang), "links": links, "health": health}
 
 
 def render_html(data: DigestData, mode: Mode = "web", status: str = "draft",
