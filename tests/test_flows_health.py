@@ -1,0 +1,96 @@
+"""Run records and source health, on a real warehouse file (no Prefect needed)."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from datetime import datetime, timedelta
+
+import pytest
+
+from gaimon import runs
+from gaimon.health import flagged, source_health
+
+START = datetime(2026, 10, 1, 4)
+
+
+def history(con, source: str, outcomes: list[tuple[str, int]]) -> None:
+    """One daily run per outcome: (status, items staged)."""
+    for day, (status, staged) in enumerate(outcomes):
+        run_id = runs.start_run(con, "daily")
+        when = START + timedelta(days=day)
+        runs.record_source(con, run_id, runs.SourceRun(source, when, when + timedelta(minutes=2), status,
+                                                       staged=staged, new=staged))
+        runs.finish_run(con, run_id, "completed")
+
+
+STEADY = [("ok", n) for n in (20, 22, 19, 21, 20, 23, 18, 21)]
+
+
+@pytest.mark.parametrize(("outcomes", "flags"), [
+    (STEADY, []),
+    (STEADY + [("ok", 23)], []),
+    (STEADY + [("ok", 0)], ["zero"]),
+    (STEADY + [("ok", 9)], ["low"]),
+    (STEADY + [("ok", 60)], ["high"]),
+    (STEADY + [("failed", 0)] * 2, []),
+    (STEADY + [("failed", 0)] * 3, ["failing"]),
+    (STEADY + [("failed", 0)] * 3 + [("ok", 20)], []),
+    (STEADY + [("partial", 21)], []),
+    ([("ok", 20), ("ok", 0)], ["zero"]),
+    ([("ok", 20), ("ok", 90)], []),  # too little history to judge volume
+    ([("ok", 0), ("ok", 1), ("ok", 0), ("ok", 0), ("ok", 1), ("ok", 0)], []),  # a quiet source
+])
+def test_a_source_is_flagged_by_its_own_history(con, outcomes, flags):
+    history(con, "bron", outcomes)
+    (row,) = [r for r in source_health(con) if r["source"] == "bron"]
+    assert row["flags"] == flags
+    assert row["healthy"] is (not flags)
+    assert flagged(con) == ([row] if flags else [])
+
+
+def test_health_explains_its_flags_and_counts_failures_in_a_row(con):
+    history(con, "stil", STEADY + [("ok", 0)])
+    history(con, "kapot", [("ok", 5)] + [("failed", 0)] * 4)
+    history(con, "gezond", STEADY)
+    rows = {r["source"]: r for r in source_health(con)}
+    assert rows["kapot"]["failures_in_a_row"] == 4
+    assert rows["kapot"]["notes"] == ["failed its last 4 runs"]
+    assert rows["kapot"]["last_success_at"] == START
+    assert rows["stil"]["notes"] == ["its last crawl found no items"]
+    assert [r["source"] for r in source_health(con)][-1] == "gezond"  # flagged sources first
+
+
+def test_since_is_the_last_good_crawl_less_the_overlap(con):
+    history(con, "bron", [("ok", 3), ("ok", 4), ("failed", 0)])
+    history(con, "nieuw", [("failed", 0)])
+    since = runs.since(con, ["bron", "nieuw", "onbekend"], overlap=timedelta(hours=6))
+    assert since == {"bron": START + timedelta(days=1) - timedelta(hours=6), "nieuw": None, "onbekend": None}
+
+
+def test_a_run_whose_process_died_is_marked_interrupted(con):
+    dead = subprocess.Popen([sys.executable, "-c", "pass"])
+    dead.wait()
+    killed = runs.start_run(con, "daily")
+    alive = runs.start_run(con, "weekly")  # this process: still running
+    con.execute("UPDATE runs SET pid = ? WHERE run_id = ?", [dead.pid, killed])
+    assert runs.mark_interrupted(con) == [killed]
+    status = dict(con.execute("SELECT run_id, status FROM runs").fetchall())
+    assert status == {killed: "interrupted", alive: "running"}
+    assert os.getpid() == con.execute("SELECT pid FROM runs WHERE run_id = ?", [alive]).fetchone()[0]
+
+
+def test_staged_files_are_loaded_once_unless_they_grow(con, home):
+    day = home.staging / "2026-11-28"
+    day.mkdir(parents=True)
+    (day / "bron.jsonl").write_text("{}\n")
+    (day / "ander.jsonl").write_text("{}\n")
+    pending = runs.pending_files(con, home.staging)
+    assert sorted(p.name for p in pending) == ["ander.jsonl", "bron.jsonl"]
+    runs.mark_loaded(con, home.staging, pending, "r1")
+    assert runs.pending_files(con, home.staging) == {}
+    with open(day / "bron.jsonl", "a") as fh:
+        fh.write("{}\n")
+    assert [p.name for p in runs.pending_files(con, home.staging, "bron")] == ["bron.jsonl"]
+    assert runs.pending_files(con, home.staging, "ander") == {}
