@@ -243,6 +243,10 @@ class Gatherer:
                 continue
             seen.add((sector, row["story_id"]))
             items[(sector, kind)].append(self._item(kind, row, by_doc.get(doc_id)))
+        for (_, kind), found in items.items():
+            if kind == "research":
+                # Notable first: research that bears on more of the scan's public values.
+                found.sort(key=lambda i: -len(i.values))
         return items
 
 
