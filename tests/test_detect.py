@@ -235,3 +235,22 @@ def test_digest_contract_columns(con):
     alert_columns = {r[0] for r in con.execute("DESCRIBE alerts").fetchall()}
     assert {"week", "sector", "value", "stories", "baseline", "score", "status", "doc_ids"} <= alert_columns
     assert warehouse.query(con, "queries/alerts") == []
+
+
+def test_the_detect_command_reports_alerts_and_refuses_a_short_baseline(home):
+    from typer.testing import CliRunner
+
+    from gaimon.cli import app
+
+    def burst(builder: Builder) -> None:
+        for i in range(20):
+            builder.add(Story(LAST, ["privacy"], ["healthcare"], title=f"Lek {i}", sources=[SOURCES[i % 5]]))
+
+    with warehouse.open_warehouse(home.warehouse) as con:
+        build(con, lambda b: background(b, 1), burst)
+    runner = CliRunner()
+    result = runner.invoke(app, ["detect", "--home", str(home.root)])
+    assert result.exit_code == 0, result.output
+    assert "1 alert(s)" in result.output and "healthcare" in result.output
+    refused = runner.invoke(app, ["detect", "--baseline-weeks", "4", "--home", str(home.root)])
+    assert refused.exit_code == 2 and "at least 8" in refused.output

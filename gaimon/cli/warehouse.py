@@ -40,7 +40,10 @@ def detect(
         warehouse.migrate(con)
         report = detect_report(con, params, run_id)
         alerts = warehouse.query(con, "queries/alerts")
-    console.print(table(alerts[:20], title=f"{report.alerts} alert(s), {report.term_alerts} new term(s)"))
+    shown = [{"week": a["week"], "sector": a["sector"], "value": a["value"], "status": a["status"],
+              "stories": a["stories"], "expected": f"{a['baseline']:.1f}", "score": f"{a['score']:.1f}"}
+             for a in alerts[:20]]
+    console.print(table(shown, title=f"{report.alerts} alert(s), {report.term_alerts} new term(s)"))
     console.print(f"{report.weeks} week(s), {report.procedures} procedure(s), refreshed in "
                   f"{report.seconds:.1f} s")
 
