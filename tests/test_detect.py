@@ -254,3 +254,9 @@ def test_the_detect_command_reports_alerts_and_refuses_a_short_baseline(home):
     assert "1 alert(s)" in result.output and "healthcare" in result.output
     refused = runner.invoke(app, ["detect", "--baseline-weeks", "4", "--home", str(home.root)])
     assert refused.exit_code == 2 and "at least 8" in refused.output
+
+
+def test_detection_on_an_empty_warehouse_finds_nothing(con):
+    report = detect_report(con)
+    assert (report.weeks, report.alerts, report.term_alerts, report.procedures) == (0, 0, 0, 0)
+    assert con.execute("SELECT count(*) FROM v_emerging").fetchone()[0] == 0

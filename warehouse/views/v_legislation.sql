@@ -30,7 +30,7 @@ news AS (
 SELECT p.procedure_id, p.jurisdiction, p.kind, p.title,
        coalesce(p.stage, l.stage) AS stage, l.last_event, l.last_event_at,
        coalesce(l.events, 0) AS events,
-       coalesce(n.news_count, 0) AS news_count, n.latest_news_at, n.news,
+       coalesce(n.news_count, 0) AS news_count, n.latest_news_at, coalesce(n.news, []) AS news,
        p.celex, p.tk_zaak, p.first_seen_at
 FROM procedures p
 LEFT JOIN latest l USING (procedure_id)
