@@ -66,3 +66,13 @@ def test_the_analyst_connection_reads_but_cannot_write(home, tmp_path):
     finally:
         con.close()
     assert list(elsewhere.iterdir()) == []
+
+
+def test_the_analyst_views_and_their_columns_are_commented(con):
+    views = ("v_signals", "v_sector_week", "v_emerging", "v_legislation")
+    described = dict(con.execute("SELECT view_name, comment FROM duckdb_views() WHERE view_name IN "
+                                 "(SELECT unnest(?))", [list(views)]).fetchall())
+    assert set(described) == set(views) and all(described.values())
+    missing = con.execute("SELECT table_name, column_name FROM duckdb_columns() "
+                          "WHERE table_name IN (SELECT unnest(?)) AND comment IS NULL", [list(views)]).fetchall()
+    assert missing == []

@@ -66,3 +66,12 @@ CREATE OR REPLACE MACRO signal_provenance(document_id) AS TABLE
     LEFT JOIN sources src ON src.name = d.source
     WHERE s.doc_id = document_id
     ORDER BY s.dimension, s.label;
+
+COMMENT ON MACRO iso_week IS 'ISO week label of a timestamp, e.g. 2026-W47';
+COMMENT ON MACRO week_monday IS 'Monday of an ISO week label';
+COMMENT ON MACRO TABLE signals_for_sector IS 'signals_for_sector(sector, since): v_signals rows of a sector published since a date';
+COMMENT ON MACRO TABLE top_evidence_terms IS 'top_evidence_terms(value, since, n := 20): evidence phrases of a public value by stories';
+COMMENT ON MACRO TABLE procedure_items IS 'procedure_items(reference): record, steps and news of a procedure';
+COMMENT ON MACRO TABLE sector_trend IS 'sector_trend(sector, value): a sector and value week by week with the detection verdict';
+COMMENT ON MACRO TABLE alert_documents IS 'alert_documents(week): the documents behind the week''s alerts';
+COMMENT ON MACRO TABLE signal_provenance IS 'signal_provenance(doc_id): each label of a document with source, runs, model version and evidence';

@@ -25,3 +25,7 @@ CREATE OR REPLACE MACRO procedure_jurisdiction(ref) AS
         WHEN regexp_matches(ref, '^(\d{4}Z\d{5}|\d{5}(-[A-Z0-9]+)?)$') THEN 'nl'
         ELSE 'other'
     END;
+
+COMMENT ON MACRO id_list IS 'The values of an identifiers key as a list, whether the JSON holds one string or a list';
+COMMENT ON MACRO procedure_ref IS 'An EU procedure reference normalised to 2021/0106(COD)';
+COMMENT ON MACRO procedure_jurisdiction IS 'eu, nl or other, from the shape of a procedure reference';

@@ -30,3 +30,7 @@ CREATE OR REPLACE MACRO nb_lower_tail(x, mu, phi) AS
         WHEN x < mu THEN least(1.0, nb_sum(x - nb_tail_terms(mu, phi), x, mu, phi))
         ELSE greatest(0.0, 1.0 - nb_sum(x + 1, x + 1 + nb_tail_terms(mu, phi), mu, phi))
     END;
+
+COMMENT ON MACRO nb_log_pmf IS 'Log probability of k under a negative binomial with mean mu and variance phi * mu';
+COMMENT ON MACRO nb_upper_tail IS 'P(X >= x) for a negative binomial with mean mu and variance phi * mu (Poisson when phi = 1)';
+COMMENT ON MACRO nb_lower_tail IS 'P(X <= x) for a negative binomial with mean mu and variance phi * mu (Poisson when phi = 1)';

@@ -35,3 +35,19 @@ SELECT p.procedure_id, p.jurisdiction, p.kind, p.title,
 FROM procedures p
 LEFT JOIN latest l USING (procedure_id)
 LEFT JOIN news n USING (procedure_id);
+
+COMMENT ON VIEW v_legislation IS 'Legislative procedures with their latest stage, their steps and the news naming them';
+COMMENT ON COLUMN v_legislation.procedure_id IS 'Reference: 2021/0106(COD) for the EU, a zaak number or dossier for the Tweede Kamer';
+COMMENT ON COLUMN v_legislation.jurisdiction IS 'eu, nl or other';
+COMMENT ON COLUMN v_legislation.kind IS 'Procedure type (COD, CNS...), if known';
+COMMENT ON COLUMN v_legislation.title IS 'Title of the procedure, if a document gives one';
+COMMENT ON COLUMN v_legislation.stage IS 'Current stage as the procedure''s record states it, else the stage of its latest step';
+COMMENT ON COLUMN v_legislation.last_event IS 'Latest step';
+COMMENT ON COLUMN v_legislation.last_event_at IS 'When the latest step happened (UTC)';
+COMMENT ON COLUMN v_legislation.events IS 'Steps known';
+COMMENT ON COLUMN v_legislation.news_count IS 'Documents naming the procedure other than its record and steps';
+COMMENT ON COLUMN v_legislation.latest_news_at IS 'Publication time of the latest of them';
+COMMENT ON COLUMN v_legislation.news IS 'Those documents, newest first: doc_id, title, url, source, published_at, relevant, via';
+COMMENT ON COLUMN v_legislation.celex IS 'CELEX numbers tied to the procedure';
+COMMENT ON COLUMN v_legislation.tk_zaak IS 'Tweede Kamer zaak numbers tied to the procedure';
+COMMENT ON COLUMN v_legislation.first_seen_at IS 'Publication time of the earliest document naming it';

@@ -16,3 +16,22 @@ LEFT JOIN (SELECT DISTINCT doc_id, week, split_part(label, '.', 1) AS sector
            WHERE dimension = 'sectors') sx
        ON sx.doc_id = sg.doc_id AND sx.week = sg.week
 WHERE d.relevant;
+
+COMMENT ON VIEW v_signals IS 'One row per relevant dated document, label and sector (general when none), with week, story and source';
+COMMENT ON COLUMN v_signals.doc_id IS 'The document (documents.doc_id)';
+COMMENT ON COLUMN v_signals.week IS 'ISO week of publication, e.g. 2026-W47';
+COMMENT ON COLUMN v_signals.sector IS 'A sector of the document, or general when it has none; a document in two sectors has rows under each';
+COMMENT ON COLUMN v_signals.source IS 'Registry name of the source';
+COMMENT ON COLUMN v_signals.story_id IS 'Story the document belongs to: its cluster, or itself when unclustered';
+COMMENT ON COLUMN v_signals.published_at IS 'Publication time (UTC)';
+COMMENT ON COLUMN v_signals.lang IS 'Language of the document';
+COMMENT ON COLUMN v_signals.title IS 'Title as published (untrusted text)';
+COMMENT ON COLUMN v_signals.url IS 'URL as the source gave it';
+COMMENT ON COLUMN v_signals.dimension IS 'themes, values, sectors, roles, policy_options, legal_frameworks or kind';
+COMMENT ON COLUMN v_signals.label IS 'Taxonomy id within the dimension';
+COMMENT ON COLUMN v_signals.score IS 'Classifier confidence between 0 and 1';
+COMMENT ON COLUMN v_signals.model_version IS 'Classifier version that gave the label';
+COMMENT ON COLUMN v_signals.evidence IS 'Spans that earned the label: [{text, start, end}] into title + newline + text';
+COMMENT ON COLUMN v_signals.classified_at IS 'When the label was written (UTC)';
+COMMENT ON COLUMN v_signals.run_id IS 'Run that wrote the label (runs.run_id)';
+COMMENT ON COLUMN v_signals.doc_run_id IS 'Run that stored the document''s current version (runs.run_id)';
