@@ -4,7 +4,9 @@ SELECT d.doc_id, d.updated_at
 FROM documents d
 ANTI JOIN document_references r ON r.doc_id = d.doc_id AND r.updated_at = d.updated_at;
 
-DELETE FROM document_references WHERE doc_id IN (SELECT doc_id FROM unscanned);
+-- Forget what was read from versions that are no longer stored (changed or removed documents).
+DELETE FROM document_references
+WHERE (doc_id, updated_at) NOT IN (SELECT (doc_id, updated_at) FROM documents);
 
 INSERT INTO document_references
 WITH found AS (
