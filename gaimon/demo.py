@@ -47,6 +47,6 @@ def run_demo(home: Home, port: int = DEMO_PORT) -> DemoResult:
     with warehouse.open_warehouse(home.warehouse, read_only=True) as con:
         documents = con.execute("SELECT count(*) FROM documents").fetchone()[0]
         signals = con.execute("SELECT count(*) FROM signals").fetchone()[0]
-    paths = next(iter(built["digests"][week].values()))
-    return DemoResult(home.warehouse, {k: Path(v) for k, v in paths.items()}, week, documents,
-                      signals, state.name)
+    paths = {f"{lang} {fmt}": Path(path) for lang, formats in built["built"][week]["paths"].items()
+             for fmt, path in formats.items()}
+    return DemoResult(home.warehouse, paths, week, documents, signals, state.name)

@@ -15,13 +15,15 @@ from gaimon.health import flagged, source_health
 START = datetime(2026, 10, 1, 4)
 
 
-def history(con, source: str, outcomes: list[tuple[str, int]]) -> None:
-    """One daily run per outcome: (status, items staged)."""
-    for day, (status, staged) in enumerate(outcomes):
+def history(con, source: str, outcomes: list[tuple]) -> None:
+    """One daily run per outcome: (status, items staged[, "since"]); with "since" the crawl
+    asked only for items since the day before (incremental), else for all there were."""
+    for day, (status, staged, *incremental) in enumerate(outcomes):
         run_id = runs.start_run(con, "daily")
         when = START + timedelta(days=day)
+        since = when - timedelta(days=1) if incremental else None
         runs.record_source(con, run_id, runs.SourceRun(source, when, when + timedelta(minutes=2), status,
-                                                       staged=staged, new=staged))
+                                                       since=since, staged=staged, new=staged))
         runs.finish_run(con, run_id, "completed")
 
 
@@ -38,9 +40,14 @@ STEADY = [("ok", n) for n in (20, 22, 19, 21, 20, 23, 18, 21)]
     (STEADY + [("failed", 0)] * 3, ["failing"]),
     (STEADY + [("failed", 0)] * 3 + [("ok", 20)], []),
     (STEADY + [("partial", 21)], []),
-    ([("ok", 20), ("ok", 0)], ["zero"]),
-    ([("ok", 20), ("ok", 90)], []),  # too little history to judge volume
+    ([("ok", 0)], ["zero"]),  # a new source that finds nothing
+    ([("ok", 20), ("ok", 0)], []),  # too little history to judge volume
+    ([("ok", 20), ("ok", 90)], []),
     ([("ok", 0), ("ok", 1), ("ok", 0), ("ok", 0), ("ok", 1), ("ok", 0)], []),  # a quiet source
+    # A first full crawl, then a day's new items: judged against days only.
+    ([("ok", 97)] + [("ok", n, "since") for n in (5, 6, 4, 5, 7, 6)], []),
+    ([("ok", 97)] + [("ok", n, "since") for n in (5, 6, 4, 5, 7, 0)], ["zero"]),
+    ([("ok", 97)] + [("ok", n, "since") for n in (0, 1, 0, 2, 0, 0)], []),
 ])
 def test_a_source_is_flagged_by_its_own_history(con, outcomes, flags):
     history(con, "bron", outcomes)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 from pathlib import Path
 from typing import Annotated
 
@@ -10,6 +11,10 @@ import typer
 
 from gaimon.cli import HomeOpt, app, console, err, table
 from gaimon.home import get_home
+
+# gaimon runs offline: a temporary Prefect server must not try to send usage data.
+os.environ.setdefault("PREFECT_SERVER_ANALYTICS_ENABLED", "false")
+os.environ.setdefault("DO_NOT_TRACK", "1")
 
 SettingsOpt = Annotated[Path | None, typer.Option("--settings", envvar="GAIMON_SETTINGS",
                                                   help="Settings file (default $GAIMON_HOME/settings.yaml)")]
@@ -137,7 +142,12 @@ def runs(
     from gaimon.runs import recent_runs
 
     with warehouse.open_warehouse(get_home(home).warehouse, read_only=True) as con:
-        console.print(table(recent_runs(con, limit)))
+        rows = recent_runs(con, limit)
+    console.print(table([{
+        "run": r["run_id"][:8], "flow": r["flow"], "status": r["status"],
+        "started (UTC)": f"{r['started_at']:%Y-%m-%d %H:%M}", "s": r["seconds"] if r["seconds"] is not None else "-",
+        "sources": r["sources"], "failed": r["failed_sources"], "new": r["new_documents"],
+        "message": (r["message"] or "")[:60]} for r in rows]))
 
 
 @app.command()
@@ -151,10 +161,13 @@ def health(
 
     with warehouse.open_warehouse(get_home(home).warehouse, read_only=True) as con:
         rows = source_health(con)
-    shown = [{"source": r["source"], "last run": r["last_run_at"], "status": r["last_status"],
-              "last ok": r["last_success_at"], "fails": r["failures_in_a_row"],
-              "volume": r["last_volume"],
-              "usual": f"{r['mean_volume']:.1f} ± {r['sd_volume']:.1f}" if r["mean_volume"] is not None else "-",
+    def when(value) -> str:
+        return f"{value:%m-%d %H:%M}" if value else "-"
+
+    shown = [{"source": r["source"], "last run": when(r["last_run_at"]), "status": r["last_status"] or "-",
+              "last ok": when(r["last_success_at"]), "fails": r["failures_in_a_row"],
+              "volume": "-" if r["last_volume"] is None else r["last_volume"],
+              "usual": f"{r['mean_volume']:.0f}±{r['sd_volume']:.0f}" if r["mean_volume"] is not None else "-",
               "flags": ", ".join(r["flags"]) or "ok"}
              for r in rows if r["flags"] or not flagged_only]
     console.print(table(shown))
@@ -172,7 +185,9 @@ def demo(
     from gaimon.demo import run_demo
 
     result = run_demo(get_home(home).ensure(), port=port)
-    console.print(f"warehouse: {result.warehouse} ({result.documents} documents, "
-                  f"{result.signals} signals)")
-    for fmt, path in result.digest.items():
-        console.print(f"digest {result.week} ({fmt}): {path}")
+    lines = [f"daily run: {result.run_status}",
+             f"warehouse: {result.warehouse} ({result.documents} documents, {result.signals} signals)"]
+    lines += [f"digest {result.week} ({name}): {path}" for name, path in result.digest.items()]
+    lines.append("next: `gaimon runs`, `gaimon health`, `gaimon digest status`")
+    for line in lines:
+        console.print(line, soft_wrap=True, highlight=False)  # paths stay whole, to copy

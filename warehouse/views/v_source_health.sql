@@ -1,11 +1,17 @@
 -- Health of every source, judged against its own run history (source_runs).
+--
+-- Volume is what a crawl staged. Incremental crawls (asked for items `since` the last good
+-- one) are compared with incremental crawls only: a first full crawl is no yardstick for a
+-- day's news.
 -- Flags:
 --   failing  its last `failures` runs or more failed;
---   zero     its last crawl staged nothing, although it used to bring at least one item a
---            run (or has no history yet);
---   low/high its last volume lies more than `sigma` standard deviations from the mean of its
---            earlier runs, judged once it has `min_history` of them. A history that never
---            varied counts as varying by `min_sd` items, so one item more or less is not news.
+--   zero     its last crawl staged nothing, and that is unusual: more than `sigma` standard
+--            deviations below the mean of its earlier runs, or its very first crawl;
+--   low/high its last volume lies more than `sigma` standard deviations below or above the
+--            mean of its earlier runs.
+-- Volume is judged once a source has `min_history` comparable earlier runs (the last
+-- `window_runs` of them). A history that never varied counts as varying by `min_sd` items,
+-- so one item more or less is not news.
 CREATE OR REPLACE VIEW v_source_health AS
 WITH thresholds AS (
     SELECT 2.0 AS sigma, 3 AS failures, 5 AS min_history, 28 AS window_runs, 0.5 AS min_sd
@@ -35,12 +41,23 @@ streak AS (
     WHERE r.status = 'failed' AND (s.last_success_at IS NULL OR r.started_at > s.last_success_at)
     GROUP BY r.source
 ),
+comparable AS (
+    -- Earlier good runs of the same sort as the latest (incremental or full), newest first.
+    SELECT r.source, r.staged,
+           row_number() OVER (PARTITION BY r.source ORDER BY r.recency) AS nth
+    FROM ranked AS r
+    JOIN latest AS l USING (source)
+    WHERE r.recency > 1 AND r.status <> 'failed' AND (r.since IS NULL) = (l.since IS NULL)
+),
 history AS (
-    SELECT r.source, count(*) AS history_runs, avg(r.staged) AS mean_volume,
-           coalesce(stddev_samp(r.staged), 0) AS sd_volume
-    FROM ranked AS r, thresholds AS t
-    WHERE r.recency > 1 AND r.recency <= 1 + t.window_runs AND r.status <> 'failed'
-    GROUP BY r.source
+    SELECT c.source, count(*) AS history_runs, avg(c.staged) AS mean_volume,
+           coalesce(stddev_samp(c.staged), 0) AS sd_volume
+    FROM comparable AS c, thresholds AS t
+    WHERE c.nth <= t.window_runs
+    GROUP BY c.source
+),
+earlier AS (
+    SELECT source, count(*) AS good_runs FROM ranked WHERE recency > 1 AND status <> 'failed' GROUP BY source
 ),
 measured AS (
     SELECT
@@ -56,6 +73,7 @@ measured AS (
         h.sd_volume,
         CASE WHEN l.status <> 'failed' AND h.history_runs >= t.min_history
              THEN (l.staged - h.mean_volume) / greatest(h.sd_volume, t.min_sd) END AS z_score,
+        l.status IS NOT NULL AND coalesce(e.good_runs, 0) = 0 AS first_crawl,
         t.sigma,
         t.failures
     FROM known AS k
@@ -64,13 +82,14 @@ measured AS (
     LEFT JOIN last_success AS s USING (source)
     LEFT JOIN streak AS f USING (source)
     LEFT JOIN history AS h USING (source)
+    LEFT JOIN earlier AS e USING (source)
 ),
 flagged AS (
     SELECT
         *,
         list_filter([
             CASE WHEN failures_in_a_row >= failures THEN 'failing' END,
-            CASE WHEN last_volume = 0 AND coalesce(mean_volume, 1) >= 1 THEN 'zero' END,
+            CASE WHEN last_volume = 0 AND (z_score < -sigma OR first_crawl) THEN 'zero' END,
             CASE WHEN last_volume > 0 AND z_score < -sigma THEN 'low' END,
             CASE WHEN z_score > sigma THEN 'high' END
         ], lambda flag: flag IS NOT NULL) AS flags
