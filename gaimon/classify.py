@@ -17,7 +17,7 @@ from pathlib import Path
 
 import numpy
 from pydantic import BaseModel, Field
-from spacy.attrs import LEMMA
+from spacy.attrs import IDX, LENGTH
 from spacy.language import Language
 from spacy.tokens import Doc
 
@@ -32,8 +32,7 @@ from gaimon.decide import (
     rule_features,
 )
 from gaimon.langid import guess_lang
-from gaimon.lexicon import SPANS_KEY
-from gaimon.nlp import TEXTCAT, build_pipeline, load_pipeline
+from gaimon.nlp import EXPLAINER, TEXTCAT, build_pipeline, load_pipeline
 from gaimon.taxonomy import (
     LANGS,
     LEMMAS_FILE,
@@ -44,7 +43,6 @@ from gaimon.taxonomy import (
     load_lemmas,
     load_taxonomy,
 )
-from gaimon.textcat import contributions
 
 CHUNK = 512            # items per batch; the pipelines' memory is released after each
 MODEL_EVIDENCE = 3     # words shown for a label the model gave without a lexicon term
@@ -92,11 +90,17 @@ def fingerprint(*parts: bytes) -> str:
     return digest.hexdigest()
 
 
+# The code that decides what a label is: a change to it is a new classifier version.
+CODE_FILES = [Path(__file__).with_name(name) for name in
+              ("classify.py", "decide.py", "lexicon.py", "nlp.py", "taxonomy.py", "textcat.py", "train.py")]
+
+
 def rules_fingerprint() -> str:
-    """What the lexicon-only classifier depends on: taxonomy, extra lemmas, combination rules."""
+    """What the lexicon-only classifier depends on: taxonomy, extra lemmas, combination rules, code."""
     from gaimon.decide import CONFIG_FILE
 
-    return fingerprint(*(p.read_bytes() if p.exists() else b"" for p in (TAXONOMY_FILE, LEMMAS_FILE, CONFIG_FILE)))
+    files = [TAXONOMY_FILE, LEMMAS_FILE, CONFIG_FILE, *CODE_FILES]
+    return fingerprint(*(p.read_bytes() if p.exists() else b"" for p in files))
 
 
 class Classifier:
@@ -136,7 +140,7 @@ class Classifier:
 
     def _setup(self) -> None:
         self.theme_of = {v: self.taxonomy.theme_of(v) for v in self.taxonomy.ids("values")}
-        self.candidates = {d: self.taxonomy.ids(d) for d in LIST_DIMENSIONS if d != "themes"}
+        self.candidates = {d: self.taxonomy.ids(d) for d in LIST_DIMENSIONS}
         self.candidates["kind"] = self.taxonomy.ids("kinds")
 
     @property
@@ -153,7 +157,7 @@ class Classifier:
             yield from self._classify_chunk(chunk)
 
     def _classify_chunk(self, chunk: list[ClassifyInput]) -> list[Classification]:
-        langs = [item.lang if item.lang in self.nlp else guess_lang(item.body) for item in chunk]
+        langs = [_lang(item) or guess_lang(item.body) for item in chunk]
         results: list[Classification | None] = [None] * len(chunk)
         with ExitStack() as stack:
             for nlp in self.nlp.values():
@@ -162,25 +166,25 @@ class Classifier:
                 positions = [i for i, lg in enumerate(langs) if lg == lang]
                 if not positions:
                     continue
-                docs = list(nlp.pipe((chunk[i].body for i in positions), batch_size=64))
-                probs = self._predict(nlp, docs)
-                for pos, doc, prob in zip(positions, docs, probs, strict=True):
-                    results[pos] = self._result(chunk[pos], lang, nlp, doc, prob)
-        for nlp in self.nlp.values():
-            for _, pipe in nlp.pipeline:
-                if hasattr(pipe, "clear_cache"):
-                    pipe.clear_cache()
+                bodies = [chunk[i].body for i in positions]
+                docs = list(nlp.pipe(bodies, batch_size=64))
+                hits = [self.hits(nlp, doc, body) for doc, body in zip(docs, bodies, strict=True)]
+                probs = self._predict(nlp, docs, hits)
+                for pos, doc, found, prob in zip(positions, docs, hits, probs, strict=True):
+                    results[pos] = self._result(chunk[pos], lang, nlp, doc, found, prob)
+            for nlp in self.nlp.values():
+                # Lemmas cached during the zone may name strings the zone has just freed.
+                nlp.get_pipe("gaimon_lemmatizer").clear_cache()
         return [r for r in results if r is not None]
 
-    def _predict(self, nlp: Language, docs: list[Doc]) -> list[dict[str, float] | None]:
+    def _predict(self, nlp: Language, docs: list[Doc], hits: list[list[Hit]]) -> list[dict[str, float] | None]:
         """Model probabilities (None without a model); only docs with an AI term can pass the
         relevance gate, so only they are given to the model."""
         if TEXTCAT not in nlp.pipe_names:
             return [None] * len(docs)
         probs: list[dict[str, float] | None] = [{} for _ in docs]
         textcat = nlp.get_pipe(TEXTCAT)
-        candidates = [i for i, doc in enumerate(docs)
-                      if any(span.label_ == RELEVANT for span in doc.spans[SPANS_KEY])]
+        candidates = [i for i, found in enumerate(hits) if any(h.label == RELEVANT for h in found)]
         if candidates:
             scores = numpy.asarray(textcat.predict([docs[i] for i in candidates]))
             labels = list(textcat.labels)
@@ -188,72 +192,64 @@ class Classifier:
                 probs[i] = dict(zip(labels, row, strict=True))
         return probs
 
-    def hits(self, doc: Doc) -> list[Hit]:
-        return [Hit(s.label_, s.id_.split("|")[0], s.id_.endswith("|strong"), s.text.lower(),
-                    s.start_char, s.end_char) for s in doc.spans[SPANS_KEY]]
+    @staticmethod
+    def hits(nlp: Language, doc: Doc, body: str | None = None) -> list[Hit]:
+        """The lexicon hits of a processed doc, with character offsets into its text."""
+        raw = nlp.get_pipe("gaimon_lexicon").hits(doc)
+        if not raw:
+            return []
+        body = doc.text if body is None else body
+        offsets = doc.to_array([IDX, LENGTH]).tolist()
+        found = []
+        for label, node, strong, start, end in raw:
+            first, last = offsets[start][0], offsets[end - 1][0] + offsets[end - 1][1]
+            found.append(Hit(label, node, strong, body[first:last].lower(), first, last))
+        return found
 
-    def _result(self, item: ClassifyInput, lang: str, nlp: Language, doc: Doc,
+    def _result(self, item: ClassifyInput, lang: str, nlp: Language, doc: Doc, hits: list[Hit],
                 probs: dict[str, float] | None) -> Classification:
-        hits = self.hits(doc)
         decision = decide(rule_features(hits, len(item.title)), probs, self.config, self.candidates,
                           self.theme_of, item.relevant)
         result = Classification(id=item.id, lang=lang, relevant=decision.relevant,
                                 kind=decision.kind, scores=_rounded(decision.scores),
                                 **decision.labels)
-        result.evidence = self._evidence(decision, hits, nlp, doc)
+        result.evidence = self._evidence(decision, hits, nlp, doc, item.body)
         return result
 
-    def _evidence(self, decision: Decision, hits: list[Hit], nlp: Language, doc: Doc) -> list[Evidence]:
+    def _evidence(self, decision: Decision, hits: list[Hit], nlp: Language, doc: Doc,
+                  body: str) -> list[Evidence]:
         given = {f"{d}:{i}" for d in LIST_DIMENSIONS for i in decision.labels[d]}
         given.add(f"kind:{decision.kind}")
         if decision.relevant:
             given.add(RELEVANT)
         evidence: dict[str, list[Evidence]] = {}
-        for hit in sorted(hits, key=lambda h: (h.start, -h.end)):
+        for hit in hits:  # in text order
+            if hit.label not in given:
+                continue
             spans = evidence.setdefault(hit.label, [])
-            if hit.label not in given or len(spans) >= self.config.max_evidence:
-                continue
-            if spans and hit.start < spans[-1].end:  # overlaps the previous span of this label
-                continue
-            spans.append(Evidence(label=hit.label, text=doc.text[hit.start:hit.end],
-                                  start=hit.start, end=hit.end))
+            if len(spans) >= self.config.max_evidence or (spans and hit.start < spans[-1].end):
+                continue  # enough shown, or overlapping the previous span of this label
+            spans.append(Evidence(label=hit.label, text=body[hit.start:hit.end], start=hit.start, end=hit.end))
         unexplained = [label for label in given if not evidence.get(label)]
-        if unexplained and decision.relevant and TEXTCAT in nlp.pipe_names:
-            for label, spans in self._model_evidence(nlp, doc, unexplained).items():
-                evidence[label] = spans
+        if unexplained and decision.relevant and EXPLAINER in nlp.pipe_names:
+            for label, positions in nlp.get_pipe(EXPLAINER).explain(doc, unexplained, MODEL_EVIDENCE).items():
+                evidence[label] = [Evidence(label=label, text=doc[p].text, start=doc[p].idx,
+                                            end=doc[p].idx + len(doc[p])) for p in positions]
         for value in decision.labels["values"]:
-            theme = self.theme_of[value]
-            evidence.setdefault(f"themes:{theme}", []).extend(
-                Evidence(label=f"themes:{theme}", text=e.text, start=e.start, end=e.end)
-                for e in evidence.get(f"values:{value}", []))
-        return [e for label in sorted(evidence) for e in evidence[label] if label in given
-                or label.startswith("themes:")]
+            theme = f"themes:{self.theme_of[value]}"
+            have = {(e.start, e.end) for e in evidence.get(theme, [])}
+            for e in evidence.get(f"values:{value}", []):
+                if (e.start, e.end) not in have:
+                    have.add((e.start, e.end))
+                    evidence.setdefault(theme, []).append(
+                        Evidence(label=theme, text=e.text, start=e.start, end=e.end))
+        return [e for label in sorted(evidence) for e in sorted(evidence[label], key=lambda e: e.start)]
 
-    def _model_evidence(self, nlp: Language, doc: Doc, labels: list[str]) -> dict[str, list[Evidence]]:
-        """The words that pushed the model towards labels no lexicon term explains."""
-        textcat = nlp.get_pipe(TEXTCAT)
-        keys, contrib = contributions(textcat.model, doc, self.config.training.ngram_size)
-        if not len(keys):
-            return {}
-        first: dict[int, int] = {}
-        for i, lemma in enumerate(doc.to_array(LEMMA).tolist()):
-            first.setdefault(lemma, i)
-        columns = {label: i for i, label in enumerate(textcat.labels)}
-        found: dict[str, list[Evidence]] = {}
-        for label in labels:
-            if label not in columns:
-                continue
-            column = contrib[:, columns[label]]
-            best = numpy.argsort(-column)[:MODEL_EVIDENCE]
-            spans = []
-            for k in best.tolist():
-                if column[k] <= 0 or int(keys[k]) not in first:
-                    continue
-                token = doc[first[int(keys[k])]]
-                spans.append(Evidence(label=label, text=token.text, start=token.idx,
-                                      end=token.idx + len(token.text)))
-            found[label] = sorted(spans, key=lambda e: e.start)
-        return found
+
+def _lang(item: ClassifyInput) -> str | None:
+    """The item's own language if it is one the classifier has (`nl-NL` counts as `nl`)."""
+    lang = (item.lang or "")[:2].lower()
+    return lang if lang in LANGS else None
 
 
 def _rounded(scores: dict[str, dict[str, float]]) -> dict[str, dict[str, float]]:

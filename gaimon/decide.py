@@ -5,10 +5,11 @@ one stood in the title, and, with a trained model, the model's probability. A sm
 function per dimension turns these into one score:
 
     score = sigmoid(bias + model * logit(p) + strong * min(n_strong, 3) + weak * min(n_weak, 5)
-                    + title * in_title + hits * log(1 + n_hits))
+                    + title * in_title + hits * log(1 + n_hits) + offset[label])
 
 and the label is given when the score reaches the dimension's threshold. A clear term in the
-title always earns its label. The coefficients are fitted on held-out predictions of the
+title always earns its label. A theme counts the evidence of its values as its own, and values
+imply their theme: a theme is given when its own score passes or one of its values is given. The coefficients are fitted on held-out predictions of the
 training data (`gaimon train --tune`, see gaimon/tune.py) and live in taxonomy/classifier.yaml,
 one set for the lexicon with the model and one for the lexicon alone.
 """
@@ -19,6 +20,7 @@ import math
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
+from typing import NamedTuple
 
 import yaml
 from pydantic import BaseModel, ConfigDict, Field
@@ -27,8 +29,8 @@ from gaimon.taxonomy import LIST_DIMENSIONS, TAXONOMY_DIR
 
 CONFIG_FILE = TAXONOMY_DIR / "classifier.yaml"
 RELEVANT = "relevant:ai"
-# Dimensions with a combination of their own: relevance, the list dimensions but themes, kind.
-COMBINED = ("relevant", *(d for d in LIST_DIMENSIONS if d != "themes"), "kind")
+# Dimensions with a combination of their own: relevance, the list dimensions, kind.
+COMBINED = ("relevant", *LIST_DIMENSIONS, "kind")
 MAX_STRONG, MAX_WEAK = 3, 5
 
 
@@ -47,18 +49,21 @@ class Stack(Strict):
     hits: float = 0.0
     threshold: float = Field(0.5, gt=0, lt=1)
     title_rule: bool = True  # a clear term in the title earns the label whatever the score
+    offsets: dict[str, float] = Field(default_factory=dict)  # per label id, added to the bias
 
-    def score(self, p: float | None, feats: Features) -> float:
-        z = (self.bias + self.strong * min(feats.strong, MAX_STRONG) + self.weak * min(feats.weak, MAX_WEAK)
-             + self.title * feats.title + self.hits * math.log1p(feats.hits))
+    def score(self, p: float | None, feats: Features, label: str = "") -> float:
+        z = (self.bias + self.offsets.get(label, 0.0) + self.strong * min(feats.strong, MAX_STRONG)
+             + self.weak * min(feats.weak, MAX_WEAK) + self.title * feats.title
+             + self.hits * math.log1p(feats.hits))
         if p is not None:
             z += self.model * logit(p)
         return 1.0 / (1.0 + math.exp(-max(-30.0, min(30.0, z))))
 
 
 class Training(Strict):
-    ngram_size: int = Field(2, ge=1, le=3)
+    ngram_size: int = Field(1, ge=1, le=3)
     length: int = Field(32768, gt=0)
+    lexicon: float = Field(1.0, ge=0)  # weight of lexicon-node features in the text model (0: none)
     epochs: int = Field(10, gt=0)
     dropout: float = Field(0.1, ge=0, lt=1)
     learn_rate: float = Field(0.002, gt=0)
@@ -94,8 +99,7 @@ def logit(p: float) -> float:
     return math.log(p / (1 - p))
 
 
-@dataclass(frozen=True)
-class Hit:
+class Hit(NamedTuple):
     """A lexicon hit: `label` is what it is evidence for, offsets are into title + newline + text."""
 
     label: str
@@ -134,6 +138,21 @@ def rule_features(hits: list[Hit], title_end: int) -> dict[str, Features]:
     return feats
 
 
+def with_themes(feats: dict[str, Features], theme_of: dict[str, str]) -> dict[str, Features]:
+    """Add to each theme the evidence of its values (a theme's own terms are few and general)."""
+    out = dict(feats)
+    for key, f in feats.items():
+        if not key.startswith("values:"):
+            continue
+        theme = f"themes:{theme_of[key.split(':', 1)[1]]}"
+        t = out.get(theme)
+        t = Features() if t is None else Features(t.strong, t.weak, t.title, t.hits, t.strong_title)
+        t.strong, t.weak, t.hits = t.strong + f.strong, t.weak + f.weak, t.hits + f.hits
+        t.title, t.strong_title = max(t.title, f.title), max(t.strong_title, f.strong_title)
+        out[theme] = t
+    return out
+
+
 @dataclass
 class Decision:
     relevant: bool
@@ -155,7 +174,7 @@ def label_scores(feats: dict[str, Features], probs: dict[str, float] | None,
             key = f"{dimension}:{node}"
             f = feats.get(key, empty)
             p = probs.get(key, 0.0) if probs is not None else None
-            row[node] = 1.0 if f.strong_title and stack.title_rule else stack.score(p, f)
+            row[node] = 1.0 if f.strong_title and stack.title_rule else stack.score(p, f, node)
     return scores
 
 
@@ -171,7 +190,7 @@ def decide(feats: dict[str, Features], probs: dict[str, float] | None, config: C
     gate = 0.0
     if RELEVANT in feats:
         gate = config.stack("relevant", has_model).score(probs.get(RELEVANT, 0.0) if has_model else None,
-                                                        feats[RELEVANT])
+                                                        feats[RELEVANT], "ai")
     if relevant is None:
         relevant = gate >= config.stack("relevant", has_model).threshold
     kind_scores = label_scores(feats, probs, config, {"kind": candidates["kind"]})["kind"]
@@ -181,13 +200,13 @@ def decide(feats: dict[str, Features], probs: dict[str, float] | None, config: C
     if not relevant:
         return Decision(relevant=False, labels=labels, kind=kind, scores=scores)
     listed = {d: ids for d, ids in candidates.items() if d in LIST_DIMENSIONS}
-    scores.update(label_scores(feats, probs, config, listed))
+    scores.update(label_scores(with_themes(feats, theme_of), probs, config, listed))
     for dimension in listed:
         cut = config.stack(dimension, has_model).threshold
         labels[dimension] = sorted(i for i, s in scores[dimension].items() if s >= cut)
-    themes: dict[str, float] = {}
-    for value, s in scores["values"].items():
-        themes[theme_of[value]] = max(themes.get(theme_of[value], 0.0), s)
-    scores["themes"] = themes
-    labels["themes"] = sorted({theme_of[v] for v in labels["values"]})
+    # Values imply their theme: a theme scores at least as high as its given values.
+    for value in labels["values"]:
+        theme = theme_of[value]
+        scores["themes"][theme] = max(scores["themes"].get(theme, 0.0), scores["values"][value])
+    labels["themes"] = sorted(set(labels["themes"]) | {theme_of[v] for v in labels["values"]})
     return Decision(relevant=True, labels=labels, kind=kind, scores=scores)

@@ -1,10 +1,11 @@
 """Classification split into files, so that other processes or machines can do the work
 while one process writes the warehouse (DuckDB allows one writer).
 
-1. The writer exports documents to classify as batch files (`export`).
-2. Workers classify one batch file each into a result file (`classify_file`); they never
+1. The writer picks the model (training it first if the home has none that fits), and exports
+   the documents to classify as batch files, with the analysts' relevance decisions.
+2. Workers classify one batch file each into a result file with that very model; they never
    open the warehouse.
-3. The writer stores each result file (`store_file`).
+3. The writer stores each result file (analysts' label corrections are applied there).
 """
 
 from __future__ import annotations
@@ -12,7 +13,6 @@ from __future__ import annotations
 import json
 import os
 from dataclasses import dataclass
-from functools import cache
 from pathlib import Path
 
 import duckdb
@@ -20,7 +20,16 @@ import duckdb
 from gaimon import warehouse
 from gaimon.classify import Classification, Classifier, ClassifyInput
 from gaimon.home import Home
+from gaimon.labels import corrections_by_doc, forced_relevance
 from gaimon.signals import store
+
+
+@dataclass(frozen=True)
+class Model:
+    """Which model a run classifies with: workers load it from `model_dir` (None: rules only)."""
+
+    version: str
+    model_dir: str | None
 
 
 @dataclass
@@ -36,14 +45,25 @@ def work_dir(home: Home, run_id: str) -> Path:
     return home.root / "runs" / run_id / "classify"
 
 
-@cache
-def classifier_for(home_root: str) -> Classifier:
-    """One classifier per process: building it (taxonomy, spaCy pipelines) is the slow part."""
-    return Classifier()
+def writer_model(home: Home) -> Model:
+    """The home's model, trained now if none fits (only the writer may train: it reads the
+    warehouse for analysts' corrections)."""
+    from gaimon.train import load_classifier
+
+    classifier = load_classifier(home)
+    model_dir = str(classifier.model_dir) if classifier.model_dir else None
+    _classifiers[model_dir] = classifier
+    return Model(classifier.version, model_dir)
 
 
-def model_version(home: Home) -> str:
-    return classifier_for(str(home.root)).version
+# One classifier per process and model: loading the spaCy pipelines is the slow part.
+_classifiers: dict[str | None, Classifier] = {}
+
+
+def _classifier(model_dir: str | None) -> Classifier:
+    if model_dir not in _classifiers:
+        _classifiers[model_dir] = Classifier(model_dir=model_dir)
+    return _classifiers[model_dir]
 
 
 def _write_atomic(path: Path, lines: list[str]) -> None:
@@ -61,18 +81,22 @@ def export(con: duckdb.DuckDBPyConnection, version: str, folder: Path, size: int
         cursor = con.execute(warehouse.sql("queries/fanout_all_documents"))
     else:
         cursor = con.execute(warehouse.sql("queries/documents_to_classify"), {"model_version": version})
+    rows = cursor.fetchall()
     paths = []
-    while rows := cursor.fetchmany(size):
+    for start in range(0, len(rows), size):
+        chunk = rows[start:start + size]
+        corrections = corrections_by_doc(con, "queries/labels_for_ids", {"ids": [r[0] for r in chunk]})
         path = folder / f"batch-{len(paths):05d}.jsonl"
-        _write_atomic(path, [ClassifyInput(id=d, title=t or "", text=x or "", lang=lang).model_dump_json()
-                             for d, t, x, lang in rows])
+        _write_atomic(path, [ClassifyInput(id=d, title=t or "", text=x or "", lang=lang,
+                                           relevant=forced_relevance(corrections.get(d, []))).model_dump_json()
+                             for d, t, x, lang in chunk])
         paths.append(path)
     return paths
 
 
-def classify_file(batch: Path, home: Home) -> BatchResult:
-    """Classify one batch file into `<batch>.out.jsonl`."""
-    classifier = classifier_for(str(home.root))
+def classify_file(batch: Path, model: Model) -> BatchResult:
+    """Classify one batch file into `<batch>.out.jsonl` with the writer's model."""
+    classifier = _classifier(model.model_dir)
     with open(batch, encoding="utf-8") as fh:
         inputs = [ClassifyInput.model_validate_json(line) for line in fh if line.strip()]
     results = list(classifier.classify_many(inputs))
@@ -82,12 +106,12 @@ def classify_file(batch: Path, home: Home) -> BatchResult:
     return BatchResult(out, classifier.version, len(results), sum(r.relevant for r in results))
 
 
-def store_file(con: duckdb.DuckDBPyConnection, result: BatchResult, expected_version: str) -> int:
+def store_file(con: duckdb.DuckDBPyConnection, result: BatchResult, model: Model) -> int:
     """Store one result file; refuse results of another model than the writer's."""
-    if result.version != expected_version:
-        raise ValueError(f"{result.results}: classified by model {result.version}, "
-                         f"the warehouse expects {expected_version}: workers run other code")
+    if result.version != model.version:
+        raise ValueError(f"{result.results}: classified by model {result.version}, the writer "
+                         f"uses {model.version}: workers run other code or see another model")
     with open(result.results, encoding="utf-8") as fh:
         results = [Classification.model_validate({k: v for k, v in json.loads(line).items() if k != "version"})
                    for line in fh if line.strip()]
-    return store(con, results, result.version)
+    return store(con, results, model.version, _classifier(model.model_dir).theme_of)

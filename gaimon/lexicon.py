@@ -2,12 +2,14 @@
 
 `gaimon_lemmatizer` sets lemmas from spaCy's lookup tables (spacy-lookups-data) plus the
 project's own table (taxonomy/lemmas.yaml); `gaimon_lexicon` matches every lexicon term of the
-taxonomy and puts the hits in `doc.spans["lexicon"]`, each labelled with what it is evidence for
-(`values:privacy`) and, as its span id, the node that lists the term and its strength
-(`privacy.voice_cloning|strong`).
+taxonomy and keeps the hits as (key, start, end) token offsets in `doc.user_data`; `hits(doc)`
+reads them with what each is evidence for (`values:privacy`), the node that lists the term
+(`privacy.digital_clone`) and its strength, and `spans(doc)` turns them into spaCy spans for
+inspection.
 
 Both work per distinct word, not per token: results are cached by the word's hash, so a
-600-word article costs a dictionary lookup per token on top of tokenizing.
+600-word article costs a dictionary lookup per token on top of tokenizing; hits are kept as
+plain tuples because building a Span object per hit costs as much as the matching.
 """
 
 from __future__ import annotations
@@ -28,7 +30,7 @@ from spacy.vocab import Vocab
 
 from gaimon.taxonomy import LexiconEntry
 
-SPANS_KEY = "lexicon"
+USER_DATA_KEY = "gaimon_lexicon"
 # A cache larger than this is dropped rather than grown: it only saves recomputation.
 MAX_CACHE = 500_000
 POSSESSIVE = ("'s", "’s", "'", "’")
@@ -98,6 +100,29 @@ class LookupLemmatizer:
         return self
 
 
+def _word_test(word: str) -> tuple[str, str]:
+    """How one word of a wildcard phrase is tested: eq, start, end or in, and the text."""
+    text = word.strip("*")
+    if word.startswith("*") and word.endswith("*"):
+        return "in", text
+    if word.endswith("*"):
+        return "start", text
+    if word.startswith("*"):
+        return "end", text
+    return "eq", text
+
+
+def _passes(test: tuple[str, str], word: str) -> bool:
+    how, text = test
+    if how == "eq":
+        return word == text
+    if how == "start":
+        return word.startswith(text)
+    if how == "end":
+        return word.endswith(text)
+    return text in word
+
+
 def _strip_possessive(word: str) -> str:
     for ending in POSSESSIVE:
         if word.endswith(ending) and len(word) > len(ending) + 1:
@@ -127,7 +152,13 @@ class LexiconMatcher:
         self.lemma_matcher = PhraseMatcher(vocab, attr="LEMMA")
         self.exact_matcher = PhraseMatcher(vocab, attr="ORTH")
         self.token_matcher = Matcher(vocab)
-        self.affixes: list[tuple[str, str, int]] = []  # (how, text, key)
+        # Wildcard terms: prefixes and suffixes by length (one dict lookup per length), infixes.
+        self.prefixes: dict[int, dict[str, list[int]]] = {}
+        self.suffixes: dict[int, dict[str, list[int]]] = {}
+        self.infixes: list[tuple[str, int]] = []
+        # Phrases with a wildcard word (`virtuele vriend*`), indexed by their first word's hash.
+        self.wildphrases: dict[int, list[tuple[tuple[tuple[str, str], ...], int]]] = {}
+        self.wildfirst: list[tuple[tuple[tuple[str, str], ...], int]] = []
         self.keys: dict[int, tuple[str, str, bool]] = {}
         self._affix_cache: dict[int, tuple[int, ...]] = {}
 
@@ -155,11 +186,21 @@ class LexiconMatcher:
             self.exact_matcher.add(key_name, [self.nlp.make_doc(t) for t in by_kind["exact"]])
         if "pattern" in by_kind:
             self.token_matcher.add(key_name, by_kind["pattern"])
+        for term in by_kind.get("wildphrase", []):
+            tests = tuple(_word_test(word) for word in term.lower().split())
+            if tests[0][0] == "eq":
+                first = self.nlp.vocab.strings.add(tests[0][1])
+                self.wildphrases.setdefault(first, []).append((tests, key))
+            else:
+                self.wildfirst.append((tests, key))
         for term in by_kind.get("affix", []):
             lower = term.lower()
-            how = {(True, True): "in", (True, False): "end", (False, True): "start"}[
-                (lower.startswith("*"), lower.endswith("*"))]
-            self.affixes.append((how, lower.strip("*"), key))
+            text = lower.strip("*")
+            if lower.startswith("*") and lower.endswith("*"):
+                self.infixes.append((text, key))
+            else:
+                table = self.suffixes if lower.startswith("*") else self.prefixes
+                table.setdefault(len(text), {}).setdefault(text, []).append(key)
 
     def _lemma_doc(self, term: str) -> Doc:
         doc = self.nlp.make_doc(term)
@@ -172,35 +213,64 @@ class LexiconMatcher:
         if len(self._affix_cache) > MAX_CACHE:
             self._affix_cache.clear()
         word = self.nlp.vocab.strings[lower_key]
-        found = tuple(key for how, text, key in self.affixes
-                      if (how == "start" and word.startswith(text))
-                      or (how == "end" and word.endswith(text))
-                      or (how == "in" and text in word))
-        self._affix_cache[lower_key] = found
-        return found
+        found: list[int] = []
+        for size, table in self.prefixes.items():
+            if len(word) >= size:
+                found += table.get(word[:size], ())
+        for size, table in self.suffixes.items():
+            if len(word) >= size:
+                found += table.get(word[-size:], ())
+        found += [key for text, key in self.infixes if text in word]
+        result = tuple(dict.fromkeys(found))
+        self._affix_cache[lower_key] = result
+        return result
 
     def matches(self, doc: Doc) -> list[tuple[int, int, int]]:
-        found = self.lemma_matcher(doc) + self.exact_matcher(doc) + self.token_matcher(doc)
-        if self.affixes:
+        found = self.lemma_matcher(doc) + self.exact_matcher(doc)
+        if len(self.token_matcher):
+            found += self.token_matcher(doc)
+        lowers = doc.to_array(LOWER).tolist()
+        if self.prefixes or self.suffixes or self.infixes:
             cache, miss = self._affix_cache, self._affix_keys
-            for i, lower in enumerate(doc.to_array(LOWER).tolist()):
+            for i, lower in enumerate(lowers):
                 keys = cache.get(lower)
                 if keys is None:
                     keys = miss(lower)
                 for key in keys:
                     found.append((key, i, i + 1))
+        if self.wildphrases or self.wildfirst:
+            found += self._wild_matches(lowers)
+        return sorted(set(found), key=lambda m: (m[1], -m[2]))
+
+    def _wild_matches(self, lowers: list[int]) -> list[tuple[int, int, int]]:
+        strings, found = self.nlp.vocab.strings, []
+        for i, lower in enumerate(lowers):
+            candidates = self.wildphrases.get(lower, [])
+            if self.wildfirst:
+                candidates = candidates + self.wildfirst
+            for tests, key in candidates:
+                end = i + len(tests)
+                if end <= len(lowers) and all(_passes(test, strings[lowers[j]])
+                                              for test, j in zip(tests, range(i, end), strict=True)):
+                    found.append((key, i, end))
         return found
 
     def __call__(self, doc: Doc) -> Doc:
-        spans = []
-        for key, start, end in self.matches(doc):
-            label, node, strong = self.keys[key]
-            spans.append(Span(doc, start, end, label=label,
-                              span_id=f"{node}|{'strong' if strong else 'weak'}"))
-        doc.spans[SPANS_KEY] = spans
+        doc.user_data[USER_DATA_KEY] = self.matches(doc)
         return doc
 
+    def hits(self, doc: Doc) -> list[tuple[str, str, bool, int, int]]:
+        """(label, node, strong, start token, end token) of every hit in a processed doc."""
+        keys = self.keys
+        return [(*keys[key], start, end) for key, start, end in doc.user_data.get(USER_DATA_KEY, ())]
+
+    def spans(self, doc: Doc) -> list[Span]:
+        """The hits as spans labelled `values:privacy`, span id `node|strong` or `node|weak`."""
+        return [Span(doc, start, end, label=label, span_id=f"{node}|{'strong' if strong else 'weak'}")
+                for label, node, strong, start, end in self.hits(doc)]
+
     def clear_cache(self) -> None:
+        """Forget cached affix hits (they stay valid across memory zones: keys are permanent)."""
         self._affix_cache.clear()
 
     def to_disk(self, path: str | Path, exclude: Iterable[str] = ()) -> None:

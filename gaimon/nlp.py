@@ -20,6 +20,7 @@ import gaimon.textcat  # noqa: F401  (registers the architecture)
 from gaimon.taxonomy import Taxonomy
 
 TEXTCAT = "textcat_multilabel"
+EXPLAINER = "gaimon_explainer"
 
 
 def build_pipeline(lang: str, taxonomy: Taxonomy, lemmas: dict[str, str],

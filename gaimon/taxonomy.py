@@ -8,7 +8,8 @@ other way, is refused here with a message naming the node.
 
 from __future__ import annotations
 
-import re
+import itertools
+import math
 from collections.abc import Iterator
 from dataclasses import dataclass
 from functools import cache
@@ -211,7 +212,7 @@ class LexiconEntry:
     label: str       # what the hit is evidence for: `values:reliability`, `relevant:ai`
     node: str        # the node that lists the term: `reliability.hallucination`
     strong: bool     # clear evidence on its own, or only together with other evidence
-    match: str       # lemma | exact | affix | pattern
+    match: str       # lemma | exact | affix | wildphrase | pattern
     pattern: Any     # the term, or a token pattern
 
 
@@ -230,24 +231,47 @@ def _entries(label: str, node: str, lexicon: Lexicon | None) -> Iterator[Lexicon
             elif " " not in term:
                 yield LexiconEntry(label, node, strong, "affix", term)
             else:
-                yield LexiconEntry(label, node, strong, "pattern", _wildcard_pattern(term))
+                yield LexiconEntry(label, node, strong, "wildphrase", term)
     for term in lexicon.exact:
         yield LexiconEntry(label, node, True, "exact", term)
     for pattern in lexicon.patterns:
-        yield LexiconEntry(label, node, not pattern.weak, "pattern", pattern.pattern)
-
-
-def _wildcard_pattern(term: str) -> list[dict[str, Any]]:
-    """`virtuele vriend*` as a token pattern: words by lower-case form, `*` as a regex."""
-    pattern: list[dict[str, Any]] = []
-    for word in term.lower().split():
-        if "*" in word:
-            regex = ("" if word.startswith("*") else "^") + re.escape(word.strip("*")) + (
-                "" if word.endswith("*") else "$")
-            pattern.append({"LOWER": {"REGEX": regex}})
+        phrases = _expand(pattern.pattern)
+        if phrases is None:
+            yield LexiconEntry(label, node, not pattern.weak, "pattern", pattern.pattern)
         else:
-            pattern.append({"LOWER": word})
-    return pattern
+            match, words = phrases
+            for phrase in words:
+                yield LexiconEntry(label, node, not pattern.weak, match, phrase)
+
+
+MAX_EXPANSION = 500
+
+
+def _expand(pattern: list[dict[str, Any]]) -> tuple[str, list[str]] | None:
+    """A token pattern made only of words and word lists as plain phrases, if it is one.
+
+    spaCy's Matcher tests `IN` and `REGEX` per token in Python; phrases go to the much faster
+    PhraseMatcher. Patterns on LEMMA or LOWER become lemma phrases, on ORTH exact phrases.
+    """
+    choices: list[list[str]] = []
+    attrs = set()
+    for token in pattern:
+        if len(token) != 1:
+            return None
+        (attr, value), = token.items()
+        attr = attr.upper()
+        if attr not in ("LEMMA", "LOWER", "ORTH"):
+            return None
+        if isinstance(value, str):
+            choices.append([value])
+        elif isinstance(value, dict) and set(value) == {"IN"} and all(isinstance(v, str) for v in value["IN"]):
+            choices.append(list(value["IN"]))
+        else:
+            return None
+        attrs.add("exact" if attr == "ORTH" else "lemma")
+    if len(attrs) != 1 or math.prod(len(c) for c in choices) > MAX_EXPANSION:
+        return None
+    return attrs.pop(), [" ".join(words) for words in itertools.product(*choices)]
 
 
 def _describe(exc: ValidationError) -> str:

@@ -30,10 +30,10 @@ from spacy.training import Example
 from spacy.util import compounding, fix_random_seed, minibatch
 from thinc.api import Adam
 
-from gaimon.classify import Classifier, fingerprint
+from gaimon.classify import CODE_FILES, Classifier, fingerprint
 from gaimon.decide import CONFIG_FILE, RELEVANT, ClassifierConfig, load_config
 from gaimon.home import Home
-from gaimon.nlp import TEXTCAT, build_pipeline
+from gaimon.nlp import EXPLAINER, TEXTCAT, build_pipeline
 from gaimon.taxonomy import (
     LANGS,
     LEMMAS_FILE,
@@ -47,7 +47,7 @@ from gaimon.taxonomy import (
 )
 
 GOLD_DIR = TAXONOMY_DIR / "train"
-# Bump when the pipeline code changes what a trained model means: old models are then retrained.
+# Part of every fingerprint; the classifier's code files are part of it too (CODE_FILES).
 MODEL_FORMAT = "gaimon-classifier-1"
 CURRENT = "current"
 
@@ -107,11 +107,10 @@ def gold_files(split: str, root: Path = GOLD_DIR) -> list[Path]:
 
 
 def label_set(taxonomy: Taxonomy) -> list[str]:
-    """What the text model predicts: relevance, every node but themes (values imply them), kinds."""
+    """What the text model predicts: relevance, every top-level node, kinds."""
     labels = [RELEVANT]
     for dimension in (*LIST_DIMENSIONS, "kinds"):
-        if dimension != "themes":
-            labels += [f"{output_dimension(dimension)}:{i}" for i in taxonomy.ids(dimension)]
+        labels += [f"{output_dimension(dimension)}:{i}" for i in taxonomy.ids(dimension)]
     return labels
 
 
@@ -124,6 +123,13 @@ def gold_cats(item: GoldItem, labels: list[str]) -> dict[str, float]:
     return {label: float(label in given) for label in labels}
 
 
+def examples_for(lang: str, items: list[GoldItem], taxonomy: Taxonomy, lemmas: dict[str, str]) -> list[Example]:
+    """Training examples of one language made by that language's lexicon pipeline."""
+    nlp = build_pipeline(lang, taxonomy, lemmas)
+    labels = label_set(taxonomy)
+    return [Example.from_dict(_prepare(nlp, item.body), {"cats": gold_cats(item, labels)}) for item in items]
+
+
 def _prepare(nlp: Language, text: str):
     doc = nlp.make_doc(text)
     for name, proc in nlp.pipeline:
@@ -133,16 +139,20 @@ def _prepare(nlp: Language, text: str):
 
 
 def train_pipeline(lang: str, items: list[GoldItem], taxonomy: Taxonomy, lemmas: dict[str, str],
-                   config: ClassifierConfig, log: Callable[[str], None] = lambda _: None) -> Language:
-    """One language's pipeline with its text classifier trained on `items`."""
+                   config: ClassifierConfig, log: Callable[[str], None] = lambda _: None,
+                   foreign: list[Example] | None = None) -> Language:
+    """One language's pipeline with its text classifier trained on `items` (and on `foreign`
+    examples, docs of other languages made by their own pipelines)."""
     cfg = config.training
     fix_random_seed(cfg.seed)
     arch = {"@architectures": "gaimon.LemmaBOW.v1", "ngram_size": cfg.ngram_size,
-            "length": cfg.length, "nO": len(label_set(taxonomy))}
+            "length": cfg.length, "lexicon": cfg.lexicon, "nO": len(label_set(taxonomy))}
     nlp = build_pipeline(lang, taxonomy, lemmas, textcat=arch)
     labels = label_set(taxonomy)
     examples = [Example.from_dict(_prepare(nlp, item.body), {"cats": gold_cats(item, labels)})
                 for item in items]
+    own = list(examples)
+    examples += foreign or []
     textcat = nlp.get_pipe(TEXTCAT)
     textcat.initialize(lambda: examples, nlp=nlp, labels=labels)
     optimizer = Adam(cfg.learn_rate)
@@ -153,6 +163,7 @@ def train_pipeline(lang: str, items: list[GoldItem], taxonomy: Taxonomy, lemmas:
         for batch in minibatch(examples, size=compounding(cfg.batch_start, cfg.batch_stop, 1.001)):
             textcat.update(batch, sgd=optimizer, drop=cfg.dropout, losses=losses)
         log(f"{lang} epoch {epoch + 1}/{cfg.epochs}: loss {losses.get(TEXTCAT, 0.0):.3f}")
+    nlp.add_pipe(EXPLAINER).fit(textcat.model, list(textcat.labels), [eg.predicted for eg in own])
     return nlp
 
 
@@ -166,11 +177,12 @@ class TrainReport(BaseModel):
 
 
 def base_fingerprint() -> str:
-    """What a model trained from the repository depends on."""
-    files = [TAXONOMY_FILE, LEMMAS_FILE, CONFIG_FILE, *gold_files("train")]
+    """What a model trained from the repository depends on: data, taxonomy, rules and code."""
     parts = [MODEL_FORMAT.encode()]
-    for path in files:
+    for path in [TAXONOMY_FILE, LEMMAS_FILE, CONFIG_FILE, *gold_files("train")]:
         parts += [str(path.relative_to(TAXONOMY_DIR)).encode(), path.read_bytes() if path.exists() else b""]
+    for path in CODE_FILES:
+        parts += [path.name.encode(), path.read_bytes()]
     return fingerprint(*parts)
 
 

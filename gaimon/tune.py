@@ -28,6 +28,7 @@ from gaimon.decide import (
     Stack,
     logit,
     rule_features,
+    with_themes,
 )
 from gaimon.nlp import TEXTCAT
 from gaimon.taxonomy import LANGS, Taxonomy, load_lemmas, load_taxonomy
@@ -64,23 +65,32 @@ def held_out_predictions(items: list[GoldItem], taxonomy: Taxonomy, config: Clas
             docs = list(nlp.pipe(i.body for i in test))
             scores = numpy.asarray(textcat.predict(docs))
             for item, doc, row in zip(test, docs, scores.tolist(), strict=True):
-                feats = rule_features(clf.hits(doc), len(item.title))
+                feats = with_themes(rule_features(clf.hits(nlp, doc, item.body), len(item.title)),
+                                    clf.theme_of)
                 rows.append(HeldOut(item, feats, dict(zip(textcat.labels, row, strict=True))))
     return rows
 
 
-def _design(rows: list[tuple[Features, float]], with_model: bool) -> numpy.ndarray:
-    cols = [[min(f.strong, MAX_STRONG), min(f.weak, MAX_WEAK), f.title, numpy.log1p(f.hits)]
-            + ([logit(p)] if with_model else []) for f, p in rows]
-    return numpy.asarray(cols, dtype="float64").reshape(len(rows), 5 if with_model else 4)
+SHARED = 5  # strong, weak, title, hits, model: the columns before the per-label offsets
+OFFSET_L2 = 3.0
 
 
-def fit_logistic(x: numpy.ndarray, y: numpy.ndarray, l2: float = 1.0, steps: int = 50) -> numpy.ndarray:
-    """Weights (bias first) of an L2-regularised logistic regression, by Newton's method."""
+def _design(rows: list[tuple[Features, float]], keys: list[str], labels: list[str]) -> numpy.ndarray:
+    """Columns: strong, weak, title, log hits, logit(p), then one indicator per label."""
+    x = numpy.zeros((len(rows), SHARED + len(labels)))
+    column = {label: SHARED + i for i, label in enumerate(labels)}
+    for i, ((f, p), key) in enumerate(zip(rows, keys, strict=True)):
+        x[i, :SHARED] = [min(f.strong, MAX_STRONG), min(f.weak, MAX_WEAK), f.title, numpy.log1p(f.hits), logit(p)]
+        x[i, column[key]] = 1.0
+    return x
+
+
+def fit_logistic(x: numpy.ndarray, y: numpy.ndarray, penalty: numpy.ndarray, steps: int = 50) -> numpy.ndarray:
+    """Weights (bias first) of an L2-regularised logistic regression, by Newton's method.
+    `penalty` gives each column of x its own L2 strength."""
     x = numpy.hstack([numpy.ones((len(x), 1)), x])
     w = numpy.zeros(x.shape[1])
-    penalty = numpy.full(x.shape[1], l2)
-    penalty[0] = 0.0
+    penalty = numpy.concatenate([[0.0], penalty])
     for _ in range(steps):
         p = 1.0 / (1.0 + numpy.exp(-numpy.clip(x @ w, -30, 30)))
         grad = x.T @ (p - y) + penalty * w
@@ -92,11 +102,14 @@ def fit_logistic(x: numpy.ndarray, y: numpy.ndarray, l2: float = 1.0, steps: int
     return w
 
 
-def _stack(w: numpy.ndarray, with_model: bool, threshold: float, title_rule: bool) -> Stack:
+def _stack(w: numpy.ndarray, labels: list[str], with_model: bool, threshold: float,
+           title_rule: bool) -> Stack:
+    offsets = {label.split(":", 1)[1]: round(float(v), 3) for label, v in zip(labels, w[1 + SHARED:], strict=True)}
     return Stack(bias=round(float(w[0]), 3), strong=round(float(w[1]), 3), weak=round(float(w[2]), 3),
                  title=round(float(w[3]), 3), hits=round(float(w[4]), 3),
                  model=round(float(w[5]), 3) if with_model else 0.0,
-                 threshold=threshold, title_rule=title_rule)
+                 threshold=threshold, title_rule=title_rule,
+                 offsets={k: v for k, v in offsets.items() if v})
 
 
 def _macro_f1(table: dict[str, list[tuple[float, int]]], threshold: float) -> float:
@@ -125,10 +138,15 @@ def fit_dimension(dimension: str, labels: list[str], data: list[HeldOut], with_m
             rows.append((r.feats.get(label, Features()), r.probs.get(label, 0.0)))
             ys.append(truth[label])
             keys.append(label)
-    x, y = _design(rows, with_model), numpy.asarray(ys)
-    w = fit_logistic(x, y)
-    probe = _stack(w, with_model, 0.5, False)
-    raw = [probe.score(p if with_model else None, f) for f, p in rows]
+    x, y = _design(rows, keys, labels), numpy.asarray(ys)
+    penalty = numpy.concatenate([numpy.full(SHARED, 1.0), numpy.full(len(labels), OFFSET_L2)])
+    if not with_model:
+        x[:, SHARED - 1] = 0.0
+        penalty[SHARED - 1] = 1e6
+    w = fit_logistic(x, y, penalty)
+    probe = _stack(w, labels, with_model, 0.5, False)
+    raw = [probe.score(p if with_model else None, f, key.split(":", 1)[1])
+           for (f, p), key in zip(rows, keys, strict=True)]
     title_hits = [(y_, f.strong_title) for (f, _), y_ in zip(rows, ys, strict=True) if f.strong_title]
     title_rule = bool(title_hits) and sum(y_ for y_, _ in title_hits) / len(title_hits) >= 0.8
     final = [1.0 if title_rule and f.strong_title else s for (f, _), s in zip(rows, raw, strict=True)]
@@ -141,7 +159,7 @@ def fit_dimension(dimension: str, labels: list[str], data: list[HeldOut], with_m
         best = 0.5  # kind is the best-scoring label; its threshold is not used
     else:
         best = max(THRESHOLDS, key=lambda t: _macro_f1(table, t))
-    return _stack(w, with_model, best, title_rule)
+    return _stack(w, labels, with_model, best, title_rule)
 
 
 def tune(config: ClassifierConfig, log: Callable[[str], None] = lambda _: None) -> ClassifierConfig:

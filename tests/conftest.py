@@ -4,12 +4,16 @@ Prefect test server for the whole session."""
 from __future__ import annotations
 
 import os
+import tempfile
 from pathlib import Path
 
 import pytest
 
 os.environ.setdefault("PREFECT_SERVER_ANALYTICS_ENABLED", "false")
 os.environ.setdefault("DO_NOT_TRACK", "1")
+# Trained classifier models are cached for tests outside the user's ~/.cache (the cache key
+# covers taxonomy, training data and classifier code, so a cached model is never stale).
+os.environ.setdefault("GAIMON_MODEL_CACHE", os.path.join(tempfile.gettempdir(), "gaimon-test-models"))
 
 from gaimon import warehouse  # noqa: E402
 from gaimon.corpus_server import CorpusServer  # noqa: E402

@@ -1,0 +1,26 @@
+"""A home with a trained classifier, shared by the classifier tests of one session (training
+takes about half a minute; the model cache makes later homes cheap)."""
+
+from __future__ import annotations
+
+import pytest
+
+from gaimon import warehouse
+from gaimon.classify import Classifier
+from gaimon.home import Home
+from gaimon.train import ensure_model
+
+
+@pytest.fixture(scope="session")
+def trained_home(tmp_path_factory) -> Home:
+    home = Home(tmp_path_factory.mktemp("trained") / "home").ensure()
+    warehouse.init(home.warehouse)
+    ensure_model(home)
+    return home
+
+
+@pytest.fixture(scope="session")
+def classifier(trained_home: Home) -> Classifier:
+    from gaimon.train import load_classifier
+
+    return load_classifier(trained_home)

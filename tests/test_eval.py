@@ -1,0 +1,100 @@
+"""`gaimon eval`: precision, recall and F1 per label, macro and micro per dimension."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from classifier_world import trained_home  # noqa: F401
+
+from gaimon.classify import Classification
+from gaimon.evaluate import evaluate
+from gaimon.train import GoldItem
+
+GAIMON = str(Path(sys.executable).with_name("gaimon"))
+
+
+def gold(id_: str, relevant: bool = True, **labels) -> GoldItem:
+    return GoldItem(id=id_, text="t", relevant=relevant, **labels)
+
+
+def predicted(id_: str, relevant: bool = True, **labels) -> Classification:
+    return Classification(id=id_, lang="en", relevant=relevant, **labels)
+
+
+def test_scores_are_computed_per_label_and_averaged_per_dimension():
+    golds = [gold("a", values=["privacy"], kind="incident"),
+             gold("b", values=["privacy", "reliability"], kind="research"),
+             gold("c", relevant=False, kind="market")]
+    preds = [predicted("a", values=["privacy"], kind="incident"),
+             predicted("b", values=["reliability", "ownership"], kind="incident"),
+             predicted("c", values=["privacy"], kind="market")]
+    result = evaluate(golds, preds)
+    values = result.dimensions["values"]
+    # privacy: tp a, fn b, fp c -> P 1/2, R 1/2; reliability: perfect; ownership: one false positive
+    assert (values.labels["privacy"].precision, values.labels["privacy"].recall) == (0.5, 0.5)
+    assert values.labels["reliability"].f1 == 1.0 and values.labels["ownership"].f1 == 0.0
+    assert values.macro.f1 == pytest.approx((0.5 + 1.0 + 0.0) / 3, abs=1e-3)
+    assert (values.micro.precision, values.micro.recall) == (0.5, 0.6667)
+    assert result.dimensions["kind"].micro.f1 == pytest.approx(2 / 3, abs=1e-3)
+    # relevance: c was wrongly let through
+    assert (result.relevance.precision, result.relevance.recall) == (0.6667, 1.0)
+
+
+def write_gold(path: Path) -> Path:
+    rows = [
+        {"id": "g1", "lang": "en", "title": "Italy fines OpenAI over ChatGPT data handling",
+         "text": "The Italian data protection authority fined OpenAI 15 million euros for processing "
+                 "personal data to train ChatGPT without a legal basis, breaching the GDPR.",
+         "relevant": True, "themes": ["safety"], "values": ["privacy"], "sectors": [], "roles": [],
+         "policy_options": [], "legal_frameworks": ["gdpr"], "kind": "enforcement"},
+        {"id": "g2", "lang": "nl", "title": "Kabinet wil deepfakeporno strafbaar stellen",
+         "text": "Het maken en verspreiden van seksuele deepfakes wordt strafbaar, schrijft de minister "
+                 "in een wetsvoorstel dat naar de Tweede Kamer gaat.",
+         "relevant": True, "themes": ["safety"], "values": ["privacy"], "sectors": [], "roles": [],
+         "policy_options": ["legal_frameworks"], "legal_frameworks": ["criminal_law"], "kind": "legislation"},
+        {"id": "g3", "title": "Late winner sends holders into semi-finals",
+         "text": "A header in stoppage time sent the champions through after a tense second leg.",
+         "relevant": False, "kind": "incident"},
+    ]
+    path.write_text("".join(json.dumps(r, ensure_ascii=False) + "\n" for r in rows), encoding="utf-8")
+    return path
+
+
+@pytest.fixture(scope="module")
+def env(trained_home):  # noqa: F811
+    return dict(os.environ, GAIMON_HOME=str(trained_home.root))
+
+
+def test_eval_json_reports_every_dimension(tmp_path: Path, env):
+    done = subprocess.run([GAIMON, "eval", str(write_gold(tmp_path / "gold.jsonl")), "--json"],
+                          env=env, capture_output=True, text=True, timeout=600)
+    assert done.returncode == 0, done.stderr
+    report = json.loads(done.stdout)
+    assert report["items"] == 3
+    assert set(report["dimensions"]) == {"themes", "values", "sectors", "roles", "policy_options",
+                                         "legal_frameworks", "kind"}
+    privacy = report["dimensions"]["values"]["labels"]["privacy"]
+    assert privacy["support"] == 2 and set(privacy) >= {"precision", "recall", "f1"}
+    for dimension in report["dimensions"].values():
+        assert set(dimension["macro"]) >= {"precision", "recall", "f1"} and "f1" in dimension["micro"]
+    assert report["relevance"]["support"] == 2
+
+
+def test_eval_prints_tables_with_macro_and_micro_rows(tmp_path: Path, env):
+    done = subprocess.run([GAIMON, "eval", str(write_gold(tmp_path / "gold.jsonl"))],
+                          env=env, capture_output=True, text=True, timeout=600)
+    assert done.returncode == 0, done.stderr
+    for word in ("values", "legal_frameworks", "macro", "micro", "privacy", "relevant"):
+        assert word in done.stdout
+
+
+def test_eval_names_the_line_of_a_bad_gold_file(tmp_path: Path, env):
+    path = tmp_path / "gold.jsonl"
+    path.write_text('{"id": "x", "text": "ok"}\n{"id": "y"}\n', encoding="utf-8")
+    done = subprocess.run([GAIMON, "eval", str(path)], env=env, capture_output=True, text=True, timeout=600)
+    assert done.returncode == 2 and "gold.jsonl:2" in done.stderr

@@ -1,0 +1,121 @@
+"""Analysts' corrections: stored, applied at once, kept when documents are labelled again, and used
+by the next training run."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from classifier_world import classifier, trained_home  # noqa: F401
+
+from gaimon import warehouse
+from gaimon.classify import Classifier
+from gaimon.home import Home
+from gaimon.labels import corrections_for_training
+from gaimon.load import load_staged
+from gaimon.normalize import canonical_url, content_hash, document_id
+from gaimon.signals import classify_documents
+
+GAIMON = str(Path(sys.executable).with_name("gaimon"))
+ARTICLES = {
+    "chatbot": ("Gemeente zet AI-chatbot in voor vragen over uitkeringen",
+                "De gemeente Utrecht laat inwoners voortaan vragen over bijstand stellen aan een chatbot "
+                "op basis van ChatGPT. Journalisten van de lokale krant ontdekten dat de chatbot "
+                "soms verzonnen regels noemde."),
+    "weather": ("Storm raast over de kust", "Het KNMI gaf code oranje af voor de kustprovincies."),
+}
+
+
+def url(name: str) -> str:
+    return f"https://news.example/{name}"
+
+
+@pytest.fixture
+def labelled_home(tmp_path: Path) -> Home:
+    """A fresh warehouse with two loaded documents."""
+    home = Home(tmp_path / "home").ensure()
+    warehouse.init(home.warehouse)
+    staged = tmp_path / "fixture.jsonl"
+    staged.write_text("".join(json.dumps({
+        "source": "fixture", "url": url(name), "canonical_url": canonical_url(url(name)), "title": title,
+        "text": text, "published": "2026-11-18T09:00:00Z", "lang": "nl", "fetched_at": "2026-11-20T08:00:00Z",
+        "content_hash": content_hash(title, text)}) + "\n" for name, (title, text) in ARTICLES.items()),
+        encoding="utf-8")
+    with warehouse.open_warehouse(home.warehouse) as con:
+        load_staged(con, [staged])
+    return home
+
+
+def doc(name: str) -> str:
+    return document_id(canonical_url(url(name)))
+
+
+def signals(home: Home, doc_id: str) -> dict[str, tuple[str, str]]:
+    with warehouse.open_warehouse(home.warehouse, read_only=True) as con:
+        rows = con.execute("SELECT dimension, label, origin, model_version FROM signals WHERE doc_id = ?",
+                           [doc_id]).fetchall()
+    return {f"{d}:{lb}": (origin, version) for d, lb, origin, version in rows}
+
+
+def gaimon(home: Home, *args: str) -> subprocess.CompletedProcess:
+    env = dict(os.environ, GAIMON_HOME=str(home.root))
+    return subprocess.run([GAIMON, *args], env=env, capture_output=True, text=True, timeout=600)
+
+
+def test_corrections_apply_at_once_and_survive_relabelling(labelled_home: Home, classifier):  # noqa: F811
+    with warehouse.open_warehouse(labelled_home.warehouse) as con:
+        classify_documents(con, classifier)
+    before = signals(labelled_home, doc("chatbot"))
+    assert "sectors:public_sector" in before and "values:privacy" not in before
+    removed = next(k for k in before if k.startswith("sectors:"))
+
+    done = gaimon(labelled_home, "label", doc("chatbot"), "--add", "values:privacy",
+                  "--remove", removed, "--note", "gaat over persoonsgegevens")
+    assert done.returncode == 0, done.stderr
+    after = signals(labelled_home, doc("chatbot"))
+    assert after["values:privacy"][0] == "analyst" and "themes:safety" in after
+    assert removed not in after
+
+    # A new model version labels everything again: the corrections still hold.
+    with warehouse.open_warehouse(labelled_home.warehouse) as con:
+        report = classify_documents(con, Classifier())
+        stored = con.execute("SELECT count(*) FROM labels WHERE doc_id = ?", [doc("chatbot")]).fetchone()[0]
+    again = signals(labelled_home, doc("chatbot"))
+    assert report.documents == 2 and stored == 2
+    assert again["values:privacy"] == ("analyst", report.model_version)
+    assert removed not in again
+
+
+def test_relevance_can_be_corrected_both_ways(labelled_home: Home, classifier):  # noqa: F811
+    with warehouse.open_warehouse(labelled_home.warehouse) as con:
+        classify_documents(con, classifier)
+    assert signals(labelled_home, doc("weather")) == {}
+    assert gaimon(labelled_home, "label", doc("chatbot"), "--remove", "relevant:ai").returncode == 0
+    assert gaimon(labelled_home, "label", doc("weather"), "--add", "values:sustainability").returncode == 0
+    with warehouse.open_warehouse(labelled_home.warehouse) as con:
+        relevant = dict(con.execute("SELECT doc_id, relevant FROM documents").fetchall())
+        classify_documents(con, classifier)
+        relevant_after = dict(con.execute("SELECT doc_id, relevant FROM documents").fetchall())
+    assert relevant == relevant_after == {doc("chatbot"): False, doc("weather"): True}
+    assert signals(labelled_home, doc("chatbot")) == {}
+    assert "values:sustainability" in signals(labelled_home, doc("weather"))
+
+
+def test_a_wrong_label_or_document_is_refused(labelled_home: Home):
+    done = gaimon(labelled_home, "label", doc("chatbot"), "--add", "values:happiness")
+    assert done.returncode == 2 and "happiness" in done.stderr
+    done = gaimon(labelled_home, "label", "0000000000000000", "--add", "values:privacy")
+    assert done.returncode == 2 and "no document" in done.stderr
+
+
+def test_corrections_become_training_data(labelled_home: Home, classifier):  # noqa: F811
+    with warehouse.open_warehouse(labelled_home.warehouse) as con:
+        classify_documents(con, classifier)
+    gaimon(labelled_home, "label", doc("chatbot"), "--add", "values:privacy", "--add", "kind:incident")
+    [item] = corrections_for_training(labelled_home)
+    assert item.lang == "nl" and item.relevant and "privacy" in item.values and item.kind == "incident"
+    assert "Utrecht" in item.text
