@@ -115,7 +115,7 @@ def classify_all(fan: FanOut, ctx: Context, run_id: str, everything: bool = Fals
     """Export documents to classify as batch files, classify them fanned out, store each result."""
     policy = ctx.settings.tasks["classify"]
     try:
-        version, batches = ctx.writer(tasks.export_batches)(ctx.home, run_id, policy.batch, everything)
+        model, batches = ctx.writer(tasks.export_batches)(ctx.home, run_id, policy.batch, everything)
     except Exception as exc:  # a broken model leaves documents for the next run, not a broken day
         return {"batches": 0, "errors": [f"classification: {type(exc).__name__}: {exc}"]}
     store = ctx.writer(tasks.store_batch)
@@ -123,14 +123,14 @@ def classify_all(fan: FanOut, ctx: Context, run_id: str, everything: bool = Fals
     errors = []
     # On Dask the batch runs in a worker thread, which Prefect's time-out cannot interrupt.
     classify = tasks.configured(tasks.classify_batch, policy, own_timeout=fan.distributed)
-    for batch, result in fan.each(classify, batches, lambda b: {"batch": b, "home": ctx.home}, cpu=True):
+    for batch, result in fan.each(classify, batches, lambda b: {"batch": b, "model": model}, cpu=True):
         if isinstance(result, Exception):
             errors.append(f"{batch.name}: {result}")
             continue
-        totals.update(store(ctx.home, result, version))
+        totals.update(store(ctx.home, result, model))
     if not errors:
         shutil.rmtree(fanout.work_dir(ctx.home, run_id), ignore_errors=True)
-    return {"model_version": version, "batches": len(batches), **totals, "errors": errors}
+    return {"model_version": model.version, "batches": len(batches), **totals, "errors": errors}
 
 
 def end(ctx: Context, run_id: str, summary: dict[str, Any], sources: list[SourceRun] | None = None,

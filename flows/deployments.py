@@ -50,27 +50,38 @@ class Listed:
     schedule: str
     timezone: str
     next_run: datetime | None
+    pool: str | None = None
 
 
-def register(settings: Settings, home: Home) -> list[Listed]:
-    """Register the deployments and concurrency limits; list what the server now holds."""
+def register(settings: Settings, home: Home, pool: str | None = None) -> list[Listed]:
+    """Register the deployments and concurrency limits; list what the server now holds.
+
+    With `pool`, the deployments go to that work pool (created as a `process` pool if it is
+    not there), and workers started with `prefect worker start --pool POOL` run them."""
     from prefect.client.orchestration import get_client
+    from prefect.client.schemas.actions import WorkPoolCreate
+    from prefect.exceptions import ObjectNotFound
 
     tasks.ensure_limits(settings.limits)
     listed = []
     now = datetime.now(UTC)
     with get_client(sync_client=True) as client:
+        if pool:
+            try:
+                client.read_work_pool(pool)
+            except ObjectNotFound:
+                client.create_work_pool(WorkPoolCreate(name=pool, type="process"))
         for deployment in deployments(settings, home):
-            deployment.apply()
+            deployment.apply(work_pool_name=pool)
             stored = client.read_deployment_by_name(f"{deployment.flow_name}/{deployment.name}")
             crons = [s.schedule for s in stored.schedules if getattr(s.schedule, "cron", None)]
             if not crons:
                 listed.append(Listed(f"{deployment.flow_name}/{stored.name}",
-                                     "on demand", "", None))
+                                     "on demand", "", None, stored.work_pool_name))
             for cron in crons:
                 when = next_runs(cron.cron, cron.timezone or "UTC", now)[0]
                 listed.append(Listed(f"{deployment.flow_name}/{stored.name}", cron.cron,
-                                     cron.timezone or "UTC", when))
+                                     cron.timezone or "UTC", when, stored.work_pool_name))
     return listed
 
 

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import json
 import os
+import threading
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -56,14 +57,17 @@ def writer_model(home: Home) -> Model:
     return Model(classifier.version, model_dir)
 
 
-# One classifier per process and model: loading the spaCy pipelines is the slow part.
+# One classifier per process and model: loading the spaCy pipelines is the slow part, and two
+# threads of one Dask worker should not both do it.
 _classifiers: dict[str | None, Classifier] = {}
+_loading = threading.Lock()
 
 
 def _classifier(model_dir: str | None) -> Classifier:
-    if model_dir not in _classifiers:
-        _classifiers[model_dir] = Classifier(model_dir=model_dir)
-    return _classifiers[model_dir]
+    with _loading:
+        if model_dir not in _classifiers:
+            _classifiers[model_dir] = Classifier(model_dir=model_dir)
+        return _classifiers[model_dir]
 
 
 def _write_atomic(path: Path, lines: list[str]) -> None:

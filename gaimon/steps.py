@@ -99,20 +99,21 @@ def fail_source(home: Home, run_id: str, source: str, started_at: datetime,
     return record
 
 
-def export_batches(home: Home, run_id: str, size: int, everything: bool = False) -> tuple[str, list[Path]]:
-    """Write documents awaiting the current classifier as batch files; return its version too."""
-    version = fanout.model_version(home)
+def export_batches(home: Home, run_id: str, size: int,
+                   everything: bool = False) -> tuple[fanout.Model, list[Path]]:
+    """Pick the model (training it if none fits) and write the documents awaiting it as batch files."""
+    model = fanout.writer_model(home)
     with warehouse.open_warehouse(home.warehouse) as con:
-        return version, fanout.export(con, version, fanout.work_dir(home, run_id), size, everything)
+        return model, fanout.export(con, model.version, fanout.work_dir(home, run_id), size, everything)
 
 
-def classify_batch(batch: Path, home: Home) -> fanout.BatchResult:
-    return fanout.classify_file(batch, home)
+def classify_batch(batch: Path, model: fanout.Model) -> fanout.BatchResult:
+    return fanout.classify_file(batch, model)
 
 
-def store_batch(home: Home, result: fanout.BatchResult, version: str) -> dict[str, int]:
+def store_batch(home: Home, result: fanout.BatchResult, model: fanout.Model) -> dict[str, int]:
     with warehouse.open_warehouse(home.warehouse) as con:
-        signals = fanout.store_file(con, result, version)
+        signals = fanout.store_file(con, result, model)
     result.results.unlink(missing_ok=True)
     result.results.with_name(result.results.name.replace(".out.jsonl", ".jsonl")).unlink(missing_ok=True)
     return {"documents": result.documents, "relevant": result.relevant, "signals": signals}

@@ -13,12 +13,13 @@ import pytest
 pytestmark = pytest.mark.slow
 
 
-def _serve_list(home, api_url: str, settings: Path | None = None) -> str:
+def _serve_list(home, api_url: str, settings: Path | None = None, *more: str) -> str:
     env = {**os.environ, "PREFECT_API_URL": api_url, "GAIMON_HOME": str(home.root), "COLUMNS": "200"}
     env.pop("GAIMON_SETTINGS", None)
     command = [str(Path(sys.executable).parent / "gaimon"), "serve", "--list"]
     if settings:
         command += ["--settings", str(settings)]
+    command += list(more)
     done = subprocess.run(command, env=env, capture_output=True, text=True, timeout=300)
     assert done.returncode == 0, done.stderr
     return done.stdout
@@ -54,3 +55,17 @@ def test_serve_list_shows_the_daily_and_weekly_schedules(prefect_server, home, t
         crawl = client.read_concurrency_limit_by_tag("crawl")
     assert [s.schedule.cron for s in daily.schedules] == ["30 5 * * 1-5"]
     assert crawl.concurrency_limit == 2
+
+
+def test_serve_pool_leaves_the_deployments_to_the_workers_of_a_work_pool(prefect_server, home):
+    from prefect.client.orchestration import get_client
+    from prefect.settings import PREFECT_API_URL
+
+    output = _serve_list(home, PREFECT_API_URL.value(), None, "--pool", "gaimon-pool")
+    assert "prefect worker start --pool gaimon-pool" in output
+    with get_client(sync_client=True) as client:
+        pool = client.read_work_pool("gaimon-pool")
+        weekly = client.read_deployment_by_name("weekly/gaimon-weekly")
+    assert pool.type == "process"
+    assert weekly.work_pool_name == "gaimon-pool"
+    assert weekly.entrypoint == "flows.weekly.weekly"  # importable wherever gaimon is installed

@@ -115,21 +115,27 @@ def serve(
     settings: SettingsOpt = None,
     list_only: Annotated[bool, typer.Option("--list", help="Register the deployments, print "
                                             "each with its next run, and exit")] = False,
+    pool: Annotated[str | None, typer.Option("--pool", help="Register the deployments to this "
+                                             "work pool for Prefect workers to run, and exit")] = None,
 ) -> None:
-    """Register gaimon's deployments with the Prefect server and serve them on schedule."""
+    """Register gaimon's deployments with the Prefect server and serve them on schedule
+    (or leave them to the workers of a work pool)."""
     from flows.deployments import register
     from flows.deployments import serve as serve_deployments
     from gaimon.settings import load_settings
 
     h = get_home(home).ensure()
     chosen = load_settings(settings, h)
-    if not list_only:
+    if not (list_only or pool):
         serve_deployments(chosen, h)
         return
     rows = [{"deployment": d.deployment, "schedule": d.schedule, "timezone": d.timezone,
              "next run": d.next_run.astimezone(chosen.zone).strftime("%Y-%m-%d %H:%M %Z")
-             if d.next_run else "-"} for d in register(chosen, h)]
+             if d.next_run else "-", "runs on": f"work pool {d.pool}" if d.pool else "gaimon serve"}
+            for d in register(chosen, h, pool)]
     console.print(table(rows, title=f"settings: {chosen.path}"))
+    if pool:
+        console.print(f"start workers with: prefect worker start --pool {pool}", soft_wrap=True)
 
 
 @app.command()
