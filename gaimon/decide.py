@@ -50,13 +50,18 @@ class Stack(Strict):
     threshold: float = Field(0.5, gt=0, lt=1)
     title_rule: bool = True  # a clear term in the title earns the label whatever the score
     offsets: dict[str, float] = Field(default_factory=dict)  # per label id, added to the bias
+    # Per label id, added to `model` and `strong`: how far this label's model and clear terms
+    # are more (or less) trustworthy than the dimension's on average.
+    model_offsets: dict[str, float] = Field(default_factory=dict)
+    strong_offsets: dict[str, float] = Field(default_factory=dict)
 
     def score(self, p: float | None, feats: Features, label: str = "") -> float:
-        z = (self.bias + self.offsets.get(label, 0.0) + self.strong * min(feats.strong, MAX_STRONG)
+        strong = self.strong + self.strong_offsets.get(label, 0.0)
+        z = (self.bias + self.offsets.get(label, 0.0) + strong * min(feats.strong, MAX_STRONG)
              + self.weak * min(feats.weak, MAX_WEAK) + self.title * feats.title
              + self.hits * math.log1p(feats.hits))
         if p is not None:
-            z += self.model * logit(p)
+            z += (self.model + self.model_offsets.get(label, 0.0)) * logit(p)
         return 1.0 / (1.0 + math.exp(-max(-30.0, min(30.0, z))))
 
 
@@ -67,6 +72,7 @@ class Training(Strict):
     epochs: int = Field(10, gt=0)
     dropout: float = Field(0.1, ge=0, lt=1)
     learn_rate: float = Field(0.002, gt=0)
+    l2: float = Field(0.0, ge=0)  # weight decay of the text model
     batch_start: int = Field(16, gt=0)
     batch_stop: int = Field(64, gt=0)
     seed: int = 7

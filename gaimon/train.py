@@ -155,7 +155,7 @@ def train_pipeline(lang: str, items: list[GoldItem], taxonomy: Taxonomy, lemmas:
     examples += foreign or []
     textcat = nlp.get_pipe(TEXTCAT)
     textcat.initialize(lambda: examples, nlp=nlp, labels=labels)
-    optimizer = Adam(cfg.learn_rate)
+    optimizer = Adam(cfg.learn_rate, L2=cfg.l2, L2_is_weight_decay=True)
     rng = random.Random(cfg.seed)
     for epoch in range(cfg.epochs):
         rng.shuffle(examples)
@@ -180,7 +180,7 @@ def base_fingerprint() -> str:
     """What a model trained from the repository depends on: data, taxonomy, rules and code."""
     parts = [MODEL_FORMAT.encode()]
     for path in [TAXONOMY_FILE, LEMMAS_FILE, CONFIG_FILE, *gold_files("train")]:
-        parts += [str(path.relative_to(TAXONOMY_DIR)).encode(), path.read_bytes() if path.exists() else b""]
+        parts += [f"{path.parent.name}/{path.name}".encode(), path.read_bytes() if path.exists() else b""]
     for path in CODE_FILES:
         parts += [path.name.encode(), path.read_bytes()]
     return fingerprint(*parts)

@@ -35,7 +35,7 @@ from gaimon.taxonomy import LANGS, Taxonomy, load_lemmas, load_taxonomy
 from gaimon.train import GoldItem, gold_cats, gold_files, label_set, read_gold, train_pipeline
 
 FOLDS = 3
-THRESHOLDS = [round(t, 2) for t in numpy.arange(0.05, 0.81, 0.05)]
+THRESHOLDS = [round(float(t), 2) for t in numpy.arange(0.05, 0.81, 0.05)]
 
 
 @dataclass
@@ -73,15 +73,21 @@ def held_out_predictions(items: list[GoldItem], taxonomy: Taxonomy, config: Clas
 
 SHARED = 5  # strong, weak, title, hits, model: the columns before the per-label offsets
 OFFSET_L2 = 3.0
+INTERACTION_L2 = 30.0
 
 
 def _design(rows: list[tuple[Features, float]], keys: list[str], labels: list[str]) -> numpy.ndarray:
-    """Columns: strong, weak, title, log hits, logit(p), then one indicator per label."""
-    x = numpy.zeros((len(rows), SHARED + len(labels)))
+    """Columns: strong, weak, title, log hits, logit(p); then per label an indicator, and the
+    label's own share of logit(p) and of the clear-term count."""
+    n = len(labels)
+    x = numpy.zeros((len(rows), SHARED + 3 * n))
     column = {label: SHARED + i for i, label in enumerate(labels)}
     for i, ((f, p), key) in enumerate(zip(rows, keys, strict=True)):
-        x[i, :SHARED] = [min(f.strong, MAX_STRONG), min(f.weak, MAX_WEAK), f.title, numpy.log1p(f.hits), logit(p)]
+        strong, lp = min(f.strong, MAX_STRONG), logit(p)
+        x[i, :SHARED] = [strong, min(f.weak, MAX_WEAK), f.title, numpy.log1p(f.hits), lp]
         x[i, column[key]] = 1.0
+        x[i, column[key] + n] = lp
+        x[i, column[key] + 2 * n] = strong
     return x
 
 
@@ -104,12 +110,18 @@ def fit_logistic(x: numpy.ndarray, y: numpy.ndarray, penalty: numpy.ndarray, ste
 
 def _stack(w: numpy.ndarray, labels: list[str], with_model: bool, threshold: float,
            title_rule: bool) -> Stack:
-    offsets = {label.split(":", 1)[1]: round(float(v), 3) for label, v in zip(labels, w[1 + SHARED:], strict=True)}
+    n = len(labels)
+
+    def per_label(start: int) -> dict[str, float]:
+        found = {lb.split(":", 1)[1]: round(float(v), 3) for lb, v in zip(labels, w[start:start + n], strict=True)}
+        return {k: v for k, v in found.items() if v}
+
     return Stack(bias=round(float(w[0]), 3), strong=round(float(w[1]), 3), weak=round(float(w[2]), 3),
                  title=round(float(w[3]), 3), hits=round(float(w[4]), 3),
                  model=round(float(w[5]), 3) if with_model else 0.0,
-                 threshold=threshold, title_rule=title_rule,
-                 offsets={k: v for k, v in offsets.items() if v})
+                 threshold=threshold, title_rule=title_rule, offsets=per_label(1 + SHARED),
+                 model_offsets=per_label(1 + SHARED + n) if with_model else {},
+                 strong_offsets=per_label(1 + SHARED + 2 * n))
 
 
 def _macro_f1(table: dict[str, list[tuple[float, int]]], threshold: float) -> float:
@@ -139,10 +151,14 @@ def fit_dimension(dimension: str, labels: list[str], data: list[HeldOut], with_m
             ys.append(truth[label])
             keys.append(label)
     x, y = _design(rows, keys, labels), numpy.asarray(ys)
-    penalty = numpy.concatenate([numpy.full(SHARED, 1.0), numpy.full(len(labels), OFFSET_L2)])
+    n = len(labels)
+    penalty = numpy.concatenate([numpy.full(SHARED, 1.0), numpy.full(n, OFFSET_L2),
+                                 numpy.full(2 * n, INTERACTION_L2)])
     if not with_model:
         x[:, SHARED - 1] = 0.0
+        x[:, SHARED + n: SHARED + 2 * n] = 0.0
         penalty[SHARED - 1] = 1e6
+        penalty[SHARED + n: SHARED + 2 * n] = 1e6
     w = fit_logistic(x, y, penalty)
     probe = _stack(w, labels, with_model, 0.5, False)
     raw = [probe.score(p if with_model else None, f, key.split(":", 1)[1])
@@ -162,6 +178,45 @@ def fit_dimension(dimension: str, labels: list[str], data: list[HeldOut], with_m
     return _stack(w, labels, with_model, best, title_rule)
 
 
+def _scored(stack: Stack, dimension: str, labels: list[str], rows: list[HeldOut], with_model: bool
+            ) -> list[dict[str, tuple[float, int]]]:
+    """Per item and label of a dimension: the final score (title rule included) and the truth."""
+    out = []
+    for r in rows:
+        truth = gold_cats(r.item, labels)
+        row = {}
+        for label in labels:
+            f = r.feats.get(label, Features())
+            node = label.split(":", 1)[1]
+            score = 1.0 if stack.title_rule and f.strong_title else stack.score(
+                r.probs.get(label, 0.0) if with_model else None, f, node)
+            row[node] = (score, int(truth[label]))
+        out.append(row)
+    return out
+
+
+def joint_thresholds(values: Stack, themes: Stack, data: list[HeldOut], labels: list[str],
+                     theme_of: dict[str, str], with_model: bool) -> tuple[float, float]:
+    """Thresholds of values and themes chosen together: a theme is given when its own score
+    passes or one of its values is given, so the values' threshold moves the themes' F1 too."""
+    reach = [r for r in data if r.item.is_relevant]
+    value_rows = _scored(values, "values", [lb for lb in labels if lb.startswith("values:")], reach, with_model)
+    theme_rows = _scored(themes, "themes", [lb for lb in labels if lb.startswith("themes:")], reach, with_model)
+
+    def f1s(tv: float, tt: float) -> float:
+        vtable: dict[str, list[tuple[float, int]]] = {}
+        ttable: dict[str, list[tuple[float, int]]] = {}
+        for vrow, trow in zip(value_rows, theme_rows, strict=True):
+            implied = {theme_of[v] for v, (s, _) in vrow.items() if s >= tv}
+            for v, pair in vrow.items():
+                vtable.setdefault(v, []).append(pair)
+            for t, (s, y) in trow.items():
+                ttable.setdefault(t, []).append((1.0 if t in implied else s, y))
+        return _macro_f1(vtable, tv) + _macro_f1(ttable, tt)
+
+    return max(((tv, tt) for tv in THRESHOLDS for tt in THRESHOLDS), key=lambda pair: f1s(*pair))
+
+
 def tune(config: ClassifierConfig, log: Callable[[str], None] = lambda _: None) -> ClassifierConfig:
     taxonomy = load_taxonomy()
     items = list(read_gold(gold_files("train")))
@@ -173,6 +228,12 @@ def tune(config: ClassifierConfig, log: Callable[[str], None] = lambda _: None) 
         result.with_model[dimension] = fit_dimension(dimension, mine, data, True)
         result.rules_only[dimension] = fit_dimension(dimension, mine, data, False)
         log(f"{dimension}: with model {result.with_model[dimension]}")
+    theme_of = {v: taxonomy.theme_of(v) for v in taxonomy.ids("values")}
+    for table, with_model in ((result.with_model, True), (result.rules_only, False)):
+        tv, tt = joint_thresholds(table["values"], table["themes"], data, labels, theme_of, with_model)
+        table["values"].threshold, table["themes"].threshold = tv, tt
+    log(f"thresholds with model: values {result.with_model['values'].threshold}, "
+        f"themes {result.with_model['themes'].threshold}")
     return result
 
 

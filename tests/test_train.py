@@ -1,0 +1,102 @@
+"""Training: versioned models under the home, first-use training, corrections as data, and the
+quality gate on the held-out dev split."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from classifier_world import classifier, trained_home  # noqa: F401
+
+from gaimon import warehouse
+from gaimon.evaluate import evaluate_classifier
+from gaimon.home import Home
+from gaimon.load import load_staged
+from gaimon.normalize import canonical_url, content_hash, document_id
+from gaimon.train import base_fingerprint, current_model, gold_files, load_classifier, read_gold
+
+GAIMON = str(Path(sys.executable).with_name("gaimon"))
+# The targets of the classifier on the dev split (macro F1; relevance: F1 of "about AI").
+FLOORS = {"themes": 0.85, "values": 0.80, "sectors": 0.80}
+RELEVANCE_FLOOR = 0.95
+
+
+@pytest.fixture(scope="module")
+def dev_scores(classifier):  # noqa: F811
+    return evaluate_classifier(classifier, read_gold(gold_files("dev")))
+
+
+@pytest.mark.parametrize("dimension", list(FLOORS))
+def test_quality_gate_macro_f1_on_dev(dev_scores, dimension):
+    assert dev_scores.dimensions[dimension].macro.f1 >= FLOORS[dimension], dev_scores.dimensions[dimension].labels
+
+
+def test_quality_gate_relevance_on_dev(dev_scores):
+    assert dev_scores.relevance.f1 >= RELEVANCE_FLOOR
+
+
+def test_dev_split_is_never_trained_on():
+    train = {i.id for i in read_gold(gold_files("train"))}
+    dev = {i.id for i in read_gold(gold_files("dev"))}
+    assert train and dev and not train & dev
+    assert all("dev" not in p.name for p in gold_files("train"))
+
+
+def test_a_model_is_a_versioned_directory_named_by_current(trained_home: Home, classifier):  # noqa: F811
+    model = current_model(trained_home)
+    assert model is not None and model.name == classifier.version
+    meta = json.loads((model / "meta.json").read_text(encoding="utf-8"))
+    assert meta["version"] == classifier.version and meta["base_fingerprint"] == base_fingerprint()
+    for part in ("nl", "en", "taxonomy.yaml", "classifier.yaml"):
+        assert (model / part).exists()
+
+
+def test_a_new_home_gets_the_model_without_training_again(tmp_path: Path, classifier, monkeypatch):  # noqa: F811
+    import gaimon.train
+
+    def no_training(*args, **kwargs):
+        raise AssertionError("trained again")
+
+    monkeypatch.setattr(gaimon.train, "train_model", no_training)
+    fresh = Home(tmp_path / "fresh").ensure()
+    assert load_classifier(fresh).version == classifier.version
+    assert current_model(fresh) is not None
+
+
+def test_training_data_and_taxonomy_are_part_of_the_version(monkeypatch, tmp_path: Path):
+    import gaimon.train
+
+    before = base_fingerprint()
+    extra = tmp_path / "en" / "train_extra.jsonl"
+    extra.parent.mkdir()
+    extra.write_text(json.dumps({"id": "x", "text": "ChatGPT", "relevant": True}) + "\n", encoding="utf-8")
+    monkeypatch.setattr(gaimon.train, "gold_files", lambda split: [*gold_files(split), extra])
+    assert base_fingerprint() != before
+
+
+def test_train_learns_from_corrections(tmp_path: Path):
+    home = Home(tmp_path / "home").ensure()
+    warehouse.init(home.warehouse)
+    url, title = "https://news.example/a", "Gemeente test chatbot voor bijstandsvragen"
+    text = "Inwoners kunnen vragen over de bijstand stellen aan een AI-chatbot van de gemeente."
+    staged = tmp_path / "s.jsonl"
+    staged.write_text(json.dumps({
+        "source": "fixture", "url": url, "canonical_url": canonical_url(url), "title": title, "text": text,
+        "published": "2026-11-18T09:00:00Z", "lang": "nl", "fetched_at": "2026-11-20T08:00:00Z",
+        "content_hash": content_hash(title, text)}) + "\n", encoding="utf-8")
+    with warehouse.open_warehouse(home.warehouse) as con:
+        load_staged(con, [staged])
+    env = dict(os.environ, GAIMON_HOME=str(home.root))
+    doc_id = document_id(canonical_url(url))
+    assert subprocess.run([GAIMON, "classify"], env=env, capture_output=True, timeout=900).returncode == 0
+    label = subprocess.run([GAIMON, "label", doc_id, "--add", "values:privacy"], env=env,
+                           capture_output=True, text=True, timeout=300)
+    assert label.returncode == 0, label.stderr
+    done = subprocess.run([GAIMON, "train", "--no-eval"], env=env, capture_output=True, text=True, timeout=900)
+    assert done.returncode == 0, done.stderr
+    meta = json.loads((current_model(home) / "meta.json").read_text(encoding="utf-8"))
+    assert meta["corrections"] == 1 and meta["fingerprint"] != meta["base_fingerprint"]
