@@ -81,6 +81,9 @@ class Classification(BaseModel):
     kind: str = "debate"
     scores: dict[str, dict[str, float]] = Field(default_factory=dict)
     evidence: list[Evidence] = Field(default_factory=list)
+    # Not part of the output contract: the relevance gate's score and the AI terms it saw.
+    relevance: float = Field(0.0, exclude=True)
+    relevance_evidence: list[Evidence] = Field(default_factory=list, exclude=True)
 
 
 def fingerprint(*parts: bytes) -> str:
@@ -212,8 +215,10 @@ class Classifier:
                           self.theme_of, item.relevant)
         result = Classification(id=item.id, lang=lang, relevant=decision.relevant,
                                 kind=decision.kind, scores=_rounded(decision.scores),
-                                **decision.labels)
-        result.evidence = self._evidence(decision, hits, nlp, doc, item.body)
+                                relevance=round(decision.relevance, 4), **decision.labels)
+        evidence = self._evidence(decision, hits, nlp, doc, item.body)
+        result.evidence = [e for e in evidence if e.label != RELEVANT]
+        result.relevance_evidence = [e for e in evidence if e.label == RELEVANT]
         return result
 
     def _evidence(self, decision: Decision, hits: list[Hit], nlp: Language, doc: Doc,

@@ -162,6 +162,7 @@ def with_themes(feats: dict[str, Features], theme_of: dict[str, str]) -> dict[st
 @dataclass
 class Decision:
     relevant: bool
+    relevance: float                      # the gate's score
     labels: dict[str, list[str]]          # dimension -> ids, list dimensions only
     kind: str
     scores: dict[str, dict[str, float]]   # dimension -> id -> score
@@ -201,10 +202,10 @@ def decide(feats: dict[str, Features], probs: dict[str, float] | None, config: C
         relevant = gate >= config.stack("relevant", has_model).threshold
     kind_scores = label_scores(feats, probs, config, {"kind": candidates["kind"]})["kind"]
     kind = max(kind_scores, key=lambda k: kind_scores[k]) if any(kind_scores.values()) else config.default_kind
-    scores: dict[str, dict[str, float]] = {"relevant": {"ai": gate}, "kind": kind_scores}
+    scores: dict[str, dict[str, float]] = {"kind": kind_scores}
     labels: dict[str, list[str]] = {d: [] for d in LIST_DIMENSIONS}
     if not relevant:
-        return Decision(relevant=False, labels=labels, kind=kind, scores=scores)
+        return Decision(relevant=False, relevance=gate, labels=labels, kind=kind, scores=scores)
     listed = {d: ids for d, ids in candidates.items() if d in LIST_DIMENSIONS}
     scores.update(label_scores(with_themes(feats, theme_of), probs, config, listed))
     for dimension in listed:
@@ -215,4 +216,4 @@ def decide(feats: dict[str, Features], probs: dict[str, float] | None, config: C
         theme = theme_of[value]
         scores["themes"][theme] = max(scores["themes"].get(theme, 0.0), scores["values"][value])
     labels["themes"] = sorted(set(labels["themes"]) | {theme_of[v] for v in labels["values"]})
-    return Decision(relevant=True, labels=labels, kind=kind, scores=scores)
+    return Decision(relevant=True, relevance=gate, labels=labels, kind=kind, scores=scores)

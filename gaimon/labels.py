@@ -162,7 +162,10 @@ def stored_classification(con: duckdb.DuckDBPyConnection, doc_id: str) -> tuple[
         elif dimension in LIST_DIMENSIONS:
             getattr(result, dimension).append(label)
         result.scores.setdefault(dimension, {})[label] = row["score"]
-        for span in json.loads(row["evidence"] or "[]"):
+        spans = json.loads(row["evidence"] or "[]")
+        if isinstance(spans, str):  # written as a string holding JSON before migration 0011
+            spans = json.loads(spans)
+        for span in spans:
             if {"text", "start", "end"} <= set(span):
                 result.evidence.append(Evidence(label=f"{dimension}:{label}", text=span["text"],
                                                 start=span["start"], end=span["end"]))

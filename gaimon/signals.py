@@ -47,7 +47,7 @@ def signal_rows(result: Classification, model_version: str, now: str,
             "label": label,
             "score": result.scores.get(dimension, {}).get(label, 1.0),
             "model_version": model_version,
-            "evidence": json.dumps(evidence, ensure_ascii=False),
+            "evidence": evidence,  # a JSON array in the row, not a string holding one
             "classified_at": now,
             "origin": "analyst" if key in added else "model",
         }

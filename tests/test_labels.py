@@ -119,3 +119,19 @@ def test_corrections_become_training_data(labelled_home: Home, classifier):  # n
     [item] = corrections_for_training(labelled_home)
     assert item.lang == "nl" and item.relevant and "privacy" in item.values and item.kind == "incident"
     assert "Utrecht" in item.text
+
+
+def test_signal_rows_keep_model_version_score_and_evidence(labelled_home: Home, classifier):  # noqa: F811
+    with warehouse.open_warehouse(labelled_home.warehouse) as con:
+        classify_documents(con, classifier)
+        rows = con.execute(
+            "SELECT s.dimension, s.label, s.score, s.model_version, json_type(s.evidence), s.evidence, "
+            "d.title || chr(10) || d.text FROM signals s JOIN documents d USING (doc_id) WHERE doc_id = ?",
+            [doc("chatbot")]).fetchall()
+    assert rows
+    for _dimension, _label, score, version, kind, evidence, body in rows:
+        assert version == classifier.version and 0.0 <= score <= 1.0 and kind == "ARRAY"
+        for span in json.loads(evidence):
+            assert body[span["start"]:span["end"]] == span["text"]
+    values = [json.loads(e) for d, _, _, _, _, e, _ in rows if d == "values"]
+    assert values and all(values)
