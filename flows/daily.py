@@ -3,7 +3,8 @@
 1. Record the run; load staged files a killed run left behind; for each source, work out
    since when to crawl (its last good crawl).
 2. Crawl each source as its own task, fanned out (threads, or Dask workers).
-3. As each crawl ends, load its staged files and record its counts (the one writer).
+3. As each crawl ends, load its staged files and record its counts (the one writer);
+   then give syndicated copies of one story one cluster.
 4. Classify new documents in batches, fanned out; store each batch.
 5. Detect emerging risks.
 6. After downtime: build (and send) the digests of weeks whose weekly run was missed;
@@ -45,6 +46,7 @@ def daily(params: DailyParams | None = None):
         with common.FanOut(ctx) as fan:
             records = crawl_and_load(fan, ctx, start, registry.select(params.sources),
                                      ctx.registry_path(params.registry), day)
+            clustered = ctx.writer(tasks.cluster_stories)(ctx.home)
             classified = common.classify_all(fan, ctx, start.run_id)
         alerts = ctx.writer(tasks.detect_alerts)(ctx.home, start.run_id)
         errors = list(classified["errors"])
@@ -55,7 +57,7 @@ def daily(params: DailyParams | None = None):
             errors += [f"catching up {missed}: {caught.message}"] if caught.name != "Completed" else []
         elif params.catch_up:
             send_pending(ctx, start.run_id, [], errors)
-    summary = {"day": day, "sources": steps.summarize(records), "leftovers": start.leftovers,
+    summary = {"day": day, "sources": steps.summarize(records), "leftovers": start.leftovers, "clustered": clustered,
                "classify": classified, "alerts": alerts, "caught_up_weeks": missed}
     return common.end(ctx, start.run_id, summary, records, errors)
 

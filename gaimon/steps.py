@@ -14,6 +14,7 @@ from pathlib import Path
 from typing import Any
 
 from gaimon import fanout, runs, schedule, warehouse
+from gaimon.cluster import cluster_documents
 from gaimon.crawl import CrawlError, crawl_source
 from gaimon.detect import detect_report
 from gaimon.home import Home
@@ -97,6 +98,12 @@ def fail_source(home: Home, run_id: str, source: str, started_at: datetime,
     with warehouse.open_warehouse(home.warehouse) as con:
         runs.record_source(con, run_id, record)
     return record
+
+
+def cluster_stories(home: Home) -> int:
+    """Give syndicated copies of one story one cluster_id, over the recent window; how many changed."""
+    with warehouse.open_warehouse(home.warehouse) as con:
+        return cluster_documents(con)
 
 
 def export_batches(home: Home, run_id: str, size: int,

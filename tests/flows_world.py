@@ -112,7 +112,7 @@ def add_source(registry: Path, name: str, url: str) -> Path:
 def contents(home: Home) -> dict[str, list[tuple]]:
     """What a run stored, without the times it stored it at or the run that did."""
     queries = {
-        "documents": "SELECT doc_id, canonical_url, source, title, text, published_at, lang, "
+        "documents": "SELECT doc_id, canonical_url, source, title, text, published_at, lang, cluster_id, "
                      "content_hash, relevant, model_version FROM documents ORDER BY doc_id",
         "signals": "SELECT doc_id, dimension, label, score, model_version, evidence::VARCHAR "
                    "FROM signals ORDER BY ALL",
