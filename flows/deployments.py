@@ -17,14 +17,16 @@ from flows.reclassify import reclassify
 from flows.weekly import weekly
 from gaimon.home import Home
 from gaimon.schedule import next_runs
-from gaimon.settings import Settings
+from gaimon.settings import DEFAULT_SETTINGS, Settings
 
 TAGS = ["gaimon"]
 
 
 def deployments(settings: Settings, home: Home) -> list[RunnerDeployment]:
-    # Served runs find their home and settings through these parameters, not the environment.
-    where = {"home": str(home.root), "settings": str(settings.path)}
+    # Served runs find their home (and an operator's settings file named explicitly) through
+    # these parameters, not the environment; without one they read $GAIMON_HOME/settings.yaml.
+    where = {"home": str(home.root),
+             "settings": None if settings.path == DEFAULT_SETTINGS else str(settings.path)}
     zone = settings.timezone
     common = {"tags": TAGS, "concurrency_limit": 1, "entrypoint_type": EntrypointType.MODULE_PATH}
     return [
