@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import os
 import signal
 import subprocess
@@ -137,3 +138,44 @@ def test_a_run_killed_midway_and_run_again_stores_each_item_exactly_once(prefect
     assert signals_per_label == []
     (relevant,) = rows(home, "SELECT count(*) AS n FROM documents WHERE relevant")
     assert relevant["n"] >= 3
+
+
+STAGED = [
+    {"source": "zorgnieuws", "url": "https://zorg.example/chatbot", "canonical_url": "https://zorg.example/chatbot",
+     "title": "Huisartsen waarschuwen voor chatbot die verkeerd medisch advies geeft",
+     "text": "Patiënten die ChatGPT om raad vragen over medicijnen krijgen soms fout advies. De "
+             "generatieve AI gaat hallucineren over doseringen, zeggen huisartsen.",
+     "published": "2026-11-17T08:30:00Z", "lang": "nl", "fetched_at": "2026-11-28T05:00:00Z",
+     "content_hash": "a1"},
+    {"source": "zorgnieuws", "url": "https://zorg.example/vleugel", "canonical_url": "https://zorg.example/vleugel",
+     "title": "Ziekenhuis opent nieuwe vleugel voor kinderzorg",
+     "text": "Het ziekenhuis in Zwolle heeft een nieuwe vleugel geopend met veertig bedden voor kinderen.",
+     "published": "2026-11-16T14:00:00Z", "lang": "nl", "fetched_at": "2026-11-28T05:00:00Z",
+     "content_hash": "b2"},
+]
+
+
+def test_backfill_rebuilds_a_range_of_weeks_and_reclassify_labels_everything_again(prefect_server, home, con):
+    from flows.backfill import BackfillParams, backfill
+    from flows.reclassify import ReclassifyParams, reclassify
+    from gaimon.load import load_staged
+
+    quick(home)
+    staged = home.staging / DAY / "zorgnieuws.jsonl"
+    staged.parent.mkdir(parents=True)
+    staged.write_text("".join(json.dumps(item) + "\n" for item in STAGED), encoding="utf-8")
+    load_staged(con, [staged])
+    con.close()
+
+    again = reclassify(ReclassifyParams(home=str(home.root)))
+    assert again["classify"]["documents"] == 2 and again["classify"]["errors"] == []
+    assert rows(home, "SELECT count(*) AS n FROM documents WHERE model_version IS NOT NULL")[0]["n"] == 2
+
+    built = backfill(BackfillParams(home=str(home.root), first="2026-W46", last="2026-W48"))
+    assert sorted(built["built"]) == ["2026-W46", "2026-W47", "2026-W48"]
+    assert built["sent"] == {} and built["awaiting_approval"] == ["2026-W46", "2026-W47", "2026-W48"]
+    assert (home.digests / "2026-W47" / "digest.html").is_file()
+    flows = [(r["flow"], r["status"]) for r in rows(home, "SELECT flow, status FROM runs ORDER BY started_at")]
+    assert flows == [("reclassify", "completed"), ("backfill", "completed")]
+    weeks = rows(home, "SELECT week FROM run_weeks JOIN runs USING (run_id) WHERE flow = 'backfill' ORDER BY week")
+    assert [w["week"] for w in weeks] == ["2026-W46", "2026-W47", "2026-W48"]

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import os
 import subprocess
 import sys
@@ -9,7 +10,7 @@ from datetime import datetime, timedelta
 
 import pytest
 
-from gaimon import runs
+from gaimon import runs, warehouse
 from gaimon.health import flagged, source_health
 
 START = datetime(2026, 10, 1, 4)
@@ -101,3 +102,24 @@ def test_staged_files_are_loaded_once_unless_they_grow(con, home):
         fh.write("{}\n")
     assert [p.name for p in runs.pending_files(con, home.staging, "bron")] == ["bron.jsonl"]
     assert runs.pending_files(con, home.staging, "ander") == {}
+
+
+def test_a_run_starts_by_loading_what_a_killed_run_staged_on_an_earlier_day(home):
+    from gaimon import steps
+    from gaimon.registry import Registry
+
+    staged = home.staging / "2026-11-20" / "zorgnieuws.jsonl"
+    staged.parent.mkdir(parents=True)
+    staged.write_text(json.dumps({
+        "source": "zorgnieuws", "url": "https://zorg.example/a", "canonical_url": "https://zorg.example/a",
+        "title": "Chatbot geeft fout medisch advies", "text": "Generatieve AI hallucineert.",
+        "published": "2026-11-19T08:00:00Z", "lang": "nl", "fetched_at": "2026-11-20T05:00:00Z",
+        "content_hash": "c3"}) + "\n", encoding="utf-8")
+
+    start = steps.begin(home, "daily", {}, registry=Registry(sources=[]))
+    again = steps.begin(home, "daily", {}, registry=Registry(sources=[]))
+
+    assert start.leftovers == {"files": 1, "new": 1, "changed": 0}
+    assert again.leftovers == {"files": 0, "new": 0, "changed": 0}
+    with warehouse.open_warehouse(home.warehouse, read_only=True) as con:
+        assert con.execute("SELECT run_id FROM documents").fetchall() == [(start.run_id,)]
