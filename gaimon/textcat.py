@@ -128,7 +128,7 @@ class Explainer:
         for doc in docs:
             arr = doc.to_array([LEMMA, IS_PUNCT, IS_SPACE])
             seen.update(arr[(arr[:, 1] == 0) & (arr[:, 2] == 0), 0].tolist())
-        keys = numpy.asarray(sorted(seen), dtype="uint64")
+        keys = numpy.asarray(sorted(k for k in seen if self._telling(k)), dtype="uint64")
         weights = unigram_weights(model, keys) if len(keys) else numpy.zeros((0, len(labels)))
         self.words = {}
         for column, label in enumerate(labels):
@@ -136,6 +136,11 @@ class Explainer:
             self.words[label] = [(self.vocab.strings[int(keys[i])], round(float(weights[i, column]), 4))
                                  for i in order.tolist() if weights[i, column] > 0]
         self._build()
+
+    def _telling(self, key: int) -> bool:
+        """A word an analyst would accept as a reason: not a function word, number or fragment."""
+        word = self.vocab.strings[key]
+        return len(word) > 2 and any(c.isalpha() for c in word) and not self.vocab[word].is_stop
 
     def _build(self) -> None:
         self._index = {}
