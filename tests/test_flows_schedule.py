@@ -96,3 +96,16 @@ def test_a_weekly_run_builds_the_missed_weeks_and_the_last_complete_week(setting
     assert weeks_to_digest(["2026-W44"], None, TUESDAY, settings) == ["2026-W45", "2026-W46", "2026-W47"]
     assert weeks_to_digest(["2026-W47"], None, TUESDAY, settings) == ["2026-W47"]  # again: a re-run
     assert weeks_to_digest([], None, MONDAY_0630, settings) == ["2026-W47"]
+
+
+def test_the_operations_guide_explains_every_setting():
+    import yaml
+
+    from gaimon.home import REPO_ROOT
+
+    guide = (REPO_ROOT / "docs" / "operations.md").read_text(encoding="utf-8")
+    data = yaml.safe_load(DEFAULT_SETTINGS.read_text(encoding="utf-8"))
+    keys = [f"{k}.{sub}" if isinstance(v, dict) else k for k, v in data.items()
+            for sub in (v if isinstance(v, dict) else [None])]
+    missing = [key for key in keys if f"`{key}`" not in guide]
+    assert missing == []
