@@ -70,8 +70,7 @@ def refresh(con: duckdb.DuckDBPyConnection, params: DetectParams, run_id: str | 
     """Recompute aggregates, scores, alerts and term alerts in one transaction."""
     started = time.perf_counter()
     p = asdict(params)
-    con.execute("BEGIN")
-    try:
+    with warehouse.transaction(con):
         warehouse.stamp_weeks(con)
         _run(con, "detect_facts")
         _run(con, "detect_week_totals")
@@ -92,10 +91,6 @@ def refresh(con: duckdb.DuckDBPyConnection, params: DetectParams, run_id: str | 
         con.execute("INSERT INTO detections VALUES (now()::TIMESTAMP, ?, ?, ?, ?, ?, ?)",
                     [run_id, json.dumps(p), weeks, alerts, terms, seconds])
         con.execute("DROP TABLE value_facts; DROP TABLE stopwords; DROP TABLE term_weeks; DROP TABLE found_terms")
-        con.execute("COMMIT")
-    except Exception:
-        con.execute("ROLLBACK")
-        raise
     return DetectReport(weeks=weeks, alerts=alerts, term_alerts=terms, procedures=0, seconds=seconds)
 
 

@@ -92,15 +92,11 @@ def load_rows(con: duckdb.DuckDBPyConnection, rows: list[dict], report: LoadRepo
             fh.write(json.dumps(row, ensure_ascii=False, default=str) + "\n")
         batch = Path(fh.name)
     try:
-        con.execute("BEGIN")
-        con.execute(warehouse.sql("queries/create_staged"), [str(batch)])
-        counts = warehouse.query(con, "queries/staged_changes")[0]
-        warehouse.run_script(con, "queries/upsert_documents", {"run_id": run_id})
-        con.execute("DROP TABLE staged")
-        con.execute("COMMIT")
-    except Exception:
-        con.execute("ROLLBACK")
-        raise
+        with warehouse.transaction(con):
+            con.execute(warehouse.sql("queries/create_staged"), [str(batch)])
+            counts = warehouse.query(con, "queries/staged_changes")[0]
+            warehouse.run_script(con, "queries/upsert_documents", {"run_id": run_id})
+            con.execute("DROP TABLE staged")
     finally:
         batch.unlink(missing_ok=True)
     report.new += counts["new"]

@@ -22,15 +22,9 @@ from gaimon import warehouse
 
 def update_procedures(con: duckdb.DuckDBPyConnection) -> int:
     """Rebuild procedures, procedure_events and procedure_mentions; the number of procedures."""
-    con.execute("BEGIN")
-    try:
+    with warehouse.transaction(con):
         warehouse.run_script(con, "queries/procedures_scan")
         warehouse.run_script(con, "queries/procedures_derive")
         warehouse.run_script(con, "queries/procedures_replace")
         con.execute("DROP TABLE procedure_steps; DROP TABLE procedure_refs; DROP TABLE doc_identifiers")
-        count = con.execute("SELECT count(*) FROM procedures").fetchone()[0]
-        con.execute("COMMIT")
-    except Exception:
-        con.execute("ROLLBACK")
-        raise
-    return count
+        return con.execute("SELECT count(*) FROM procedures").fetchone()[0]

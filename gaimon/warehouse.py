@@ -82,6 +82,18 @@ def run_analyst(con: duckdb.DuckDBPyConnection, text: str) -> tuple[list[str], l
     return columns, cursor.fetchall() if columns else []
 
 
+@contextmanager
+def transaction(con: duckdb.DuckDBPyConnection) -> Iterator[duckdb.DuckDBPyConnection]:
+    """All or nothing: a failure anywhere inside leaves the warehouse as it was."""
+    con.execute("BEGIN")
+    try:
+        yield con
+    except BaseException:
+        con.execute("ROLLBACK")
+        raise
+    con.execute("COMMIT")
+
+
 def migrations() -> list[Path]:
     return sorted((SQL_ROOT / "migrations").glob("[0-9][0-9][0-9][0-9]_*.sql"))
 
@@ -97,14 +109,9 @@ def migrate(con: duckdb.DuckDBPyConnection) -> list[str]:
     for path in migrations():
         if path.name in done:
             continue
-        con.execute("BEGIN")
-        try:
+        with transaction(con):
             con.execute(path.read_text(encoding="utf-8"))
             con.execute("INSERT INTO schema_migrations (name) VALUES (?)", [path.name])
-            con.execute("COMMIT")
-        except Exception:
-            con.execute("ROLLBACK")
-            raise
         applied.append(path.name)
     create_views(con)
     stamp_weeks(con)
