@@ -164,6 +164,15 @@ class RegistrySpider(scrapy.Spider):
         return (response.headers.get(b"Content-Type") or b"").decode("latin-1")
 
     # Articles ----------------------------------------------------------------------------
+    def deliver(self, item: FetchedItem):
+        """The item itself, or with `follow: true` a request for its page (none if known)."""
+        if not self.source.follow:
+            yield item
+            return
+        request = self.article_request(item)
+        if request is not None:
+            yield request
+
     def article_request(self, item: FetchedItem, **kwargs) -> scrapy.Request | None:
         """Fetch an item's page for its text; if that fails the item is staged as it is."""
         return self.page(item.url, self.parse_article, cb_kwargs={"item": item},

@@ -86,12 +86,7 @@ class HtmlListSpider(RegistrySpider):
             published=published,
             kind="article",
         )
-        if self.source.follow:
-            request = self.article_request(item)
-            if request is not None:
-                yield request
-        else:
-            yield item
+        yield from self.deliver(item)
 
     def parse_date(self, value: str) -> str:
         fmt = self.options.get("date_format")

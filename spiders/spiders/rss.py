@@ -118,9 +118,4 @@ class RssSpider(RegistrySpider):
             identifiers={"guid": guid} if guid and guid != link else {},
             kind="article",
         )
-        if self.source.follow:
-            request = self.article_request(item)
-            if request is not None:
-                yield request
-        else:
-            yield item
+        yield from self.deliver(item)
