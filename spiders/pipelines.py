@@ -52,6 +52,10 @@ class StagingPipeline:
         path = staged_path(self.staging_dir, self.day, spider.source.name)
         path.parent.mkdir(parents=True, exist_ok=True)
         self.handle = open(path, "a", encoding="utf-8")
+        if _ends_mid_line(path):
+            # A crawl killed mid-write left half a line: end it, so that only that
+            # item is lost (reported by the loader) and not also the first new one.
+            self.handle.write("\n")
 
     def close_spider(self):
         if self.handle:
@@ -111,3 +115,9 @@ class StagingPipeline:
         return item
 
 
+def _ends_mid_line(path) -> bool:
+    with open(path, "rb") as fh:
+        if fh.seek(0, 2) == 0:
+            return False
+        fh.seek(-1, 2)
+        return fh.read(1) != b"\n"

@@ -72,3 +72,14 @@ def test_crawl_command_and_sources_check_report_health(home, tmp_path):
     assert broken["status"] == "degraded" and broken["errors_last_run"] == 2
     assert "malformed JSON" in broken["last_error"] or "HTML page" in broken["last_error"]
     assert health["dagblad"]["status"] == "never"
+
+
+def test_a_line_cut_off_by_a_killed_crawl_costs_only_that_item(home, registry):
+    source = load_registry(registry).get("techpolicy")
+    staged = home.staging / "2026-11-28" / "techpolicy.jsonl"
+    staged.parent.mkdir(parents=True, exist_ok=True)
+    staged.write_text('{"source": "techpolicy", "url": "http://exa')  # killed mid-write
+    crawl_source(source, home, registry, day="2026-11-28")
+    report = load_day(home, "2026-11-28")
+    assert report.new == 2
+    assert len(report.errors) == 1 and "techpolicy.jsonl:1" in report.errors[0]
