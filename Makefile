@@ -8,7 +8,7 @@ export PREFECT_SERVER_ANALYTICS_ENABLED := false
 export DO_NOT_TRACK := 1
 export PREFECT_LOGGING_LEVEL ?= WARNING
 
-.PHONY: demo test lint install clean system-packages
+.PHONY: demo test lint install clean system-packages pango
 
 $(STAMP): pyproject.toml
 	test -d $(VENV) || $(PYTHON) -m venv $(VENV)
@@ -18,7 +18,7 @@ $(STAMP): pyproject.toml
 
 install: $(STAMP)
 
-demo: $(STAMP)
+demo: $(STAMP) pango
 	$(BIN)/gaimon demo
 
 lint: $(STAMP)
@@ -33,7 +33,13 @@ SYSTEM_PACKAGES := chromium chromium-driver libpango-1.0-0 libpangoft2-1.0-0 fon
 	$(SUDO) apt-get update -qq
 	DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq --no-install-recommends $(SYSTEM_PACKAGES)
 
-system-packages: /usr/bin/chromium /usr/bin/chromedriver
+system-packages: /usr/bin/chromium /usr/bin/chromedriver pango
+
+# The demo writes the digest as PDF too: WeasyPrint needs Pango, nothing of the browser.
+pango:
+	@ldconfig -p | grep -q libpangoft2-1.0 || { $(SUDO) apt-get update -qq && \
+	  DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq --no-install-recommends \
+	  libpango-1.0-0 libpangoft2-1.0-0 fonts-dejavu-core; }
 
 test: $(STAMP) lint system-packages
 	$(BIN)/python -m pytest -q
