@@ -69,27 +69,31 @@ def _classify(args: tuple[str, list[ClassifyInput]]) -> None:
         pass
 
 
-def _timed(func, chunks: list, processes: int) -> float:
+def _timed(func, warm: list, chunks: list, processes: int) -> float:
+    """Seconds for `chunks`, after a warm-up on other texts (lazy loading and the caches of a
+    long run, but no cached copy of the very texts measured)."""
     if processes == 1:
-        func(chunks[0])  # warm-up: caches and lazy loading, as in a long run
+        func(warm[0])
         started = time.perf_counter()
         func(chunks[0])
         return time.perf_counter() - started
     with multiprocessing.get_context("fork").Pool(processes) as pool:
-        pool.map(func, chunks)  # warm-up in every worker
+        pool.map(func, warm)  # warm-up in every worker
         started = time.perf_counter()
         pool.map(func, chunks)
         return time.perf_counter() - started
 
 
 def throughput(home: Path, count: int) -> None:
-    items = list(documents(count))
+    items, warm = list(documents(count)), list(documents(200, seed=9))
     words = sum(len(i.body.split()) for i in items)
     print(f"{count} documents, {words} words ({words // count} per document on average)")
     for processes in (1, 2):
         split = [items[i::processes] for i in range(processes)]
-        token_time = _timed(_tokenize, split, processes)
-        classify_time = _timed(_classify, [(str(home), part) for part in split], processes)
+        warm_split = [warm[i::processes] for i in range(processes)]
+        token_time = _timed(_tokenize, warm_split, split, processes)
+        classify_time = _timed(_classify, [(str(home), part) for part in warm_split],
+                               [(str(home), part) for part in split], processes)
         for name, seconds in (("tokenizer alone", token_time), ("classifier", classify_time)):
             print(f"  {processes} process(es), {name:15}: {count / seconds:8.1f} docs/s "
                   f"{words / seconds:10.0f} words/s")

@@ -21,7 +21,7 @@ from typing import Any
 
 import numpy
 import srsly
-from spacy.attrs import LEMMA, LOWER
+from spacy.attrs import LEMMA, LIKE_NUM, LOWER, ORTH
 from spacy.language import Language
 from spacy.lookups import load_lookups
 from spacy.matcher import Matcher, PhraseMatcher
@@ -34,6 +34,7 @@ USER_DATA_KEY = "gaimon_lexicon"
 # A cache larger than this is dropped rather than grown: it only saves recomputation.
 MAX_CACHE = 500_000
 POSSESSIVE = ("'s", "’s", "'", "’")
+SIMPLE_COLUMNS = {"LOWER": 0, "ORTH": 1, "LEMMA": 2, "LIKE_NUM": 3}
 
 
 @Language.factory("gaimon_lemmatizer")
@@ -159,6 +160,9 @@ class LexiconMatcher:
         # Phrases with a wildcard word (`virtuele vriend*`), indexed by their first word's hash.
         self.wildphrases: dict[int, list[tuple[tuple[tuple[str, str], ...], int]]] = {}
         self.wildfirst: list[tuple[tuple[tuple[str, str], ...], int]] = []
+        # Token patterns on words and numbers, matched on arrays; spaCy's Matcher (which makes
+        # a Token object per token) only gets the patterns these cannot express.
+        self.simple_patterns: dict[tuple[int, object], list[tuple[tuple[tuple[int, object], ...], int]]] = {}
         self.keys: dict[int, tuple[str, str, bool]] = {}
         self._affix_cache: dict[int, tuple[int, ...]] = {}
 
@@ -184,8 +188,12 @@ class LexiconMatcher:
             self.lemma_matcher.add(key_name, [self._lemma_doc(t) for t in by_kind["lemma"]])
         if "exact" in by_kind:
             self.exact_matcher.add(key_name, [self.nlp.make_doc(t) for t in by_kind["exact"]])
-        if "pattern" in by_kind:
-            self.token_matcher.add(key_name, by_kind["pattern"])
+        for pattern in by_kind.get("pattern", []):
+            compiled = self._compile(pattern)
+            if compiled is None:
+                self.token_matcher.add(key_name, [pattern])
+            else:
+                self.simple_patterns.setdefault(compiled[0], []).append((compiled, key))
         for term in by_kind.get("wildphrase", []):
             tests = tuple(_word_test(word) for word in term.lower().split())
             if tests[0][0] == "eq":
@@ -240,7 +248,44 @@ class LexiconMatcher:
                     found.append((key, i, i + 1))
         if self.wildphrases or self.wildfirst:
             found += self._wild_matches(lowers)
+        if self.simple_patterns:
+            found += self._simple_matches(doc)
         return sorted(set(found), key=lambda m: (m[1], -m[2]))
+
+    def _compile(self, pattern: list[dict[str, Any]]) -> tuple[tuple[int, object], ...] | None:
+        """A pattern of {LOWER|ORTH|LEMMA: word} and {LIKE_NUM: true} tokens as (column, value)."""
+        compiled = []
+        strings = self.nlp.vocab.strings
+        for token in pattern:
+            if len(token) != 1:
+                return None
+            (attr, value), = token.items()
+            attr = attr.upper()
+            if attr in SIMPLE_COLUMNS and isinstance(value, str):
+                word = value.lower() if attr == "LOWER" else value
+                if attr == "LEMMA":
+                    word = self._lemma_doc(value)[0].lemma_ if value.strip() else value
+                compiled.append((SIMPLE_COLUMNS[attr], strings.add(word)))
+            elif attr == "LIKE_NUM" and value is True:
+                compiled.append((SIMPLE_COLUMNS[attr], 1))
+            else:
+                return None
+        return tuple(compiled)
+
+    def _simple_matches(self, doc: Doc) -> list[tuple[int, int, int]]:
+        arr = doc.to_array([LOWER, ORTH, LEMMA, LIKE_NUM])
+        firsts: dict[int, list[int]] = {}
+        for column, value in self.simple_patterns:
+            firsts.setdefault(column, []).append(value)
+        found = []
+        for column, values in firsts.items():
+            hits = numpy.nonzero(numpy.isin(arr[:, column], numpy.asarray(values, dtype="uint64")))[0]
+            for i in hits.tolist():
+                for compiled, key in self.simple_patterns[(column, int(arr[i, column]))]:
+                    end = i + len(compiled)
+                    if end <= len(arr) and all(int(arr[j, c]) == v for (c, v), j in zip(compiled, range(i, end), strict=True)):
+                        found.append((key, i, end))
+        return found
 
     def _wild_matches(self, lowers: list[int]) -> list[tuple[int, int, int]]:
         strings, found = self.nlp.vocab.strings, []
