@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import getpass
 import json
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Literal
@@ -202,10 +203,12 @@ def forced_relevance(corrections: list[Correction]) -> bool | None:
     return None
 
 
-def corrections_for_training(home: Home, con: duckdb.DuckDBPyConnection | None = None) -> list:
+def corrections_for_training(home: Home, con: duckdb.DuckDBPyConnection | None = None,
+                             log: Callable[[str], None] = lambda _: None) -> list:
     """Corrected documents as gold items: their stored labels, which reflect the corrections.
 
-    Reads the warehouse if it can; a warehouse that is missing or locked by a writer gives none.
+    Reads the warehouse if it can; a warehouse that is missing or locked by a writer gives none
+    (and says so through `log`).
     """
     from gaimon.train import GoldItem
 
@@ -214,8 +217,9 @@ def corrections_for_training(home: Home, con: duckdb.DuckDBPyConnection | None =
             return []
         try:
             with warehouse.open_warehouse(home.warehouse, read_only=True) as ro:
-                return corrections_for_training(home, ro)
-        except duckdb.Error:
+                return corrections_for_training(home, ro, log)
+        except duckdb.Error as exc:
+            log(f"analysts' corrections not read, the warehouse is not available: {exc}")
             return []
     try:
         rows = warehouse.query(con, "queries/labels_training")

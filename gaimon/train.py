@@ -323,4 +323,4 @@ def load_classifier(home: Home, log: Callable[[str], None] = lambda _: None) -> 
     if not autotrain_enabled():
         current = current_model(home)
         return Classifier(model_dir=current) if current else Classifier()
-    return Classifier(model_dir=ensure_model(home, lambda: corrections_for_training(home), log))
+    return Classifier(model_dir=ensure_model(home, lambda: corrections_for_training(home, log=log), log))

@@ -87,7 +87,7 @@ def train(
 
         write_config(fit(load_config(), _log))
         console.print("combination refitted: taxonomy/classifier.yaml")
-    corrections = corrections_for_training(h)
+    corrections = corrections_for_training(h, log=lambda m: err.print(f"[yellow]warning[/yellow] {m}"))
     report = train_model(h, corrections, _log)
     console.print(f"model {report.version}: {report.items} item(s), {report.corrections} correction(s), "
                   f"{report.seconds} s -> {report.path}")
