@@ -123,8 +123,7 @@ def record(con: duckdb.DuckDBPyConnection, doc_id: str, add: list[str], remove: 
     now = datetime.now(UTC).replace(tzinfo=None)
     analyst = analyst or _whoami()
     done = []
-    con.execute("BEGIN")
-    try:
+    with warehouse.transaction(con):
         for (dimension, label), action in parsed:
             if dimension == "kind" and action == "add":
                 con.execute(warehouse.sql("queries/labels_drop_other_kinds"), {"doc_id": doc_id, "label": label})
@@ -132,10 +131,6 @@ def record(con: duckdb.DuckDBPyConnection, doc_id: str, add: list[str], remove: 
                 "doc_id": doc_id, "dimension": dimension, "label": label, "action": action,
                 "analyst": analyst, "note": note, "labelled_at": now})
             done.append(Correction(dimension, label, action))
-        con.execute("COMMIT")
-    except Exception:
-        con.execute("ROLLBACK")
-        raise
     reapply(con, doc_id, taxonomy)
     return done
 

@@ -81,15 +81,11 @@ def store(con: duckdb.DuckDBPyConnection, results: list[Classification], version
     rows = [row for r, added in final if r.relevant for row in signal_rows(r, version, now, added)]
     files = [_write_jsonl(classified), _write_jsonl(rows)]
     try:
-        con.execute("BEGIN")
-        con.execute(warehouse.sql("queries/create_classified"), [str(files[0])])
-        con.execute(warehouse.sql("queries/create_new_signals"), [str(files[1])])
-        con.execute(warehouse.sql("queries/replace_signals"))
-        con.execute("DROP TABLE classified; DROP TABLE new_signals")
-        con.execute("COMMIT")
-    except Exception:
-        con.execute("ROLLBACK")
-        raise
+        with warehouse.transaction(con):
+            con.execute(warehouse.sql("queries/create_classified"), [str(files[0])])
+            con.execute(warehouse.sql("queries/create_new_signals"), [str(files[1])])
+            con.execute(warehouse.sql("queries/replace_signals"))
+            con.execute("DROP TABLE classified; DROP TABLE new_signals")
     finally:
         for f in files:
             f.unlink(missing_ok=True)
