@@ -72,13 +72,6 @@ def flow_run_id() -> str | None:
     return flow_run.get_id()
 
 
-def begin(ctx: Context, flow: str, params: RunParams, **catch_up: Any):
-    """Record the run's start through the one writer; the daily flow adds its registry and
-    overlap so each source's catch-up window is worked out."""
-    return ctx.writer(tasks.begin)(ctx.home, flow, params.model_dump(), ctx.runner_label,
-                                   flow_run_id=flow_run_id(), **catch_up)
-
-
 class FanOut:
     """Runs many tasks at once: crawls in threads or on Dask; CPU work (classification) on
     Dask, or one after the other when local (threads would only fight over the GIL)."""

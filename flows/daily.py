@@ -38,8 +38,9 @@ def daily(params: DailyParams | None = None):
     params = params or DailyParams()
     ctx = common.context(params)
     registry = ctx.registry(params.registry)
-    start = common.begin(ctx, "daily", params, registry=registry,
-                         overlap=timedelta(hours=ctx.settings.catch_up.overlap_hours))
+    start = ctx.writer(tasks.begin)(
+        ctx.home, "daily", params.model_dump(), ctx.runner_label, registry,
+        timedelta(hours=ctx.settings.catch_up.overlap_hours), common.flow_run_id())
     day = params.day or datetime.now(UTC).date().isoformat()
     with common.recorded(ctx, start.run_id):
         with common.FanOut(ctx) as fan:

@@ -28,7 +28,8 @@ class ReclassifyParams(common.RunParams):
 def reclassify(params: ReclassifyParams | None = None):
     params = params or ReclassifyParams()
     ctx = common.context(params)
-    start = common.begin(ctx, "reclassify", params)
+    start = ctx.writer(tasks.begin)(
+        ctx.home, "reclassify", params.model_dump(), ctx.runner_label, flow_run_id=common.flow_run_id())
     with common.recorded(ctx, start.run_id):
         with common.FanOut(ctx) as fan:
             classified = common.classify_all(fan, ctx, start.run_id, params.everything)

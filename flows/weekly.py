@@ -30,7 +30,8 @@ class WeeklyParams(common.RunParams):
 def weekly(params: WeeklyParams | None = None):
     params = params or WeeklyParams()
     ctx = common.context(params)
-    start = common.begin(ctx, "weekly", params)
+    start = ctx.writer(tasks.begin)(
+        ctx.home, "weekly", params.model_dump(), ctx.runner_label, flow_run_id=common.flow_run_id())
     with common.recorded(ctx, start.run_id):
         weeks = params.weeks or steps.digest_plan(ctx.home, ctx.settings)
         done, errors = digests(ctx, start.run_id, weeks, params.langs, params.send)
