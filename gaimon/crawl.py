@@ -15,6 +15,7 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
 
+from gaimon.errors import GaimonError
 from gaimon.home import REPO_ROOT, Home
 from gaimon.normalize import iso_utc
 from gaimon.registry import DEFAULT_REGISTRY, Source
@@ -36,7 +37,7 @@ class CrawlReport:
     seconds: float = 0.0
 
 
-class CrawlError(RuntimeError):
+class CrawlError(GaimonError, RuntimeError):
     """A crawl that failed as a whole; the message names the source."""
 
 

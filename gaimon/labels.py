@@ -21,6 +21,7 @@ import duckdb
 
 from gaimon import warehouse
 from gaimon.classify import Classification, Evidence
+from gaimon.errors import GaimonError
 from gaimon.home import Home
 from gaimon.langid import guess_lang
 from gaimon.taxonomy import LIST_DIMENSIONS, Taxonomy, default_taxonomy
@@ -28,7 +29,7 @@ from gaimon.taxonomy import LIST_DIMENSIONS, Taxonomy, default_taxonomy
 RELEVANCE = ("relevant", "ai")
 
 
-class LabelError(ValueError):
+class LabelError(GaimonError, ValueError):
     """A label that is not in the taxonomy, or a document that is not in the warehouse."""
 
 

@@ -19,6 +19,7 @@ from typing import Any, Literal
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
+from gaimon.errors import GaimonError
 from gaimon.home import REPO_ROOT
 
 TAXONOMY_DIR = REPO_ROOT / "taxonomy"
@@ -55,7 +56,7 @@ THEME_OF: dict[str, str] = {
 Lang = Literal["nl", "en"]
 
 
-class TaxonomyError(ValueError):
+class TaxonomyError(GaimonError, ValueError):
     """The taxonomy file is malformed; the message names the file and the offending node."""
 
 

@@ -32,6 +32,7 @@ from thinc.api import Adam
 
 from gaimon.classify import CODE_FILES, Classifier, fingerprint
 from gaimon.decide import CONFIG_FILE, RELEVANT, ClassifierConfig, load_config
+from gaimon.errors import GaimonError
 from gaimon.home import Home
 from gaimon.nlp import EXPLAINER, TEXTCAT, build_pipeline
 from gaimon.taxonomy import (
@@ -80,7 +81,7 @@ class GoldItem(BaseModel):
         return any(getattr(self, d) for d in LIST_DIMENSIONS)
 
 
-class GoldError(ValueError):
+class GoldError(GaimonError, ValueError):
     """A gold file line that is not a labelled item; the message says file and line."""
 
 

@@ -15,6 +15,7 @@ from typing import Any
 
 import duckdb
 
+from gaimon.errors import GaimonError
 from gaimon.home import REPO_ROOT
 
 SQL_ROOT = REPO_ROOT / "warehouse"
@@ -42,7 +43,7 @@ def open_warehouse(path: Path | str, read_only: bool = False) -> Iterator[duckdb
         con.close()
 
 
-class ReadOnlyError(RuntimeError):
+class ReadOnlyError(GaimonError, RuntimeError):
     """A statement tried to change the warehouse, or to touch files, in an analyst session."""
 
 

@@ -31,5 +31,16 @@ def table(rows: list[dict], title: str | None = None) -> Table:
     return result
 
 
+def main() -> None:
+    """Entry point: gaimon's own errors print as one line (exit 2), not as a traceback."""
+    from gaimon.errors import GaimonError
+
+    try:
+        app()
+    except GaimonError as exc:
+        err.print(f"gaimon: {exc}", markup=False, highlight=False)
+        raise SystemExit(2) from None
+
+
 # Registration by import: each module adds its commands to `app`.
 from gaimon.cli import classify, digest, ops, pipeline, sources, warehouse  # noqa: E402,F401

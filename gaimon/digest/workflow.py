@@ -16,12 +16,13 @@ from gaimon.digest import archive
 from gaimon.digest.gather import gather
 from gaimon.digest.state import Issue, StateStore
 from gaimon.digest.weeks import check_week
+from gaimon.errors import GaimonError
 from gaimon.home import Home
 
 LANGS = ("nl", "en")
 
 
-class DigestError(RuntimeError):
+class DigestError(GaimonError, RuntimeError):
     """A digest step that cannot go ahead; the message says why and what to do."""
 
 
