@@ -55,10 +55,14 @@ class Inbox:
     def __init__(self):
         self.messages: list[tuple[list[str], email.message.EmailMessage]] = []
         self.refuse: dict[str, int] = {}
+        self.verdicts: dict[str, list[str]] = {}  # replies, in turn, at the end of DATA
+        self.rcpt_verdicts: dict[str, list[str]] = {}  # replies, in turn, to RCPT TO
         self.stall: str | None = None
         self.stalled = threading.Event()
 
     async def handle_RCPT(self, server, session, envelope, address, rcpt_options):
+        if self.rcpt_verdicts.get(address):
+            return self.rcpt_verdicts[address].pop(0)
         if self.refuse.get(address, 0) > 0:
             self.refuse[address] -= 1
             return "451 4.3.0 mailbox busy, try again later"
@@ -69,6 +73,9 @@ class Inbox:
         if self.stall in envelope.rcpt_tos:
             self.stalled.set()
             await asyncio.sleep(3600)
+        for address in envelope.rcpt_tos:
+            if self.verdicts.get(address):
+                return self.verdicts[address].pop(0)
         message = email.message_from_bytes(envelope.content, policy=email.policy.default)
         self.messages.append((list(envelope.rcpt_tos), message))
         return "250 OK queued"
@@ -165,6 +172,61 @@ def test_a_refusal_is_retried_and_reported(approved, inbox):
     inbox.refuse = {}
     again = send_digest(home, week, subscribers, settings_for(inbox.port), backoff=0)
     assert again.sent == ["edu@ocw.example"] and len(inbox.messages) == 3
+
+
+def status_of(home: Home, week: str) -> dict[str, str]:
+    """What `gaimon digest status` shows per subscriber: status and error."""
+    result = CliRunner().invoke(app, ["digest", "status", "--week", week, "--home", str(home.root)],
+                                env={"COLUMNS": "400"})
+    assert result.exit_code == 0, result.output
+    return {line.split("│")[1].strip(): line for line in result.output.splitlines()
+            if line.count("│") > 3 and "@" in line}
+
+
+def test_a_message_refused_at_the_end_of_data_is_failed_and_sent_later(approved, inbox):
+    home, week, subscribers = approved
+    inbox.verdicts = {"zorg@minvws.example": ["554 5.7.1 message rejected as spam"]}
+    report = send_digest(home, week, subscribers, settings_for(inbox.port), retries=3, backoff=0)
+    assert sorted(report.sent) == ["edu@ocw.example", "ops@gaimon.example"] and not report.ok
+    assert "554" in report.failed["zorg@minvws.example"]
+    assert inbox.to("zorg@minvws.example") == []
+    row = store(home).sends(week)["zorg@minvws.example"]
+    # A permanent refusal is not repeated within the run: the server would refuse it again.
+    assert (row.status, row.attempts) == ("failed", 1) and "554" in row.error
+    shown = status_of(home, week)
+    assert "failed" in shown["zorg@minvws.example"] and "sent" in shown["edu@ocw.example"]
+
+    # Once the server accepts it, the next run sends that copy, and only that one.
+    again = send_digest(home, week, subscribers, settings_for(inbox.port), backoff=0)
+    assert again.sent == ["zorg@minvws.example"] and again.ok
+    assert len(inbox.to("zorg@minvws.example")) == 1 and len(inbox.messages) == 3
+    assert store(home).sends(week)["zorg@minvws.example"].status == "sent"
+
+
+def test_a_temporary_refusal_at_the_end_of_data_is_retried_within_the_run(approved, inbox):
+    home, week, subscribers = approved
+    inbox.verdicts = {"edu@ocw.example": ["451 4.3.0 queue full, try again later"],
+                      "ops@gaimon.example": ["452 4.3.1 out of space"] * 3}
+    report = send_digest(home, week, subscribers, settings_for(inbox.port), retries=3, backoff=0)
+    assert sorted(report.sent) == ["edu@ocw.example", "zorg@minvws.example"]
+    assert list(report.failed) == ["ops@gaimon.example"] and "452" in report.failed["ops@gaimon.example"]
+    rows = store(home).sends(week)
+    assert (rows["edu@ocw.example"].status, rows["edu@ocw.example"].attempts) == ("sent", 2)
+    assert (rows["ops@gaimon.example"].status, rows["ops@gaimon.example"].attempts) == ("failed", 3)
+    assert len(inbox.to("edu@ocw.example")) == 1 and inbox.to("ops@gaimon.example") == []
+    again = send_digest(home, week, subscribers, settings_for(inbox.port), backoff=0)
+    assert again.sent == ["ops@gaimon.example"] and len(inbox.messages) == 3
+
+
+def test_a_recipient_refused_for_good_is_failed_at_once(approved, inbox):
+    home, week, subscribers = approved
+    inbox.rcpt_verdicts = {"edu@ocw.example": ["550 5.1.1 no such mailbox"]}
+    report = send_digest(home, week, subscribers, settings_for(inbox.port), retries=3, backoff=0)
+    assert list(report.failed) == ["edu@ocw.example"] and "550" in report.failed["edu@ocw.example"]
+    row = store(home).sends(week)["edu@ocw.example"]
+    assert (row.status, row.attempts) == ("failed", 1) and inbox.to("edu@ocw.example") == []
+    again = send_digest(home, week, subscribers, settings_for(inbox.port), backoff=0)
+    assert again.sent == ["edu@ocw.example"] and len(inbox.to("edu@ocw.example")) == 1
 
 
 def test_an_unreachable_server_sends_nothing_and_says_so(approved):

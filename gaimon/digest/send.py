@@ -35,13 +35,26 @@ from gaimon.digest.mail import (
 )
 from gaimon.digest.model import DigestData
 from gaimon.digest.workflow import folder, frozen, store
+from gaimon.errors import GaimonError
 from gaimon.home import Home
 
 log = logging.getLogger(__name__)
 
 
 class Refused(Exception):
-    """The server refused the message, or could not be reached: nothing was delivered."""
+    """The server refused the message, or could not be reached: nothing was delivered.
+
+    `permanent` for a 5xx reply: the server will refuse the same message again, so it is not
+    repeated within this run (RFC 5321, 4.2.1); the next run tries it once more.
+    """
+
+    def __init__(self, message: str, code: int | None = None):
+        super().__init__(message)
+        self.permanent = code is not None and 500 <= code < 600
+
+
+def _reply(step: str, code: int, reply: bytes) -> str:
+    return f"{step} refused: {code} {reply.decode(errors='replace')}"
 
 
 class Unreachable(Refused):
@@ -105,10 +118,10 @@ class Transport:
         try:
             code, reply = smtp.mail(self.settings.sender)
             if code != 250:
-                raise Refused(f"MAIL FROM refused: {code} {reply.decode(errors='replace')}")
+                raise Refused(_reply("MAIL FROM", code, reply), code)
             code, reply = smtp.rcpt(recipient)
             if code not in (250, 251):
-                raise Refused(f"RCPT TO refused: {code} {reply.decode(errors='replace')}")
+                raise Refused(_reply("RCPT TO", code, reply), code)
         except (OSError, smtplib.SMTPException) as exc:
             self.close()
             raise Refused(f"before DATA: {exc}") from exc
@@ -116,13 +129,23 @@ class Transport:
             self._reset()
             raise
         try:
-            smtp.data(buffer.getvalue())
+            # smtplib raises only when DATA itself is refused; the server's verdict on the
+            # message, after the final dot, comes back as a reply that must be read here.
+            code, reply = smtp.data(buffer.getvalue())
         except smtplib.SMTPDataError as exc:
             self._reset()
-            raise Refused(f"DATA refused: {exc.smtp_code} {exc.smtp_error.decode(errors='replace')}") from exc
+            raise Refused(_reply("DATA", exc.smtp_code, exc.smtp_error), exc.smtp_code) from exc
         except (OSError, smtplib.SMTPException) as exc:
             self.close()
             raise Unknown(f"connection lost during DATA: {exc}") from exc
+        if 200 <= code < 300:
+            return
+        if 400 <= code < 600:
+            self._reset()
+            raise Refused(_reply("message", code, reply), code)
+        # No verdict a client can read: the server may have queued the message.
+        self.close()
+        raise Unknown(f"no valid reply at the end of DATA: {code} {reply.decode(errors='replace')}")
 
     def _reset(self) -> None:
         try:
@@ -168,7 +191,7 @@ class Sender:
             except Refused as exc:
                 self.state.mark(self.week, address, mid, "failed", attempts, str(exc)[:500])
                 log.warning("digest %s to %s refused (attempt %d): %s", self.week, address, attempts, exc)
-                if attempt + 1 < self.retries:
+                if attempt + 1 < self.retries and not exc.permanent:
                     time.sleep(self.backoff * 2 ** attempt)
                     continue
                 report.failed[address] = str(exc)
@@ -184,7 +207,7 @@ class Sender:
             return
 
 
-class SendBusy(RuntimeError):
+class SendBusy(GaimonError, RuntimeError):
     """Another process is sending this week's digest."""
 
 
