@@ -118,6 +118,27 @@ def week_items() -> list[dict]:
     ]
 
 
+# A title as long as a hostile feed makes it, and direction controls that would make a title,
+# a regulator's name and an evidence sentence read backwards or hide part of them.
+LONG_TITLE = " ".join(["Onderzoek naar chatbots in ziekenhuizen"] * 2500)  # 100,000 characters
+BIDI = "\u202e\u061c\u200e\u200f\u202a\u202b\u202c\u202d\u2066\u2067\u2068\u2069"
+BIDI_TITLE = f"AP beboet zorgbot\u202e{BIDI}gnidrawhcs\u202c om misleiding"
+
+
+def hostile_items() -> list[dict]:
+    """A research item with a 100,000-character title and an enforcement action full of
+    direction controls, in the planted week."""
+    day = MONDAY + timedelta(days=4)
+    return [
+        _doc("long-title", "arxiv", day, LONG_TITLE, "A study of chatbots in hospitals.",
+             values=["reliability"], sectors=["healthcare"], kind="research", terms=["chatbots"], lang="en"),
+        _doc("bidi", "ap", day, BIDI_TITLE,
+             f"De toezichthouder beboet een zorgbot{BIDI} wegens misleiding van patiënten.",
+             values=["reliability"], sectors=["healthcare"], kind="enforcement", terms=["misleiding"],
+             author=f"Autoriteit\u202e Persoonsgegevens{BIDI}"),
+    ]
+
+
 def _evidence(title: str, text: str, terms) -> str:
     body = f"{title}\n{text}"
     spans = []
@@ -156,13 +177,14 @@ def doc_id(source: str, key: str) -> str:
     return hashlib.sha1(f"https://{source}.example/{key}".encode()).hexdigest()[:16]
 
 
-def plant(home: Home) -> str:
-    """Fill the home's (migrated) warehouse; returns the week of the burst."""
+def plant(home: Home, extra: list[dict] | None = None) -> str:
+    """Fill the home's (migrated) warehouse, with `extra` documents besides the world's;
+    returns the week of the burst."""
     with warehouse.open_warehouse(home.warehouse) as con:
         for name, kind, lang, tags, description in SOURCES:
             con.execute("INSERT INTO sources (name, kind, url, lang, tags, description) "
                         "VALUES (?, ?, ?, ?, ?, ?)",
                         [name, kind, f"https://{name}.example/feed", lang, tags, description])
-        insert(con, background() + burst() + week_items())
+        insert(con, background() + burst() + week_items() + (extra or []))
         detect(con)
     return WEEK

@@ -5,24 +5,26 @@ from __future__ import annotations
 import io
 import json
 import re
+import sys
 import xml.etree.ElementTree as ET
 from pathlib import Path
 
 import pytest
-from digest_world import HOSTILE_URL, doc_id, plant
+from digest_world import BIDI, HOSTILE_URL, LONG_TITLE, doc_id, hostile_items, plant
 from markdown_it import MarkdownIt
 from PIL import Image
 from pypdf import PdfReader
 from typer.testing import CliRunner
 
 from gaimon import warehouse
-from gaimon.cli import app
+from gaimon.cli import app, main
 from gaimon.digest import DigestError, approve_digest, build_digest, charts, render, write_digest
 from gaimon.digest.archive import load_data
 from gaimon.digest.model import colour
 from gaimon.digest.review import dismiss, draft_signals, restore
 from gaimon.digest.sentences import best_sentence, sentence_around
-from gaimon.digest.weeks import trailing_weeks, week_days
+from gaimon.digest.text import limits
+from gaimon.digest.weeks import WeekError, trailing_weeks, week_days
 from gaimon.digest.workflow import frozen, store
 from gaimon.home import Home
 
@@ -47,6 +49,15 @@ def built(tmp_path_factory):
 def world(tmp_path):
     home = new_home(tmp_path / "home")
     return home, plant(home)
+
+
+def gaimon(capsys, monkeypatch, *args: str) -> tuple[int, str, str]:
+    """`gaimon ARGS` as its console entry point runs it: exit code, stdout, stderr."""
+    monkeypatch.setattr(sys, "argv", ["gaimon", *args])
+    with pytest.raises(SystemExit) as done:
+        main()
+    out, err = capsys.readouterr()
+    return done.value.code, out, err
 
 
 def test_the_digest_names_the_planted_risk_in_its_sector(built):
@@ -182,6 +193,80 @@ def test_weeks_cross_the_year():
     assert str(week_days("2026-W47")[0]) == "2026-11-16"
     with pytest.raises(ValueError):
         trailing_weeks("2026-W60")
+    # The ends of the calendar give gaimon's own error, not an OverflowError.
+    with pytest.raises(WeekError):
+        week_days("9999-W52")
+    with pytest.raises(WeekError):
+        trailing_weeks("0001-W02")
+
+
+def one_line_error(code: int, out: str, err: str) -> str:
+    assert code == 2 and "Traceback" not in out + err, out + err
+    assert err.startswith("gaimon: ") and err.count("\n") == 1, err
+    return err
+
+
+def test_weeks_that_have_not_begun_or_precede_the_data_are_refused(world, capsys, monkeypatch):
+    home, week = world
+    where = ["--home", str(home.root)]
+    err = one_line_error(*gaimon(capsys, monkeypatch, "digest", "build", "--week", "9999-W52", *where))
+    assert "9999-W52 has not begun yet" in err
+    # The data begin in 2026-W36: earlier weeks would give empty drafts.
+    for command in (["digest", "build"], ["digest"]):
+        err = one_line_error(*gaimon(capsys, monkeypatch, *command, "--week", "1900-W01", *where))
+        assert "1900-W01 is before the first document in the warehouse (2026-W36)" in err
+        assert "choose a week from 2026-W36 to " in err
+    err = one_line_error(*gaimon(capsys, monkeypatch, "digest", "build", "--week", "2026-W99", *where))
+    assert "2026-W99 is not a week of the ISO calendar" in err
+    assert store(home).issues() == [] and not (home.digests / "1900-W01").exists()
+    with pytest.raises(WeekError, match="not begun"):
+        build_digest(home, "9999-W52")
+    # The first week of the data and the current one are fine.
+    code, out, err = gaimon(capsys, monkeypatch, "digest", "build", "--week", "2026-W36", *where)
+    assert code == 0 and "draft 2026-W36" in out, err
+
+
+def test_a_missing_home_is_one_line(tmp_path, capsys, monkeypatch):
+    nowhere = tmp_path / "no-such-home"
+    for command in (["digest", "build"], ["digest", "build", "--week", "2026-W47"], ["digest"],
+                    ["digest", "status", "--week", "2026-W47"], ["review", "--week", "2026-W47"]):
+        err = one_line_error(*gaimon(capsys, monkeypatch, *command, "--home", str(nowhere)))
+        assert f"no warehouse at {nowhere / 'gaimon.duckdb'}" in err
+    assert not nowhere.exists()
+
+
+def test_hostile_titles_are_cut_and_direction_controls_never_shown(tmp_path, capsys, monkeypatch):
+    home = new_home(tmp_path / "home")
+    week = plant(home, hostile_items())
+    report = build_digest(home, week)
+    limit = limits()["title"]
+    for lang in ("nl", "en"):
+        health = next(s for s in load_data(report.folder, lang).sections if s.sector == "healthcare")
+        long, = [i.link.title for i in health.research if i.link.title.startswith("Onderzoek naar")]
+        assert len(long) <= limit and long.endswith("…")
+        action = next(i for i in health.enforcement if "zorgbot" in i.link.title)
+        assert action.link.title == "AP beboet zorgbotgnidrawhcs om misleiding"
+        assert action.actor == "Autoriteit Persoonsgegevens"
+        paths = report.paths[lang]
+        shown = {fmt: paths[fmt].read_text(encoding="utf-8") for fmt in ("html", "txt", "md")}
+        shown["pdf"] = " ".join(page.extract_text() for page in PdfReader(paths["pdf"]).pages)
+        for fmt, text in shown.items():
+            assert not set(BIDI) & set(text), fmt
+            assert LONG_TITLE[: limit * 2] not in text, fmt
+        assert long in shown["txt"] and "gnidrawhcs" in shown["html"]
+    # The analysts' console listing shows the same, from the draft.
+    code, out, err = gaimon(capsys, monkeypatch, "review", "--week", week, "--home", str(home.root))
+    assert code == 0 and "gnidrawhcs" in out and not set(BIDI) & set(out + err)
+    assert max(len(line) for line in out.splitlines()) < 200
+
+
+def test_an_evidence_sentence_is_visible_and_short():
+    sentence = sentence_around(f"Patiënten kregen {BIDI}onjuist advies{BIDI} van een zorgbot." + "x" * 5000,
+                               "onjuist advies", 17 + len(BIDI), 31 + len(BIDI))
+    assert sentence.match == "onjuist advies" and not set(BIDI) & set(sentence.text)
+    assert len(sentence.text) <= limits()["sentence"]
+    huge = sentence_around("a " * 5000 + "b " * 5000, "a " * 5000, 0, 10000)
+    assert len(huge.text) <= limits()["sentence"] and huge.match.endswith("…")
 
 
 def test_review_dismisses_a_signal_and_records_it(world):
@@ -294,8 +379,19 @@ def test_cli_simple_form_build_review_approve(world):
     assert result.exit_code == 0 and "approved by ana" in result.output
     result = runner.invoke(app, ["digest", "status", "--week", week, "--home", str(home.root)])
     assert "approved" in result.output
-    result = runner.invoke(app, ["review", "dismiss", signal, "--week", week, "--home", str(home.root)])
-    assert result.exit_code == 1
+
+
+def test_a_frozen_draft_refuses_review_in_one_line(world, capsys, monkeypatch):
+    home, week = world
+    build_digest(home, week, pdf=False)
+    approve_digest(home, week, by="ana")
+    signal = f"{doc_id('ap', 'ap-probe')}:kind:enforcement"
+    err = one_line_error(*gaimon(capsys, monkeypatch, "review", "dismiss", signal, "--week", week,
+                                 "--home", str(home.root)))
+    assert f"{week} is approved and frozen" in err
+    err = one_line_error(*gaimon(capsys, monkeypatch, "review", "dismiss", "a:b", "--week", week,
+                                 "--home", str(home.root)))
+    assert "a signal is DOC_ID or DOC_ID:DIMENSION:LABEL" in err
 
 
 @pytest.mark.parametrize("raw", [

@@ -25,17 +25,27 @@ WeekOpt = Annotated[str | None, typer.Option("--week", help="ISO week, e.g. 2026
 
 
 def _week(home: Home, week: str | None) -> str:
-    from gaimon.digest import check_week, latest_week
+    from gaimon.digest import DigestError, check_week, latest_week
 
     chosen = week or latest_week(home)
     if chosen is None:
-        err.print("no relevant documents in the warehouse yet")
-        raise typer.Exit(1)
-    try:
-        return check_week(chosen)
-    except ValueError as exc:
-        err.print(str(exc))
-        raise typer.Exit(2) from exc
+        raise DigestError("no relevant documents in the warehouse yet")
+    return check_week(chosen)
+
+
+def _buildable(home: Home, week: str | None) -> str:
+    """The week asked for, if a digest of it can be built from the warehouse."""
+    from gaimon.digest.workflow import check_buildable
+
+    return check_buildable(home, _week(home, week))
+
+
+def _shown(value: object) -> Text:
+    """Text from the warehouse or a mail server as the console shows it: plain (not console
+    markup) and without direction or control characters."""
+    from gaimon.digest.text import visible
+
+    return Text(visible(value))
 
 
 def _plain_table(rows: list[dict], title: str | None = None) -> Table:
@@ -44,13 +54,8 @@ def _plain_table(rows: list[dict], title: str | None = None) -> Table:
     for column in (rows[0].keys() if rows else []):
         result.add_column(str(column))
     for row in rows:
-        result.add_row(*(Text(str(v)) for v in row.values()))
+        result.add_row(*(_shown(v) for v in row.values()))
     return result
-
-
-def _fail(exc: Exception) -> typer.Exit:
-    err.print(Text.assemble(("error ", "red"), str(exc)))
-    return typer.Exit(1)
 
 
 @digest_app.callback()
@@ -67,7 +72,7 @@ def digest(
     from gaimon.digest import write_digest
 
     h = get_home(home)
-    for fmt, path in write_digest(h, _week(h, week), lang).items():
+    for fmt, path in write_digest(h, _buildable(h, week), lang).items():
         console.print(f"{fmt}: {path}")
 
 
@@ -78,13 +83,10 @@ def build(
     home: HomeOpt = None,
 ) -> None:
     """Build the draft of a week in Dutch and English: data, HTML, text, Markdown, PDF."""
-    from gaimon.digest import DigestError, build_digest
+    from gaimon.digest import build_digest
 
     h = get_home(home)
-    try:
-        report = build_digest(h, _week(h, week), force=force)
-    except DigestError as exc:
-        raise _fail(exc) from exc
+    report = build_digest(h, _buildable(h, week), force=force)
     for lang, paths in report.paths.items():
         for fmt, path in paths.items():
             console.print(f"{lang} {fmt}: {path}")
@@ -99,13 +101,10 @@ def approve(
     home: HomeOpt = None,
 ) -> None:
     """Freeze the draft of a week as built; only an approved digest is sent."""
-    from gaimon.digest import DigestError, approve_digest
+    from gaimon.digest import approve_digest
 
     h = get_home(home)
-    try:
-        issue = approve_digest(h, _week(h, week), by or getpass.getuser())
-    except DigestError as exc:
-        raise _fail(exc) from exc
+    issue = approve_digest(h, _week(h, week), by or getpass.getuser())
     console.print(f"{issue.week} approved by {issue.approved_by} at {issue.approved_at:%Y-%m-%d %H:%M} UTC")
 
 
@@ -124,26 +123,19 @@ def send(
 
     SMTP settings come from GAIMON_SMTP_HOST, _PORT, _STARTTLS, _USER, _PASSWORD, _FROM.
     """
-    from gaimon.digest import DigestError
     from gaimon.digest.mail import SmtpSettings
-    from gaimon.digest.send import SendBusy, send_digest
+    from gaimon.digest.send import send_digest
 
     h = get_home(home)
-    try:
-        settings = SmtpSettings.from_env()
-    except ValueError as exc:
-        raise _fail(exc) from exc
+    settings = SmtpSettings.from_env()
     resend: bool | list[str] = True if resend_unknown == ["all"] else [a.lower() for a in resend_unknown or []]
-    try:
-        report = send_digest(h, _week(h, week), subscribers or h.root / "subscribers.yaml", settings,
-                             retries=retries, resend_unknown=resend,
-                             archive_url=os.environ.get("GAIMON_DIGEST_URL"))
-    except (DigestError, SendBusy, FileNotFoundError, ValueError) as exc:
-        raise _fail(exc) from exc
+    report = send_digest(h, _week(h, week), subscribers or h.root / "subscribers.yaml", settings,
+                         retries=retries, resend_unknown=resend,
+                         archive_url=os.environ.get("GAIMON_DIGEST_URL"))
     console.print(f"{report.week} via {settings}: {len(report.sent)} sent, {len(report.skipped)} sent "
                   f"before, {len(report.failed)} failed, {len(report.unknown)} unknown")
     for address, error in report.failed.items():
-        err.print(Text.assemble(("failed ", "red"), f"{address}: {error}"))
+        err.print(Text.assemble(("failed ", "red"), _shown(f"{address}: {error}")))
     for address in report.unknown:
         err.print(f"[yellow]unknown[/yellow] {address}: an earlier send was cut off; check the mail "
                   f"log, then --resend-unknown {address} if it did not arrive")
@@ -182,7 +174,7 @@ def preview(
 ) -> None:
     """Screenshots of a built digest in headless Chromium (360 and 1280 px wide) and its PDF's
     first page, as digest-360.png, digest-1280.png and digest-pdf.png."""
-    from gaimon.digest import archive
+    from gaimon.digest import DigestError, archive
     from gaimon.digest import preview as shots
     from gaimon.digest.workflow import folder
 
@@ -190,7 +182,7 @@ def preview(
     where = folder(h, _week(h, week))
     html, pdf = where / archive.file_name("html", lang), where / archive.file_name("pdf", lang)
     if not html.exists() or not pdf.exists():
-        raise _fail(FileNotFoundError(f"build the digest first: {html} or {pdf} is missing"))
+        raise DigestError(f"build the digest first: {html} or {pdf} is missing")
     console.print(shots.screenshot(html, 360, out / "digest-360.png", mobile=True, max_height=height or None))
     console.print(shots.screenshot(html, 1280, out / "digest-1280.png", max_height=height or None))
     console.print(shots.pdf_page_png(pdf, out / "digest-pdf.png", page=page))
@@ -205,17 +197,14 @@ def review(
     """Without a subcommand: list the signals in the draft, with the ids to dismiss them by."""
     if ctx.invoked_subcommand is not None:
         return
-    from gaimon.digest import DigestError
     from gaimon.digest.review import draft_signals
+    from gaimon.digest.text import shorten
 
     h = get_home(home)
-    try:
-        rows = draft_signals(h, _week(h, week))
-    except DigestError as exc:
-        raise _fail(exc) from exc
+    rows = draft_signals(h, _week(h, week))
     # One line per signal, unwrapped, so the id can be copied as it stands.
     for r in rows:
-        console.print(Text(f"{r.key}  {r.sector}/{r.section}  {r.source}: {' '.join(r.title.split())[:80]}"),
+        console.print(_shown(f"{r.key}  {r.sector}/{r.section}  {r.source}: {shorten(' '.join(r.title.split()), 80)}"),
                       no_wrap=True, overflow="ignore", crop=False)
     console.print("dismiss one with `gaimon review dismiss SIGNAL --week W --reason TEXT`; "
                   "a bare DOC_ID dismisses the whole document (not about AI)")
@@ -230,15 +219,11 @@ def dismiss(
     home: HomeOpt = None,
 ) -> None:
     """Dismiss a wrong signal: it leaves the draft (rebuilt now) and is kept as a correction."""
-    from gaimon.digest import DigestError
     from gaimon.digest.review import dismiss as dismiss_signal
 
     h = get_home(home)
-    try:
-        report = dismiss_signal(h, _week(h, week), signal, reason, analyst or getpass.getuser())
-    except (DigestError, ValueError) as exc:
-        raise _fail(exc) from exc
-    console.print(f"dismissed {signal}; draft {report.week} rebuilt: {len(report.risks)} emerging risk(s)")
+    report = dismiss_signal(h, _week(h, week), signal, reason, analyst or getpass.getuser())
+    console.print(_shown(f"dismissed {signal}; draft {report.week} rebuilt: {len(report.risks)} emerging risk(s)"))
 
 
 @review_app.command()
@@ -248,12 +233,8 @@ def restore(
     home: HomeOpt = None,
 ) -> None:
     """Undo a dismissal; the draft is rebuilt with the signal back."""
-    from gaimon.digest import DigestError
     from gaimon.digest.review import restore as restore_signal
 
     h = get_home(home)
-    try:
-        report = restore_signal(h, _week(h, week), signal)
-    except (DigestError, ValueError) as exc:
-        raise _fail(exc) from exc
-    console.print(f"restored {signal}; draft {report.week} rebuilt: {len(report.risks)} emerging risk(s)")
+    report = restore_signal(h, _week(h, week), signal)
+    console.print(_shown(f"restored {signal}; draft {report.week} rebuilt: {len(report.risks)} emerging risk(s)"))

@@ -12,15 +12,29 @@ from pathlib import Path
 from typing import Literal
 
 import yaml
-from pydantic import BaseModel, Field, SecretStr, field_validator, model_validator
+from pydantic import BaseModel, Field, SecretStr, ValidationError, field_validator, model_validator
 
 from gaimon.digest import render
 from gaimon.digest.model import DigestData
+from gaimon.errors import GaimonError
 from gaimon.taxonomy import default_taxonomy
 
 ADDRESS = re.compile(r"^[A-Za-z0-9.!#$%&'*+/=?^_`{|}~-]+@[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?"
                      r"(?:\.[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?)*$")
 ALL = "all"
+
+
+class SettingsError(GaimonError, ValueError):
+    """The subscribers file or the SMTP settings cannot be used; the message says where."""
+
+
+def _first_error(exc: ValidationError) -> str:
+    """pydantic's report in one line: where, and what is wrong there."""
+    errors = exc.errors()
+    first = errors[0]
+    where = ".".join(str(part) for part in first["loc"]) or "top level"
+    more = f" (and {len(errors) - 1} more)" if len(errors) > 1 else ""
+    return f"{where}: {first['msg'].removeprefix('Value error, ')}{more}"
 
 
 def check_address(value: str) -> str:
@@ -85,8 +99,15 @@ class SubscriberList(BaseModel):
 
 
 def load_subscribers(path: Path | str) -> SubscriberList:
-    with open(path, encoding="utf-8") as fh:
-        return SubscriberList.model_validate(yaml.safe_load(fh) or {})
+    try:
+        with open(path, encoding="utf-8") as fh:
+            return SubscriberList.model_validate(yaml.safe_load(fh) or {})
+    except OSError as exc:
+        raise SettingsError(f"subscribers file {path}: {exc.strerror or exc}") from exc
+    except yaml.YAMLError as exc:
+        raise SettingsError(f"subscribers file {path} is not YAML: {' '.join(str(exc).split())}") from exc
+    except ValidationError as exc:
+        raise SettingsError(f"subscribers file {path}: {_first_error(exc)}") from exc
 
 
 class SmtpSettings(BaseModel):
@@ -118,7 +139,7 @@ class SmtpSettings(BaseModel):
 
         missing = [n for n in ("HOST", "FROM") if get(n) is None]
         if missing:
-            raise ValueError("set " + " and ".join(f"GAIMON_SMTP_{n}" for n in missing))
+            raise SettingsError("set " + " and ".join(f"GAIMON_SMTP_{n}" for n in missing))
         values = {"host": get("HOST"), "sender": get("FROM"), "user": get("USER"),
                   "password": get("PASSWORD"), "ca_file": get("CA_FILE")}
         if get("STARTTLS") is not None:
@@ -126,7 +147,14 @@ class SmtpSettings(BaseModel):
         for key, name in (("port", "PORT"), ("timeout", "TIMEOUT"), ("sender_name", "FROM_NAME")):
             if get(name) is not None:
                 values[key] = get(name)
-        return cls.model_validate({k: v for k, v in values.items() if v is not None})
+        try:
+            return cls.model_validate({k: v for k, v in values.items() if v is not None})
+        except ValidationError as exc:
+            # The password is never echoed: pydantic's message would quote the input.
+            first = exc.errors()[0]
+            name = {"host": "HOST", "sender": "FROM", "sender_name": "FROM_NAME"}.get(
+                str(first["loc"][0]), str(first["loc"][0]).upper())
+            raise SettingsError(f"GAIMON_SMTP_{name}: {first['msg'].removeprefix('Value error, ')}") from None
 
     def __str__(self) -> str:
         login = f"{self.user}@" if self.user else ""

@@ -1,7 +1,8 @@
 """What a digest holds: plain data, the same for every format and saved as JSON when frozen.
 
-Crawled strings (titles, sources, sentences, URLs) stay raw here; every template escapes them
-for its own format.
+Crawled strings (titles, sources, sentences, URLs) are made visible and short here
+(gaimon.digest.text), when the data is gathered and again when it is read back; every template
+escapes them for its own format.
 """
 
 from __future__ import annotations
@@ -11,6 +12,7 @@ from datetime import date, datetime
 from pydantic import BaseModel, Field
 
 from gaimon.digest.sentences import Sentence
+from gaimon.digest.text import Name, Note, Title, Url
 
 EMERGING = ("new", "rising")
 COLOURS = ("red", "amber", "green", "grey")
@@ -38,9 +40,9 @@ def certainty(sources: int) -> str:
 
 class Link(BaseModel):
     doc_id: str
-    title: str
-    url: str
-    source: str
+    title: Title
+    url: Url
+    source: Name
     published: date | None = None
 
 
@@ -91,10 +93,10 @@ class Item(BaseModel):
 
     kind: str
     link: Link
-    jurisdiction: str | None = None
-    stage: str | None = None
-    procedure: str | None = None
-    actor: str | None = None
+    jurisdiction: Name | None = None
+    stage: Name | None = None
+    procedure: Name | None = None
+    actor: Name | None = None
     values: list[str] = Field(default_factory=list)
     options: list[Option] = Field(default_factory=list)
 
@@ -128,14 +130,14 @@ class Section(BaseModel):
 
 
 class SourceRow(BaseModel):
-    source: str
-    kind: str | None = None
+    source: Name
+    kind: Name | None = None
     documents: int = 0
     relevant: int = 0
     last_fetched_at: datetime | None = None
     last_published_at: datetime | None = None
-    status: str = "ok"
-    message: str | None = None
+    status: Name = "ok"
+    message: Note | None = None
 
 
 class DigestData(BaseModel):

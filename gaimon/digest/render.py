@@ -22,12 +22,12 @@ from markupsafe import Markup
 
 from gaimon.digest import charts
 from gaimon.digest.model import DigestData
+from gaimon.digest.text import INVISIBLE, visible
 
 TEMPLATES = Path(__file__).resolve().parent.parent / "templates"
 Mode = Literal["email", "web", "pdf"]
 LANGS = ("nl", "en")
 
-_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\u200b-\u200f\u202a-\u202e\u2066-\u2069]")
 _MD_SPECIAL = re.compile(r"([\\`*_{}\[\]()<>#+\-.!|~&])")
 
 
@@ -52,7 +52,7 @@ def safe_url(url: object) -> str | None:
     """The URL if it is a plain http(s) link to a host, else None: no javascript:, data:,
     relative or protocol-relative links reach a reader."""
     text = str(url or "").strip()
-    if not text or _CONTROL.search(text) or any(c.isspace() for c in text):
+    if not text or INVISIBLE.search(text) or any(c.isspace() for c in text):
         return None
     try:
         parts = urlsplit(text)
@@ -65,7 +65,7 @@ def safe_url(url: object) -> str | None:
 
 def plain(text: object) -> str:
     """One line of crawled text, without control or direction-override characters."""
-    return " ".join(_CONTROL.sub("", str(text or "")).split())
+    return " ".join(visible(text).split())
 
 
 def md(text: object) -> str:

@@ -70,7 +70,7 @@ def parse_signal(text: str) -> tuple[str, str, str]:
         return parts[0], WHOLE, WHOLE
     if len(parts) == 3 and all(parts):
         return parts[0], parts[1], parts[2]
-    raise ValueError(f"a signal is DOC_ID or DOC_ID:DIMENSION:LABEL, not {text!r}")
+    raise DigestError(f"a signal is DOC_ID or DOC_ID:DIMENSION:LABEL, not {text!r}")
 
 
 def _check(home: Home, week: str, doc_id: str, dimension: str) -> None:

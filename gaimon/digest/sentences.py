@@ -3,12 +3,15 @@
 from __future__ import annotations
 
 import re
+from typing import Any
 
-from pydantic import BaseModel
+from pydantic import BaseModel, model_validator
+
+from gaimon.digest.text import limits, shorten, visible
 
 # A sentence ends at . ! or ? followed by white space, or at a line break.
 _END = re.compile(r"[.!?](?=\s)|\n")
-LIMIT = 280
+LIMIT = limits()["sentence"]
 
 
 class Sentence(BaseModel):
@@ -17,6 +20,18 @@ class Sentence(BaseModel):
     before: str
     match: str
     after: str
+
+    @model_validator(mode="before")
+    @classmethod
+    def _shown(cls, values: Any) -> Any:
+        """Visible characters only, and at most LIMIT in all, also when read back from an
+        older digest's data."""
+        if not isinstance(values, dict):
+            return values
+        before, match, after = (visible(values.get(k)) for k in ("before", "match", "after"))
+        match = shorten(match, LIMIT // 2)
+        before, after = _shorten(before, after, LIMIT - len(match))
+        return {**values, "before": before, "match": match, "after": after}
 
     @property
     def text(self) -> str:

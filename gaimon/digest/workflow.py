@@ -9,13 +9,14 @@ and it is sent from the frozen data, not from the warehouse as it is by then.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from datetime import date
 from pathlib import Path
 
 from gaimon import warehouse
 from gaimon.digest import archive
 from gaimon.digest.gather import gather
-from gaimon.digest.state import Issue, StateStore
-from gaimon.digest.weeks import check_week
+from gaimon.digest.state import Issue, StateStore, now
+from gaimon.digest.weeks import check_span, check_week
 from gaimon.errors import GaimonError
 from gaimon.home import Home
 
@@ -37,6 +38,10 @@ class BuildReport:
 
 
 def store(home: Home) -> StateStore:
+    if not home.warehouse.is_file():
+        # Opening it would create an empty warehouse in a folder that is not gaimon's home.
+        raise DigestError(f"no warehouse at {home.warehouse}: point --home or GAIMON_HOME at gaimon's "
+                          "home folder, or create one with `gaimon init`")
     return StateStore(home.warehouse)
 
 
@@ -53,7 +58,7 @@ def build_digest(home: Home, week: str, langs: tuple[str, ...] = LANGS, force: b
     """Build (or rebuild) the draft of `week`. An approved digest is rebuilt only with
     force=True, and never once any copy went out."""
     state = store(home)
-    issue = state.issue(check_week(week))
+    issue = state.issue(check_span(week, now().date()))
     if issue and issue.status == "approved":
         if not force:
             raise DigestError(f"{week} is approved; build --force turns it back into a draft")
@@ -113,7 +118,7 @@ def write_digest(home: Home, week: str, lang: str = "nl") -> dict[str, Path]:
     Without a draft it reads the warehouse as it is now; once a draft or an approved digest
     exists it renders that, so this never contradicts what analysts reviewed.
     """
-    out = folder(home, week)
+    out = folder(home, check_span(week, now().date()))
     issue = store(home).issue(week)
     if issue and archive.data_path(out, lang).exists():
         data = archive.load_data(out, lang)
@@ -126,7 +131,26 @@ def write_digest(home: Home, week: str, lang: str = "nl") -> dict[str, Path]:
 
 
 def latest_week(home: Home) -> str | None:
-    """The last ISO week with relevant documents, for a digest when none is asked for."""
+    """The last ISO week with relevant documents, for a digest when none is asked for.
+    Documents dated in the future (a feed's wrong date) do not count."""
+    store(home)
     with warehouse.open_warehouse(home.warehouse, read_only=True) as con:
-        rows = warehouse.query(con, "queries/latest_week")
+        rows = warehouse.query(con, "queries/latest_week", {"now": now()})
     return rows[0]["week"] if rows else None
+
+
+def first_day(home: Home) -> date | None:
+    """The day of the first relevant document: a digest of an earlier week would be empty."""
+    store(home)
+    with warehouse.open_warehouse(home.warehouse, read_only=True) as con:
+        rows = warehouse.query(con, "queries/digest_first_day")
+    return rows[0]["first"].date() if rows and rows[0]["first"] else None
+
+
+def check_buildable(home: Home, week: str) -> str:
+    """`week` if a digest of it has something to say: it has begun, and the warehouse holds
+    relevant documents from that week or before."""
+    first = first_day(home)
+    if first is None:
+        raise DigestError("no relevant documents in the warehouse yet: nothing to build a digest of")
+    return check_span(week, now().date(), first)
