@@ -394,6 +394,24 @@ def test_a_frozen_draft_refuses_review_in_one_line(world, capsys, monkeypatch):
     assert "a signal is DOC_ID or DOC_ID:DIMENSION:LABEL" in err
 
 
+def test_malformed_evidence_in_the_warehouse_does_not_stop_the_build(world):
+    """Spans are written by the classifier and by analysts' tools: a span without text, with
+    offsets that are not whole numbers, or not a span at all, is skipped, not fatal."""
+    home, week = world
+    burst = doc_id("tweakers", "burst-hostile")
+    hostile = [{"text": None, "start": 20, "end": 30}, {"text": "onjuist", "start": "x", "end": None},
+               {"text": "advies", "start": 70.5, "end": 76.5}, {"start": True}, 7, None,
+               {"text": {"a": 1}, "start": 160, "end": 164}]
+    with warehouse.open_warehouse(home.warehouse) as con:
+        where = "WHERE doc_id = ? AND dimension = 'values'"
+        (stored,), = con.execute(f"SELECT evidence FROM signals {where}", [burst]).fetchall()
+        con.execute(f"UPDATE signals SET evidence = ? {where}", [json.dumps(hostile + json.loads(stored)), burst])
+    report = build_digest(home, week, pdf=False)
+    (_, risk), = load_data(report.folder, "nl").risks
+    assert report.risks == ["healthcare/reliability"]
+    assert any(e.link.doc_id == burst and "onjuist advies" in e.sentence.match for e in risk.evidence)
+
+
 @pytest.mark.parametrize("raw", [
     '[{"text": "fout", "start": 10, "end": 14}]',
     '"[{\\"text\\": \\"fout\\", \\"start\\": 10, \\"end\\": 14}]"',

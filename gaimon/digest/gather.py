@@ -77,6 +77,17 @@ def _link(row: dict[str, Any]) -> Link:
                 source=row.get("source") or "", published=published.date() if published else None)
 
 
+def _span(value: Any) -> dict | None:
+    """One evidence span, if it has text and whole-number offsets; tools other than the
+    classifier write spans too, and one malformed span must not stop the digest."""
+    if not isinstance(value, dict) or not isinstance(value.get("text"), str):
+        return None
+    start, end = value.get("start"), value.get("end")
+    if not all(isinstance(v, int) and not isinstance(v, bool) for v in (start, end)):
+        return None
+    return {"text": value["text"], "start": start, "end": end}
+
+
 def _evidence_spans(raw: Any) -> list[dict]:
     """Evidence spans from the signals' JSON, also when it arrives as JSON text inside a
     JSON string."""
@@ -88,7 +99,9 @@ def _evidence_spans(raw: Any) -> list[dict]:
             spans = json.loads(spans)
         except ValueError:
             return []
-    return [s for s in spans if isinstance(s, dict)] if isinstance(spans, list) else []
+    if not isinstance(spans, list):
+        return []
+    return [span for span in map(_span, spans) if span is not None]
 
 
 class Gatherer:
