@@ -19,7 +19,7 @@ from typer.testing import CliRunner
 from gaimon import warehouse
 from gaimon.cli import app, main
 from gaimon.digest import DigestError, approve_digest, build_digest, charts, render, write_digest
-from gaimon.digest.archive import load_data
+from gaimon.digest.archive import ArchiveError, load_data
 from gaimon.digest.model import colour
 from gaimon.digest.review import dismiss, draft_signals, restore
 from gaimon.digest.sentences import best_sentence, sentence_around
@@ -410,6 +410,21 @@ def test_malformed_evidence_in_the_warehouse_does_not_stop_the_build(world):
     (_, risk), = load_data(report.folder, "nl").risks
     assert report.risks == ["healthcare/reliability"]
     assert any(e.link.doc_id == burst and "onjuist advies" in e.sentence.match for e in risk.evidence)
+
+
+def test_an_unreadable_week_in_the_archive_does_not_stop_other_builds(world):
+    home, week = world
+    broken = home.digests / "2026-W40"
+    broken.mkdir(parents=True)
+    (broken / "data.nl.json").write_text('{"week": "2026-W40", "lang": "nl", "sections": [', encoding="utf-8")
+    report = build_digest(home, week, pdf=False)
+    assert report.risks == ["healthcare/reliability"]
+    index = (home.digests / "index.html").read_text(encoding="utf-8")
+    assert week in index and "2026-W40" in index
+    # Its own commands say what is wrong with it.
+    (home.digests / week / "data.nl.json").write_text("{}", encoding="utf-8")
+    with pytest.raises(ArchiveError, match=f"data.nl.json cannot be read .*build {week} again"):
+        draft_signals(home, week)
 
 
 @pytest.mark.parametrize("raw", [

@@ -8,17 +8,22 @@ files carry no language suffix.
 from __future__ import annotations
 
 import hashlib
+import logging
 import os
 import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 
+from pydantic import ValidationError
+
 from gaimon.digest import render
 from gaimon.digest.model import DigestData
 from gaimon.digest.state import Issue
 from gaimon.digest.weeks import WEEK
+from gaimon.errors import GaimonError
 
 FORMATS = ("html", "md", "txt", "pdf")
+log = logging.getLogger(__name__)
 
 
 def suffix(lang: str) -> str:
@@ -52,8 +57,18 @@ def save_data(folder: Path, data: DigestData) -> Path:
     return write_atomic(data_path(folder, data.lang), data.model_dump_json(indent=1))
 
 
+class ArchiveError(GaimonError):
+    """A week's saved data cannot be read (missing, cut off or edited by hand)."""
+
+
 def load_data(folder: Path, lang: str) -> DigestData:
-    return DigestData.model_validate_json(data_path(folder, lang).read_text(encoding="utf-8"))
+    path = data_path(folder, lang)
+    try:
+        return DigestData.model_validate_json(path.read_text(encoding="utf-8"))
+    except (OSError, ValueError) as exc:
+        first = exc.errors()[0]["msg"] if isinstance(exc, ValidationError) else str(exc)
+        raise ArchiveError(f"{path} cannot be read ({' '.join(first.split())[:120]}); build "
+                           f"{folder.name} again with `gaimon digest build --week {folder.name}`") from exc
 
 
 def languages(folder: Path) -> list[str]:
@@ -103,8 +118,13 @@ def entries(root: Path, issues: list[Issue], lang: str = "nl") -> list[Entry]:
         langs = languages(folder)
         risks: list[str] = []
         if langs:
-            data = load_data(folder, lang if lang in langs else langs[0])
-            risks = [f"{r.name} ({s.name})" for s, r in data.risks]
+            try:
+                data = load_data(folder, lang if lang in langs else langs[0])
+            except ArchiveError as exc:
+                # One unreadable week must not keep every later digest from being built.
+                log.warning("digest archive: %s listed without its risks: %s", folder.name, exc)
+            else:
+                risks = [f"{r.name} ({s.name})" for s, r in data.risks]
         files = {lang: {fmt: f"{folder.name}/{file_name(fmt, lang)}" for fmt in FORMATS
                         if (folder / file_name(fmt, lang)).exists()} for lang in ("nl", "en")}
         issue = by_week.get(folder.name)
