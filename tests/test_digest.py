@@ -260,6 +260,15 @@ def test_hostile_titles_are_cut_and_direction_controls_never_shown(tmp_path, cap
     assert max(len(line) for line in out.splitlines()) < 200
 
 
+def test_a_title_of_invisible_characters_still_names_its_link():
+    from gaimon.digest.model import Link
+
+    link = Link(doc_id="d1", title=f"{BIDI} \u200b", url="https://www.zorgnieuws.example/a", source="zorgnieuws")
+    assert link.title == "zorgnieuws.example"
+    assert Link(doc_id="d1", title=BIDI, url="javascript:x", source="s").title == "d1"  # no host
+    assert Link(doc_id="d1", title=BIDI, url="", source="s").title == "d1"
+
+
 def test_an_evidence_sentence_is_visible_and_short():
     sentence = sentence_around(f"Patiënten kregen {BIDI}onjuist advies{BIDI} van een zorgbot." + "x" * 5000,
                                "onjuist advies", 17 + len(BIDI), 31 + len(BIDI))

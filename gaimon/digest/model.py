@@ -9,10 +9,10 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
-from pydantic import BaseModel, Field
+from pydantic import BaseModel, Field, model_validator
 
 from gaimon.digest.sentences import Sentence
-from gaimon.digest.text import Name, Note, Title, Url
+from gaimon.digest.text import Name, Note, Title, Url, host
 
 EMERGING = ("new", "rising")
 COLOURS = ("red", "amber", "green", "grey")
@@ -44,6 +44,13 @@ class Link(BaseModel):
     url: Url
     source: Name
     published: date | None = None
+
+    @model_validator(mode="after")
+    def _named(self) -> Link:
+        """A title of nothing but invisible characters would make an empty, unclickable link."""
+        if not self.title:
+            self.title = host(self.url) or self.doc_id
+        return self
 
 
 class Option(BaseModel):

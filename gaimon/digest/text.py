@@ -13,6 +13,7 @@ import re
 from functools import cache
 from pathlib import Path
 from typing import Annotated
+from urllib.parse import urlsplit
 
 import yaml
 from pydantic import BeforeValidator
@@ -59,6 +60,14 @@ def link(url: object) -> str:
     """A URL as stored, or nothing when it is longer than any link a reader should follow."""
     text = str(url or "")
     return text if len(text) <= limits()["url"] else ""
+
+
+def host(url: str) -> str:
+    """The host a link points to, to name a document that has no visible title."""
+    try:
+        return (urlsplit(url).hostname or "").removeprefix("www.")
+    except ValueError:
+        return ""
 
 
 def _shown(kind: str):
