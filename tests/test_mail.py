@@ -30,6 +30,7 @@ from gaimon.digest import DigestError, approve_digest, build_digest
 from gaimon.digest.mail import SmtpSettings, load_subscribers, message_id
 from gaimon.digest.send import send_digest
 from gaimon.digest.workflow import store
+from gaimon.errors import GaimonError
 from gaimon.home import Home
 
 SECRET = "s3cret-Pa55word"
@@ -344,8 +345,19 @@ def test_settings_and_subscribers_are_checked(tmp_path):
         ({"unsubscribe": "javascript:alert(1)", "subscribers": []}, "mailto"),
     ):
         bad.write_text(yaml.safe_dump(listing), encoding="utf-8")
-        with pytest.raises(ValueError, match=error):
+        with pytest.raises(ValueError, match=error) as refused:
             load_subscribers(bad)
+        assert isinstance(refused.value, GaimonError) and str(bad) in str(refused.value)
+        assert "\n" not in str(refused.value)
+    bad.write_text("subscribers: [address: x@y.example\n  - :", encoding="utf-8")
+    with pytest.raises(GaimonError, match=f"subscribers file {bad} is not YAML"):
+        load_subscribers(bad)
+    with pytest.raises(GaimonError, match="subscribers file .*missing.yaml: No such file"):
+        load_subscribers(tmp_path / "missing.yaml")
+    with pytest.raises(GaimonError, match="GAIMON_SMTP_PORT: .*integer") as refused:
+        SmtpSettings.from_env({"GAIMON_SMTP_HOST": "h", "GAIMON_SMTP_FROM": "a@b.example",
+                               "GAIMON_SMTP_PORT": "smtp", "GAIMON_SMTP_PASSWORD": SECRET})
+    assert SECRET not in str(refused.value)
     example = load_subscribers(Path(__file__).parent.parent / "gaimon" / "digest" / "subscribers.example.yaml")
     assert example.subscribers and example.subscribers[0].lang == "nl"
 
