@@ -139,6 +139,12 @@ def hostile_items() -> list[dict]:
     ]
 
 
+def misdated_item() -> dict:
+    """A relevant item whose feed gave a date in the far future."""
+    return _doc("future", "techpolicy", date(2099, 1, 6), "AI in 2099", "A feed with a wrong date.",
+                values=["reliability"], sectors=["healthcare"], terms=["AI"], lang="en")
+
+
 def _evidence(title: str, text: str, terms) -> str:
     body = f"{title}\n{text}"
     spans = []

@@ -10,7 +10,7 @@ import xml.etree.ElementTree as ET
 from pathlib import Path
 
 import pytest
-from digest_world import BIDI, HOSTILE_URL, LONG_TITLE, doc_id, hostile_items, plant
+from digest_world import BIDI, HOSTILE_URL, LONG_TITLE, doc_id, hostile_items, misdated_item, plant
 from markdown_it import MarkdownIt
 from PIL import Image
 from pypdf import PdfReader
@@ -18,7 +18,15 @@ from typer.testing import CliRunner
 
 from gaimon import warehouse
 from gaimon.cli import app, main
-from gaimon.digest import DigestError, approve_digest, build_digest, charts, render, write_digest
+from gaimon.digest import (
+    DigestError,
+    approve_digest,
+    build_digest,
+    charts,
+    latest_week,
+    render,
+    write_digest,
+)
 from gaimon.digest.archive import ArchiveError, load_data
 from gaimon.digest.model import colour
 from gaimon.digest.review import dismiss, draft_signals, restore
@@ -224,6 +232,14 @@ def test_weeks_that_have_not_begun_or_precede_the_data_are_refused(world, capsys
     # The first week of the data and the current one are fine.
     code, out, err = gaimon(capsys, monkeypatch, "digest", "build", "--week", "2026-W36", *where)
     assert code == 0 and "draft 2026-W36" in out, err
+
+
+def test_a_document_dated_in_the_future_does_not_choose_the_week(tmp_path, capsys, monkeypatch):
+    home = new_home(tmp_path / "home")
+    week = plant(home, [misdated_item()])
+    assert latest_week(home) == week
+    code, out, err = gaimon(capsys, monkeypatch, "digest", "build", "--home", str(home.root))
+    assert code == 0 and f"draft {week}" in out, err
 
 
 def test_a_missing_home_is_one_line(tmp_path, capsys, monkeypatch):
