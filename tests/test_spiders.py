@@ -80,6 +80,24 @@ def test_atom_with_xml_base_relative_links_and_entry_language(home, sources, ser
     assert french["lang"] == "fr" and french["published"] == "2026-11-19T17:45:00Z"
 
 
+def test_google_news_items_get_the_publishers_link(home, sources, server):
+    report, items = crawl("googlenieuws", home, sources, server)
+    assert report.ok and len(items) == 3
+    # The title loses its " - Publisher" suffix; the address comes from the older token.
+    toezicht = items["Kabinet wil strenger toezicht op generatieve AI"]
+    assert toezicht["canonical_url"] == ("https://nos.nl/artikel/"
+                                         "2546112-kabinet-wil-strenger-toezicht-op-generatieve-ai")
+    assert toezicht["identifiers"]["publisher"] == "https://nos.nl"
+    assert toezicht["identifiers"]["google_news"].startswith("https://news.google.com/rss/articles/")
+    # The description's own anchor, when it points at the publisher, wins.
+    balie = items["Gemeenten zetten AI-chatbot in bij de balie"]
+    assert balie["canonical_url"] == "https://www.binnenlandsbestuur.nl/digitaal/gemeenten-ai-chatbot-balie"
+    # A newer, opaque token leaves the Google link, with the publisher beside it.
+    huiswerk = items["Scholen zoeken houvast bij AI-huiswerk"]
+    assert huiswerk["url"].startswith("https://news.google.com/rss/articles/CBMi")
+    assert huiswerk["identifiers"]["publisher"] == "https://www.trouw.nl"
+
+
 def test_sitemap_index_news_extension_pattern_and_since(home, sources, server):
     report, items = crawl("nieuwsbrief", home, sources, server)
     assert report.ok, report.message
