@@ -194,6 +194,25 @@ def test_ep_api_procedures_events_documents_and_press(home, sources, server):
     assert asked == {"0", "2", "4"}  # the first pages (unchanged, 304) and on from the last stop
 
 
+def test_sru_official_publications_paged_with_texts(home, sources, server):
+    report, items = crawl("bekendmakingen", home, sources, server)
+    assert report.ok, report.message
+    by_id = {i["identifiers"]["koop"]: i for i in items.values()}
+    assert set(by_id) == {"kst-36600-XV-12", "kst-36412-C", "kst-26643-1290"}  # two pages
+    motie = by_id["kst-36600-XV-12"]
+    assert motie["url"] == "https://zoek.officielebekendmakingen.nl/kst-36600-XV-12.html"
+    assert motie["published"] == "2026-11-26T00:00:00Z" and motie["lang"] == "nl"
+    assert motie["kind"] == "Kamerstuk" and motie["author"] == "Tweede Kamer der Staten-Generaal"
+    assert "vooraf te toetsen op discriminatie" in motie["text"]  # its HTML manifestation
+    eerste_kamer = by_id["kst-36412-C"]
+    assert eerste_kamer["author"] == "Eerste Kamer der Staten-Generaal"
+    assert "markttoezichthouders" in eerste_kamer["text"]  # no HTML: its PDF
+    queries = [unquote(r.query) for r in server.take_log() if r.path == "/sru"]
+    assert len(queries) == 2 and all("httpAccept=application/json" in q for q in queries)
+    assert 'cql.textAndIndexes="algoritme"' in queries[0] and "dt.available>=2026-01-01" in queries[0]
+    assert "startRecord=3" in queries[1]  # the answer's nextRecordPosition
+
+
 def test_tk_odata_paging_zaak_and_document_with_pdf(home, sources, server):
     report, items = crawl("tweedekamer", home, sources, server)
     assert report.ok, report.message
