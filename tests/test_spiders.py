@@ -213,6 +213,20 @@ def test_sru_official_publications_paged_with_texts(home, sources, server):
     assert "startRecord=3" in queries[1]  # the answer's nextRecordPosition
 
 
+def test_csv_register_rows_become_items(home, sources, server):
+    report, items = crawl("algoritmeregister", home, sources, server)
+    assert report.ok, report.message
+    assert set(items) == {"Risicomodel bijstandsfraude", "Chatbot Gemma"}  # 2023 is before `since`
+    chatbot = items["Chatbot Gemma"]
+    assert chatbot["url"] == "https://algoritmes.overheid.nl/nl/algoritme/77120934"
+    assert chatbot["identifiers"]["algoritmeregister"] == "77120934"
+    assert chatbot["author"] == "Gemeente Rivierdal" and chatbot["kind"] == "algorithm"
+    assert "risks: Het taalmodel kan onjuiste antwoorden geven" in chatbot["text"]
+    assert chatbot["published"].startswith("2026-11-25")
+    assert chatbot["extra"]["publication_category"] == "Impactvolle algoritmes"
+    assert "\ufeff" not in "".join(items["Risicomodel bijstandsfraude"]["extra"])  # the BOM
+
+
 def test_tk_odata_paging_zaak_and_document_with_pdf(home, sources, server):
     report, items = crawl("tweedekamer", home, sources, server)
     assert report.ok, report.message
