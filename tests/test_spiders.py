@@ -226,6 +226,12 @@ def test_csv_register_rows_become_items(home, sources, server):
     assert chatbot["extra"]["publication_category"] == "Impactvolle algoritmes"
     assert "\ufeff" not in "".join(items["Risicomodel bijstandsfraude"]["extra"])  # the BOM
 
+    # A file whose header lost the configured columns stages nothing and says why, in one line.
+    report, items = crawl("register_nieuwe_kolommen", home, sources, server)
+    log = log_file(home, DAY, "register_nieuwe_kolommen").read_text()
+    assert not items and report.errors == 1
+    assert "CSV header lacks the column(s) ['algorithm_id', 'name']" in log
+
 
 def test_tk_odata_paging_zaak_and_document_with_pdf(home, sources, server):
     report, items = crawl("tweedekamer", home, sources, server)
