@@ -22,7 +22,7 @@ from __future__ import annotations
 
 import re
 from datetime import datetime
-from urllib.parse import urlsplit
+from urllib.parse import parse_qsl, urlsplit
 
 from parsel import Selector
 
@@ -36,15 +36,16 @@ def is_xpath(selector: str) -> bool:
 
 
 # Where links are navigation, not news: landmarks, and the class names sites give them.
+_NAV_WORDS = ("breadcrumb", "kruimelpad", "pager", "pagination", "paginering", "menu", "skip-link")
+_CLASS_AND_ID = ("translate(concat(@class, ' ', @id), 'ABCDEFGHIJKLMNOPQRSTUVWXYZ', "
+                 "'abcdefghijklmnopqrstuvwxyz')")
 NAVIGATION = (
-    "ancestor-or-self::*[not(self::html or self::body) and (self::nav or self::header or self::footer or @role='navigation' "
-    "or @role='banner' or @role='contentinfo' or "
-    + " or ".join(f"contains(translate(concat(@class, ' ', @id), 'ABCDEFGHIJKLMNOPQRSTUVWXYZ', "
-                  f"'abcdefghijklmnopqrstuvwxyz'), '{word}')"
-                  for word in ("breadcrumb", "kruimelpad", "pager", "pagination", "paginering",
-                               "menu", "skip-link"))
-    + ")]"
+    "ancestor-or-self::*[not(self::html or self::body) and (self::nav or self::header "
+    "or self::footer or @role='navigation' or @role='banner' or @role='contentinfo' or "
+    + " or ".join(f"contains({_CLASS_AND_ID}, '{word}')" for word in _NAV_WORDS) + ")]"
 )
+# Query parameters that page or sort a listing; with the listing's own path they are not news.
+PAGING_KEYS = {"page", "pagina", "p", "pg", "offset", "start", "from", "sort", "order", "limit"}
 # A date inside other words: "Nieuwsbericht | 24-06-2026", "Gepubliceerd op 3 juni 2026".
 DATE_IN_TEXT = re.compile(
     r"\d{4}-\d{2}-\d{2}(?:[T ]\d{1,2}:\d{2}(?::\d{2})?(?:Z|[+-]\d{2}:?\d{2})?)?"
@@ -139,9 +140,12 @@ class HtmlListSpider(RegistrySpider):
             return f"not a web page link ({parts.scheme}:)"
         if not self.options.get("offsite") and not same_site(url, response.url):
             return "link to another site"
-        listing = urlsplit(response.url)
-        if parts.path.rstrip("/") == listing.path.rstrip("/") or parts.path in ("", "/"):
-            return "link to the listing itself or the home page"
+        if parts.path in ("", "/"):
+            return "link to the home page"
+        if parts.path.rstrip("/") == urlsplit(response.url).path.rstrip("/"):
+            keys = {k.lower() for k, _ in parse_qsl(parts.query, keep_blank_values=True)}
+            if not keys or keys & PAGING_KEYS:
+                return "link to the listing itself or another of its pages"
         return None
 
     def parse_date(self, value: str) -> str | None:
