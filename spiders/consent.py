@@ -38,7 +38,9 @@ MARKERS: dict[str, re.Pattern[str]] = {
         r"gerechtvaardigd belang|legitimate interest|berechtigtes interesse|intérêt légitime",
         re.I),
 }
-# A consent notice shows at least this many distinct markers.
+# The legal wording of consent platforms; an article about cookie walls rarely uses it.
+HALLMARKS = {"partners", "device_storage"}
+# A consent notice shows at least this many distinct markers, one of them a hallmark.
 MIN_MARKERS = 3
 # Past this length a text is an article that discusses consent, not a notice.
 MAX_NOTICE_CHARS = 6000
@@ -49,7 +51,7 @@ def consent_wall(text: str, title: str = "") -> str | None:
     if not text or len(text) > MAX_NOTICE_CHARS:
         return None
     found = [name for name, pattern in MARKERS.items() if pattern.search(text)]
-    if len(found) < MIN_MARKERS:
+    if len(found) < MIN_MARKERS or not HALLMARKS & set(found):
         return None
     if title and _mentions(text, title):
         return None  # the page carries the article too

@@ -117,3 +117,23 @@ def test_entity_declarations_are_refused_whatever_the_encoding_or_padding(name, 
     assert staged(report) == []
     assert report.errors == 1 and "entity bomb" in report.message
     assert load_day(home, DAY).new == 0
+
+
+def test_an_article_about_cookie_walls_is_not_taken_for_one():
+    from spiders.consent import consent_wall
+
+    article = (
+        "Websites mogen bezoekers niet dwingen om tracking cookies te accepteren. Een cookiewall "
+        "waarbij je alleen verder kunt na een klik op 'Alles accepteren' is niet toegestaan, "
+        "zegt de toezichthouder. Organisaties moeten het even makkelijk maken om toestemming te "
+        "weigeren als om die te geven, bijvoorbeeld met een knop 'Voorkeuren beheren' naast "
+        "de knop om alles te accepteren. Wie cookies voor gepersonaliseerde advertenties "
+        "weigert, moet de website gewoon kunnen lezen. Ook moet een bezoeker zijn toestemming "
+        "intrekken zonder dat de website daarna onbruikbaar wordt.")
+    # Four markers of a notice (buttons, preferences, ads, withdrawal), but not its legal wording.
+    assert consent_wall(article, "Cookiemuren verboden, zegt privacywaakhond") is None
+    notice = (FIXTURES / "hostile" / "consent.html").read_text()
+    from spiders.extract import extract_article
+
+    text = extract_article(notice.encode(), "https://example.org/", "text/html").text
+    assert consent_wall(text, "Gemeente zet chatbot in voor vragen over bijstand")
