@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import logging
 from collections.abc import Iterable, Iterator
 from contextlib import ExitStack
 from itertools import islice
@@ -43,6 +44,8 @@ from gaimon.taxonomy import (
     load_lemmas,
     load_taxonomy,
 )
+
+log = logging.getLogger(__name__)
 
 CHUNK = 512            # items per batch; the pipelines' memory is released after each
 MODEL_EVIDENCE = 3     # words shown for a label the model gave without a lexicon term
@@ -162,6 +165,13 @@ class Classifier:
     def _classify_chunk(self, chunk: list[ClassifyInput]) -> list[Classification]:
         langs = [_lang(item) or guess_lang(item.body) for item in chunk]
         results: list[Classification | None] = [None] * len(chunk)
+        for pos, item in enumerate(chunk):
+            # Read in another language's pipeline, a text gets labels it does not earn: stored
+            # as not relevant, without labels, under its own language.
+            if other := unread_lang(item.lang):
+                results[pos], langs[pos] = Classification(id=item.id, lang=other, relevant=False), None
+                log.info("document %s: language %r is not one the classifier reads (%s); "
+                         "stored without signals", item.id, other, ", ".join(LANGS))
         with ExitStack() as stack:
             for nlp in self.nlp.values():
                 stack.enter_context(nlp.memory_zone())
@@ -251,6 +261,12 @@ def _lang(item: ClassifyInput) -> str | None:
     """The item's own language if it is one the classifier has (`nl-NL` counts as `nl`)."""
     lang = (item.lang or "")[:2].lower()
     return lang if lang in LANGS else None
+
+
+def unread_lang(lang: str | None) -> str | None:
+    """A declared language the classifier has no pipeline for (`de`, `fr-BE`), else None."""
+    code = (lang or "").strip()[:2].lower()
+    return code if len(code) == 2 and code.isalpha() and code not in LANGS else None
 
 
 def _rounded(scores: dict[str, dict[str, float]]) -> dict[str, dict[str, float]]:

@@ -170,7 +170,10 @@ def document_id(canonical: str) -> str:
 _TAG = re.compile(r"<[a-zA-Z!/?][^>]*>")
 _BLOCK_TAGS = ("p", "div", "br", "li", "h1", "h2", "h3", "h4", "h5", "h6", "tr", "blockquote",
                "section", "article", "header", "footer", "dd", "dt", "pre", "table", "ul", "ol")
-_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\u200b\ufeff]")
+# Control characters, zero-width space and BOM; and bidirectional controls (embeddings,
+# overrides, isolates, marks), which can reorder what a reader sees in a console or a digest.
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\u200b\ufeff"
+                      r"\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]")
 
 
 def _strip_markup(text: str) -> str:

@@ -5,11 +5,13 @@ from __future__ import annotations
 import json
 import re
 from dataclasses import dataclass
+from functools import lru_cache
 
 import trafilatura
 from htmldate import find_date
 from lxml import html as lxml_html
 
+from spiders.consent import consent_wall
 from spiders.content import decode_body, header_charset, is_pdf, pdf_text
 
 # Meta tags that carry the publication time with its zone, best first.
@@ -39,18 +41,57 @@ def extract_article(body: bytes, url: str, content_type: str | None = None) -> A
     page = decode_body(body, header_charset(content_type), html=True)
     doc = trafilatura.bare_extraction(page, url=url, with_metadata=True, favor_recall=True,
                                       include_comments=False)
+    text = (doc.text if doc is not None else "") or ""
+    if len(text) > _recall_trusts_itself():
+        text = fuller_text(text, _balanced_text(page, url))
     meta = _page_meta(page)
     published = meta.get("published")
     if not published:
         published = find_date(page, url=url, original_date=True, extensive_search=False,
                               outputformat="%Y-%m-%dT%H:%M:%S%z")
     return Article(
-        text=(doc.text if doc is not None else "") or "",
+        text=text,
         title=(doc.title if doc is not None else None) or meta.get("title"),
         author=meta.get("author") or (doc.author if doc is not None else None),
         published=published,
         lang=meta.get("lang"),
     )
+
+
+@lru_cache(maxsize=1)
+def _recall_trusts_itself() -> int:
+    """Past this length trafilatura's recall mode keeps its own extraction without comparing it
+    with readability's, so an article split into several body blocks can lose all but the
+    first; its balanced mode compares, and keeps the whole."""
+    from trafilatura.settings import DEFAULT_CONFIG
+
+    return 10 * DEFAULT_CONFIG.getint("DEFAULT", "MIN_EXTRACTED_SIZE")
+
+
+def _balanced_text(page: str, url: str) -> str:
+    doc = trafilatura.bare_extraction(page, url=url, with_metadata=False,
+                                      include_comments=False)
+    return (doc.text if doc is not None else "") or ""
+
+
+def fuller_text(ours: str, other: str) -> str:
+    """`other` when it is much fuller than `ours`, holds what ours holds, and what it adds reads
+    as article text rather than menus, link lists or a consent notice; else `ours`."""
+    if len(other) < 1.5 * len(ours):
+        return ours
+    other_lines = {_squash(line) for line in other.splitlines() if line.strip()}
+    our_lines = [_squash(line) for line in ours.splitlines() if line.strip()]
+    if not our_lines or sum(line in other_lines for line in our_lines) < 0.8 * len(our_lines):
+        return ours  # a different part of the page, not a fuller version of the same
+    added = [line for line in other_lines if line not in set(our_lines)]
+    short = sum(len(line) < 40 for line in added)
+    if short > 0.3 * len(added) or consent_wall(other):
+        return ours  # what it adds is navigation-like, or a consent notice
+    return other
+
+
+def _squash(line: str) -> str:
+    return " ".join(line.split())
 
 
 def _page_meta(page: str) -> dict[str, str]:

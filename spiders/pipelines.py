@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 from datetime import UTC, datetime
+from urllib.parse import urlsplit
 
 from scrapy.exceptions import DropItem
 
@@ -24,6 +25,9 @@ from spiders.items import FetchedItem
 
 # Save the source's state every so many items, so a crash loses little memory.
 SAVE_EVERY = 50
+# Longer titles are cut here: real headlines stay far below, and a title of 100,000 characters
+# makes every table, digest and PDF that shows it slow or unreadable.
+MAX_TITLE = 500
 
 
 class StagingPipeline:
@@ -63,14 +67,20 @@ class StagingPipeline:
         self.crawler.stats.set_value("gaimon/staged", self.count)
         self.crawler.spider.state.save()
 
-    def _drop(self, reason: str, message: str):
+    def _drop(self, reason: str, message: str, warn: bool = False):
         self.crawler.stats.inc_value(f"gaimon/dropped/{reason}")
-        # Dropping is routine (re-seen items), not a warning.
-        raise DropItem(message, log_level="DEBUG" if reason != "untitled" else "WARNING")
+        # Dropping is routine (re-seen items), not a warning, unless the item is faulty.
+        warn = warn or reason == "untitled"
+        raise DropItem(message, log_level="WARNING" if warn else "DEBUG")
 
     def process_item(self, item: FetchedItem):
         spider = self.crawler.spider
         source = spider.source
+        scheme = urlsplit(item.url.strip()).scheme.lower()
+        if scheme not in ("http", "https"):
+            self._drop("not_web_url", f"source {source.name}: item {item.title[:80]!r} links to "
+                                      f"{item.url[:80]!r}, not an http(s) page; not stored",
+                       warn=True)
         canonical = canonical_url(item.url)
         if canonical in self.seen:
             self._drop("duplicate", f"source {source.name}: {item.url} already staged in this run")
@@ -78,6 +88,13 @@ class StagingPipeline:
         text = clean_text(item.text)
         if not title:
             self._drop("untitled", f"source {source.name}: item without title at {item.url}")
+        extra = dict(item.extra)
+        if len(title) > MAX_TITLE:
+            extra["title_cut_from"] = len(title)
+            self.crawler.stats.inc_value("gaimon/title_cut")
+            spider.logger.warning("source %s: title of %d characters cut to %d at %s",
+                                  source.name, len(title), MAX_TITLE, item.url)
+            title = cut(title, MAX_TITLE)
         published = to_utc(item.published, source.options.get("timezone"))
         if spider.since and published and published < spider.since:
             self._drop("old", f"source {source.name}: {item.url} published before {spider.since}")
@@ -97,11 +114,11 @@ class StagingPipeline:
             "lang": lang,
             "fetched_at": iso_utc(datetime.now(UTC)),
             "content_hash": digest,
-            "author": " ".join(item.author.split()) if item.author else None,
+            "author": " ".join(clean_text(item.author).split()) or None if item.author else None,
             "identifiers": merge_identifiers(item.identifiers,
                                              extract_identifiers(item.url, title, text)),
             "kind": item.kind,
-            "extra": item.extra,
+            "extra": extra,
         }
         self.handle.write(json.dumps(staged, ensure_ascii=False, default=str) + "\n")
         self.handle.flush()
@@ -113,6 +130,15 @@ class StagingPipeline:
         if self.count % SAVE_EVERY == 0:
             state.save()
         return item
+
+
+def cut(text: str, limit: int) -> str:
+    """At most `limit` characters, ending at a word where one is near, with an ellipsis."""
+    head = text[: limit - 1]
+    space = head.rfind(" ")
+    if space > limit * 0.8:
+        head = head[:space]
+    return head.rstrip() + "…"
 
 
 def _ends_mid_line(path) -> bool:

@@ -80,6 +80,24 @@ def test_atom_with_xml_base_relative_links_and_entry_language(home, sources, ser
     assert french["lang"] == "fr" and french["published"] == "2026-11-19T17:45:00Z"
 
 
+def test_google_news_items_get_the_publishers_link(home, sources, server):
+    report, items = crawl("googlenieuws", home, sources, server)
+    assert report.ok and len(items) == 3
+    # The title loses its " - Publisher" suffix; the address comes from the older token.
+    toezicht = items["Kabinet wil strenger toezicht op generatieve AI"]
+    assert toezicht["canonical_url"] == ("https://nos.nl/artikel/"
+                                         "2546112-kabinet-wil-strenger-toezicht-op-generatieve-ai")
+    assert toezicht["identifiers"]["publisher"] == "https://nos.nl"
+    assert toezicht["identifiers"]["google_news"].startswith("https://news.google.com/rss/articles/")
+    # The description's own anchor, when it points at the publisher, wins.
+    balie = items["Gemeenten zetten AI-chatbot in bij de balie"]
+    assert balie["canonical_url"] == "https://www.binnenlandsbestuur.nl/digitaal/gemeenten-ai-chatbot-balie"
+    # A newer, opaque token leaves the Google link, with the publisher beside it.
+    huiswerk = items["Scholen zoeken houvast bij AI-huiswerk"]
+    assert huiswerk["url"].startswith("https://news.google.com/rss/articles/CBMi")
+    assert huiswerk["identifiers"]["publisher"] == "https://www.trouw.nl"
+
+
 def test_sitemap_index_news_extension_pattern_and_since(home, sources, server):
     report, items = crawl("nieuwsbrief", home, sources, server)
     assert report.ok, report.message
@@ -130,20 +148,89 @@ def test_ep_api_procedures_events_documents_and_press(home, sources, server):
     by_kind = {}
     for item in items.values():
         by_kind.setdefault(item["kind"], []).append(item)
-    act = next(i for i in by_kind["procedure"] if i["identifiers"]["procedure"] == "2021/0106(COD)")
+    procedures = {i["identifiers"]["procedure"]: i for i in by_kind["procedure"]}
+    # Watched procedures opened in earlier years, and this year's AI procedure from the list;
+    # the fisheries procedure does not match.
+    assert set(procedures) == {"2021/0106(COD)", "2025/0359(COD)", "2026/0042(COD)"}
+    act = procedures["2021/0106(COD)"]
     assert act["title"] == "Artificial Intelligence Act"
     assert act["identifiers"]["ep_procedure"] == "2021-0106"
-    assert act["published"] == "2024-07-12T00:00:00Z"  # latest event, a {"@value"} date
-    assert "2023-06-14T12:00:00+02:00: Decision by Parliament, 1st reading" in act["text"]
-    assert len(act["extra"]["events"]) == 4
-    assert {i["identifiers"]["procedure"] for i in by_kind["procedure"]} == {
-        "2021/0106(COD)", "2026/0042(COD)"}  # the fisheries procedure does not match
-    report_doc = by_kind["report"][0]
-    assert report_doc["identifiers"]["ep_document"] == "A-10-0123-2026"
-    assert "harmonised regime of civil liability" in report_doc["text"]  # its English PDF
+    assert act["published"] == "2024-07-12T00:00:00Z"  # the latest event
+    lines = act["text"].splitlines()
+    assert "2021-06-07: Committee referral announced in Parliament" in lines
+    assert "2023-05-22: Committee report tabled for plenary - A-9-2023-0188" in lines
+    # A decision record has no activity type: it is named by its outcome and the texts it decided.
+    assert "2024-03-13: Decision by Parliament (adopted) - A-9-2023-0188, TA-9-2024-0138" in lines
+    assert "2024-07-12: Final act published in Official Journal" in lines
+    assert not any(line.rstrip().endswith(":") for line in lines)
+    assert [e["stage"] for e in act["extra"]["events"]] == ["RDG1", "RDG1", "RDG1", "RDG1", "FIN"]
+    # label, process_id and process_type given as lists.
+    omnibus = procedures["2025/0359(COD)"]
+    assert omnibus["identifiers"]["ep_procedure"] == "2025-0359"
+    assert omnibus["title"].startswith("Digital omnibus on AI")
+    assert "2026-11-26: Decision by Parliament (adopted) - A-10-2026-0190" in omnibus["text"]
+    reports = {i["identifiers"]["ep_document"]: i for i in by_kind["report_plenary"]}
+    assert set(reports) == {"A-10-2026-0123"}  # two pages read this run (max_pages: 2)
+    assert "harmonised regime of civil liability" in reports["A-10-2026-0123"]["text"]  # its PDF
     press = by_kind["press_release"]
     assert [p["identifiers"]["ep_press"] for p in press] == ["20261112IPR31001"]
     assert press[0]["published"] == "2026-11-12T12:05:00Z"
+    log = server.take_log()
+    queries = [unquote(r.query) for r in log if r.path == "/api/v2/procedures"]
+    assert any("year=2026" in q for q in queries) and any("year=2025" in q for q in queries)
+    assert all("year=2024" not in q for q in queries)  # years follow the run's date
+    details = [r for r in log if r.path.startswith("/api/v2/plenary-documents/")]
+    assert details and all("language=en" in r.query for r in details)
+    assert all("work-type=REPORT_PLENARY" in unquote(r.query) for r in log
+               if r.path == "/api/v2/plenary-documents")
+
+    # The next run goes on where this one stopped: the report beyond the first pages is read.
+    report, items = crawl("europarl", home, sources, server)
+    assert report.ok, report.message
+    reports = {i["identifiers"]["ep_document"] for i in items.values() if i["kind"] == "report_plenary"}
+    assert "A-10-2026-0300" in reports and report.staged == 1  # nothing else is new
+    asked = {unquote(r.query).split("offset=")[1].split("&")[0] for r in server.take_log()
+             if r.path == "/api/v2/plenary-documents" and "year=2026" in unquote(r.query)}
+    assert asked == {"0", "2", "4"}  # the first pages (unchanged, 304) and on from the last stop
+
+
+def test_sru_official_publications_paged_with_texts(home, sources, server):
+    report, items = crawl("bekendmakingen", home, sources, server)
+    assert report.ok, report.message
+    by_id = {i["identifiers"]["koop"]: i for i in items.values()}
+    assert set(by_id) == {"kst-36600-XV-12", "kst-36412-C", "kst-26643-1290"}  # two pages
+    motie = by_id["kst-36600-XV-12"]
+    assert motie["url"] == "https://zoek.officielebekendmakingen.nl/kst-36600-XV-12.html"
+    assert motie["published"] == "2026-11-26T00:00:00Z" and motie["lang"] == "nl"
+    assert motie["kind"] == "Kamerstuk" and motie["author"] == "Tweede Kamer der Staten-Generaal"
+    assert "vooraf te toetsen op discriminatie" in motie["text"]  # its HTML manifestation
+    eerste_kamer = by_id["kst-36412-C"]
+    assert eerste_kamer["author"] == "Eerste Kamer der Staten-Generaal"
+    assert "markttoezichthouders" in eerste_kamer["text"]  # no HTML: its PDF
+    queries = [unquote(r.query) for r in server.take_log() if r.path == "/sru"]
+    assert len(queries) == 2 and all("httpAccept=application/json" in q for q in queries)
+    assert 'cql.textAndIndexes="algoritme"' in queries[0] and "dt.available>=2026-01-01" in queries[0]
+    assert "startRecord=3" in queries[1]  # the answer's nextRecordPosition
+
+
+def test_csv_register_rows_become_items(home, sources, server):
+    report, items = crawl("algoritmeregister", home, sources, server)
+    assert report.ok, report.message
+    assert set(items) == {"Risicomodel bijstandsfraude", "Chatbot Gemma"}  # 2023 is before `since`
+    chatbot = items["Chatbot Gemma"]
+    assert chatbot["url"] == "https://algoritmes.overheid.nl/nl/algoritme/77120934"
+    assert chatbot["identifiers"]["algoritmeregister"] == "77120934"
+    assert chatbot["author"] == "Gemeente Rivierdal" and chatbot["kind"] == "algorithm"
+    assert "risks: Het taalmodel kan onjuiste antwoorden geven" in chatbot["text"]
+    assert chatbot["published"].startswith("2026-11-25")
+    assert chatbot["extra"]["publication_category"] == "Impactvolle algoritmes"
+    assert "\ufeff" not in "".join(items["Risicomodel bijstandsfraude"]["extra"])  # the BOM
+
+    # A file whose header lost the configured columns stages nothing and says why, in one line.
+    report, items = crawl("register_nieuwe_kolommen", home, sources, server)
+    log = log_file(home, DAY, "register_nieuwe_kolommen").read_text()
+    assert not items and report.errors == 1
+    assert "CSV header lacks the column(s) ['algorithm_id', 'name']" in log
 
 
 def test_tk_odata_paging_zaak_and_document_with_pdf(home, sources, server):

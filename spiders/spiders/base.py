@@ -34,6 +34,7 @@ from gaimon.home import get_home
 from gaimon.normalize import canonical_url, detect_language, to_utc
 from gaimon.registry import Source, load_registry
 from gaimon.source_state import SourceState
+from spiders.consent import consent_wall
 from spiders.content import ContentError, header_charset
 from spiders.extract import extract_article
 from spiders.items import FetchedItem
@@ -166,7 +167,8 @@ class RegistrySpider(scrapy.Spider):
     # Articles ----------------------------------------------------------------------------
     def deliver(self, item: FetchedItem):
         """The item itself, or with `follow: true` a request for its page (none if known)."""
-        if not self.source.follow:
+        # A javascript: or data: link is never fetched; staging refuses the item.
+        if not self.source.follow or not item.url.strip().lower().startswith(("http:", "https:")):
             yield item
             return
         request = self.article_request(item)
@@ -181,6 +183,16 @@ class RegistrySpider(scrapy.Spider):
     @guarded
     def parse_article(self, response, item: FetchedItem):
         article = extract_article(response.body, response.url, self.content_type(response))
+        wall = consent_wall(article.text, item.title)
+        if wall:
+            # The notice must not replace the article: the feed's own text stands, and the
+            # page is asked for again next run.
+            self.crawler.stats.inc_value("gaimon/consent_wall")
+            self.record_error(response.url, f"{wall}; the feed's summary is kept")
+            item.complete = False
+            item.extra = {**item.extra, "page_refused": wall}
+            yield item
+            return
         if article.pdf:
             self.crawler.stats.inc_value("gaimon/pdf")
         if article.text:

@@ -3,21 +3,33 @@ any other collection of the same layout (press releases, adopted texts...).
 
 The entry's `url` is the API base (…/api/v2). Options:
   `procedures`   references to follow always, e.g. "2021/0106(COD)" (events re-read each run)
-  `collections`  lists to scan: {path, params, kind: procedure|document|<any>, detail: bool}
+  `collections`  lists to scan: {path, params, kind: procedure|document|<any>, detail: bool,
+                 years: N}; with `years` the list is asked once per year, the run's year and
+                 the N-1 before it (the API's `year` filter)
   `keywords`     a scanned item is kept only if its title holds one (watched ones always are)
-  `language`     language of titles and files (default en)
-  `page_size`, `max_pages`   paging of lists by offset/limit (defaults 50 and 5)
+  `language`     language of titles and files (default en), also sent as `language=` on
+                 document requests so that the answer holds that language only
+  `page_size`, `max_pages`   paging of lists by offset/limit (defaults 50 and 20 per run)
   `follow`       fetch each document's file (PDF/DOCX/HTML) for its text
   `procedure_link`  public page of a procedure (default: the Legislative Observatory)
+  `file_base`    where document files are fetched from (default: the answer's `@base`)
 Lists are paged by `offset`/`limit` until a short page (the API gives no total), or by a
-`next` link when one is given. Language maps, `{"@value": ...}` dates and ids relative to the
-context's `@base` are all read.
+`next` link when one is given. The API lists oldest first, so a list's new entries are at its
+end: where a run stopped is remembered, and the next run reads the first page and goes on from
+there. Language maps, `{"@value": ...}` dates, values given as lists and ids relative to the
+context's `@base` are all read. Events carry no label: they are named from their activity
+type (spiders/vocab/ep_activities.yaml) and the documents they cite.
 """
 
 from __future__ import annotations
 
 import re
+from datetime import UTC, date, datetime
+from functools import cache
+from pathlib import Path
 from urllib.parse import urlencode
+
+import yaml
 
 from spiders.content import ContentError, parse_json
 from spiders.items import FetchedItem
@@ -33,6 +45,58 @@ DATE_KEYS = ("document_date", "date", "issued", "activity_date", "eli-dl:activit
 TEXT_KEYS = ("process_summary", "summary", "description", "abstract", "text", "content")
 LINK_KEYS = ("url", "link", "page", "homepage", "is_exemplified_by", "isPrimaryTopicOf")
 REFERENCE = re.compile(r"^(\d{4})/(\d{4})\(([A-Z]{3})\)$")
+VOCABULARY = Path(__file__).resolve().parent.parent / "vocab" / "ep_activities.yaml"
+# Where an event names the documents it rests on, records or decides.
+DOCUMENT_KEYS = ("based_on_a_realization_of", "decided_on_a_realization_of",
+                 "recorded_in_a_realization_of", "documented_by_a_realization_of",
+                 "created_a_realization_of")
+
+
+@cache
+def vocabulary() -> dict[str, dict[str, str]]:
+    with open(VOCABULARY, encoding="utf-8") as fh:
+        return yaml.safe_load(fh)
+
+
+def code(value) -> str:
+    """'def/ep-activities/REFERRAL' -> 'REFERRAL'; the first of a list."""
+    return ld_str(value).rstrip("/").rsplit("/", 1)[-1]
+
+
+def ld_str(value) -> str:
+    """A plain value that some records give as a one-element list (label, process_id...)."""
+    while isinstance(value, list):
+        value = value[0] if value else ""
+    if isinstance(value, dict):
+        value = value.get("@value") or value.get("id") or value.get("@id") or ""
+    return str(value or "").strip()
+
+
+def doc_ids(node: dict) -> list[str]:
+    """Identifiers of the documents an event cites, e.g. 'A-9-2023-0188'."""
+    found: list[str] = []
+    for key in DOCUMENT_KEYS:
+        values = node.get(key)
+        for value in values if isinstance(values, list) else [values]:
+            ident = ld_str(value).rsplit("/", 1)[-1]
+            if ident and ident not in found:
+                found.append(ident)
+    return found
+
+
+def event_label(node: dict) -> str:
+    """What happened, in words: the activity type's name, a decision's outcome."""
+    words = vocabulary()
+    activity = code(node.get("had_activity_type"))
+    kind = ld_str(node.get("type"))
+    if activity:
+        label = words["activities"].get(activity) or activity.replace("_", " ").capitalize()
+    else:
+        label = words["types"].get(kind, kind)
+    outcome = code(node.get("had_decision_outcome"))
+    if outcome:
+        label = f"{label} ({words['outcomes'].get(outcome, outcome.lower())})"
+    return label
 
 
 def ld_text(value, lang: str = "en") -> str:
@@ -93,6 +157,17 @@ def ld_items(data) -> list[dict]:
     raise ContentError("JSON-LD document without a `data` or `@graph` array")
 
 
+def list_key(collection: dict, params: dict) -> str:
+    """One list (collection and its parameters), as remembered between runs."""
+    return collection["path"].strip("/") + "?" + urlencode(sorted(params.items()))
+
+
+def event_line(event: dict) -> str:
+    """'2024-03-13: Decision by Parliament (adopted) - A-9-2023-0188'."""
+    line = f"{event['date'] or '?'}: {event['label'] or event['type'] or 'event'}"
+    return f"{line} - {', '.join(event['documents'])}" if event["documents"] else line
+
+
 def process_id(reference: str) -> str:
     """'2021/0106(COD)' -> '2021-0106' (the API's id); an id passes unchanged."""
     match = REFERENCE.match(reference.strip())
@@ -107,7 +182,25 @@ class EpApiSpider(RegistrySpider):
         super().__init__(*args, **kwargs)
         self.lang = str(self.options.get("language", "en")).lower()
         self.page_size = int(self.options.get("page_size", 50))
+        self.max_pages = int(self.options.get("max_pages", 20))
         self.keywords = [k.lower() for k in self.options.get("keywords", [])]
+
+    def run_date(self) -> date:
+        day = self.crawler.settings.get("GAIMON_DAY") if getattr(self, "crawler", None) else None
+        return date.fromisoformat(day) if day else datetime.now(UTC).date()
+
+    def queries(self) -> list[tuple[dict, dict]]:
+        """Each collection with the parameters of each of its lists (one per year with `years`)."""
+        out = []
+        for collection in self.options.get("collections", []):
+            params = dict(collection.get("params", {}))
+            years = int(collection.get("years", 0))
+            if years:
+                this_year = self.run_date().year
+                out += [(collection, {**params, "year": this_year - back}) for back in range(years)]
+            else:
+                out.append((collection, params))
+        return out
 
     def api(self, path: str, **params) -> str:
         query = urlencode({"format": JSON_LD, **params})
@@ -127,47 +220,80 @@ class EpApiSpider(RegistrySpider):
         for pid in watched:
             yield self.api_request(self.api(f"procedures/{pid}"), self.parse_procedure,
                                    cb_kwargs={"pid": pid, "watched": True})
-        for collection in self.options.get("collections", []):
-            params = {**collection.get("params", {}), "offset": 0, "limit": self.page_size}
-            yield self.api_request(self.api(collection["path"], **params), self.parse_list,
-                                   cb_kwargs={"collection": collection, "page_no": 1})
+        resume = self.state.extra.get("resume", {})
+        for collection, params in self.queries():
+            offsets = [0]
+            offset = int(resume.get(list_key(collection, params), 0))
+            if offset >= self.page_size:
+                # New entries come at the end of the list: go on from where the last run stopped.
+                offsets.append(offset)
+            for start in offsets:
+                request = self.list_page(collection, params, start, 1)
+                if request is not None:
+                    yield request
+
+    def list_page(self, collection: dict, params: dict, offset: int, page_no: int):
+        query = {**params, "offset": offset, "limit": self.page_size}
+        return self.api_request(self.api(collection["path"], **query), self.parse_list,
+                                cb_kwargs={"collection": collection, "params": params,
+                                           "offset": offset, "page_no": page_no},
+                                meta={"handle_httpstatus_list": [204, 304, 404]})
+
+    def reached(self, collection: dict, params: dict, offset: int) -> None:
+        resume = self.state.extra.setdefault("resume", {})
+        key = list_key(collection, params)
+        if offset > int(resume.get(key, 0)):
+            resume[key] = offset
+            self.state.dirty = True
 
     # Lists -------------------------------------------------------------------------------
     @guarded
-    def parse_list(self, response, collection: dict, page_no: int):
-        if self.not_modified(response):
+    def parse_list(self, response, collection: dict, params: dict, offset: int, page_no: int):
+        if response.status in (204, 404):
+            # Past the last page (or an empty year): the API answers so, not with an empty list.
+            self.reached(collection, params, offset)
             return
-        if response.status in (204, 404) and page_no > 1:
-            return  # past the last page: some collections answer so instead of an empty page
-        data = parse_json(response.body, self.charset(response))
-        rows = ld_items(data)
-        base = ld_base(data)
+        data: dict = {}
+        if self.not_modified(response):
+            # Read before: it was full if the list was read beyond it.
+            reached = int(self.state.extra.get("resume", {}).get(list_key(collection, params), 0))
+            full = reached >= offset + self.page_size
+        else:
+            data = parse_json(response.body, self.charset(response))
+            rows = ld_items(data)
+            yield from self.list_rows(rows, collection, ld_base(data), response)
+            self.remember(response)
+            full = len(rows) >= self.page_size
+        next_link = data.get("next") or (data.get("links") or {}).get("next") \
+            if isinstance(data, dict) else None
+        self.reached(collection, params, offset + self.page_size if full else offset)
+        if page_no >= self.max_pages:
+            return  # the next run goes on from here
+        if next_link:
+            yield self.api_request(response.urljoin(next_link), self.parse_list,
+                                   cb_kwargs={"collection": collection, "params": params,
+                                              "offset": offset + self.page_size,
+                                              "page_no": page_no + 1})
+        elif full:
+            request = self.list_page(collection, params, offset + self.page_size, page_no + 1)
+            if request is not None:
+                yield request
+
+    def list_rows(self, rows: list[dict], collection: dict, base: str, response):
         kind = collection.get("kind", "document")
         seen = set(self.state.extra.get("seen", []))
         for row in rows:
-            ident = row.get("process_id") or row.get("identifier") or str(row.get("id", "")).rsplit("/", 1)[-1]
+            ident = ld_str(row.get("process_id")) or ld_str(row.get("identifier")) \
+                or str(row.get("id", "")).rsplit("/", 1)[-1]
             if not ident or f"{kind}:{ident}" in seen:
                 continue
             title = ld_text(first(row, TITLE_KEYS), self.lang)
-            if kind == "procedure" and title and REFERENCE.match(title):
+            if kind == "procedure" and title and REFERENCE.match(ld_str(first(row, TITLE_KEYS))):
                 title = ""  # the list's label is the reference, not the title
             if title and not self.matches(title):
                 self.mark_seen(kind, ident)
                 continue
             yield from self.list_entry(row, ident, kind, collection, base, response)
-        self.remember(response)
-        next_link = data.get("next") or (data.get("links") or {}).get("next") \
-            if isinstance(data, dict) else None
-        if page_no < int(self.options.get("max_pages", 5)):
-            if next_link:
-                yield self.api_request(response.urljoin(next_link), self.parse_list,
-                                       cb_kwargs={"collection": collection, "page_no": page_no + 1})
-            elif len(rows) >= self.page_size:
-                params = {**collection.get("params", {}), "offset": page_no * self.page_size,
-                          "limit": self.page_size}
-                yield self.api_request(self.api(collection["path"], **params), self.parse_list,
-                                       cb_kwargs={"collection": collection, "page_no": page_no + 1},
-                                       meta={"handle_httpstatus_list": [204, 304, 404]})
 
     def list_entry(self, row, ident, kind, collection, base, response):
         if kind == "procedure":
@@ -179,7 +305,7 @@ class EpApiSpider(RegistrySpider):
             node_id = str(row.get("id") or row.get("@id") or "")
             if node_id and self.known(node_id if "://" in node_id else base + node_id.lstrip("/")):
                 return
-            url = self.api(f"{collection['path'].strip('/')}/{ident}")
+            url = self.api(f"{collection['path'].strip('/')}/{ident}", language=self.lang)
             yield self._request(url, self.parse_work, headers={"Accept": JSON_LD},
                                 cb_kwargs={"kind": kind, "ident": ident})
         else:
@@ -242,14 +368,14 @@ class EpApiSpider(RegistrySpider):
 
     def procedure_item(self, procedure: dict) -> FetchedItem:
         node = procedure["node"]
-        reference = node.get("label") if isinstance(node.get("label"), str) else None
+        reference = ld_str(node.get("label"))
         pid = procedure["pid"]
-        if not reference or not REFERENCE.match(reference):
-            kind_code = str(node.get("process_type", "")).rsplit("/", 1)[-1]
+        if not REFERENCE.match(reference):
+            kind_code = code(node.get("process_type"))
             reference = f"{pid.replace('-', '/')}({kind_code})" if kind_code else pid
         events = sorted((self.event(e) for e in procedure["events"] if isinstance(e, dict)),
                         key=lambda e: e["date"] or "")
-        lines = [f"{e['date'] or '?'}: {e['label'] or e['type']}" for e in events]
+        lines = [event_line(e) for e in events]
         summary = ld_text(node.get("process_summary"), self.lang)
         watch = self.state.extra.setdefault("watch", [])
         if pid not in watch:
@@ -265,17 +391,20 @@ class EpApiSpider(RegistrySpider):
             kind="procedure",
             identifiers={"procedure": reference, "ep_procedure": pid},
             extra={"events": events,
-                   "stage": str(node.get("current_stage", "")).rsplit("/", 1)[-1] or None,
+                   "stage": code(node.get("current_stage")) or None,
                    "first_event": dated[0] if dated else None},
         )
 
     def event(self, node: dict) -> dict:
         return {
-            "id": node.get("activity_id") or str(node.get("id", "")).rsplit("/", 1)[-1],
+            "id": ld_str(node.get("activity_id")) or str(node.get("id", "")).rsplit("/", 1)[-1],
             "date": ld_date(first(node, ("activity_date", "eli-dl:activity_date",
                                          "activity_start_date", "date"))),
-            "type": str(node.get("had_activity_type", "")).rsplit("/", 1)[-1],
-            "label": ld_text(node.get("activity_label"), self.lang),
+            "type": code(node.get("had_activity_type")) or ld_str(node.get("type")),
+            # Events of a procedure have no label of their own; meetings' activities do.
+            "label": ld_text(node.get("activity_label"), self.lang) or event_label(node),
+            "stage": code(node.get("occured_at_stage")) or None,
+            "documents": doc_ids(node),
         }
 
     # Documents and other works -----------------------------------------------------------
@@ -301,7 +430,9 @@ class EpApiSpider(RegistrySpider):
         return {"en": "ENG", "nl": "NLD", "fr": "FRA", "de": "DEU"}.get(self.lang, self.lang.upper())
 
     def file_url(self, node: dict, base: str) -> str | None:
-        """The work's file in our language: Work -> Expression -> Manifestation -> item path."""
+        """The work's file in our language: Work -> Expression -> Manifestation -> item path,
+        relative to the context's base (or to the `file_base` option, where files are mirrored)."""
+        base = self.options.get("file_base") or base
         for expression in node.get("is_realized_by") or []:
             if not str(expression.get("language", "")).upper().endswith(self.lang_code()):
                 continue

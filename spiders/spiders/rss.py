@@ -2,14 +2,23 @@
 
 Options: `urls` (more feeds of the same source), `follow`, `since`, `timezone` (for dates
 written without a zone), `max_bytes`.
+
+Google News items link to news.google.com redirect tokens, never to the article: the
+publisher's own link is taken from the item's description, else from the token itself where
+it still carries the address, so that copies of one article are recognised and the canonical
+URL is the publisher's; the publisher (`<source url=...>`) is kept as an identifier.
 """
 
 from __future__ import annotations
 
+import base64
+import binascii
 from calendar import timegm
 from datetime import UTC, datetime
+from urllib.parse import urlsplit
 
 import feedparser
+from parsel import Selector
 
 from spiders.content import ContentError, xml_utf8
 from spiders.items import FetchedItem
@@ -54,6 +63,43 @@ def entry_author(entry) -> str | None:
         return entry["author"]
     names = [a.get("name") for a in entry.get("authors", []) if a.get("name")]
     return ", ".join(names) or None
+
+
+def is_google_news(url: str) -> bool:
+    return urlsplit(url).hostname in ("news.google.com", "news.google.nl")
+
+
+def google_token_url(link: str) -> str | None:
+    """The article address inside an older Google News token (`articles/CBMi...`): base64 of a
+    small protobuf message, field 4 holding the URL. Newer tokens hold only an opaque id."""
+    token = urlsplit(link).path.rstrip("/").rsplit("/", 1)[-1]
+    try:
+        data = base64.urlsafe_b64decode(token + "=" * (-len(token) % 4))
+    except (binascii.Error, ValueError):
+        return None
+    at = data.find(b"\x22")  # field 4, length-delimited
+    if at < 0:
+        return None
+    length, shift, pos = 0, 0, at + 1
+    while pos < len(data):  # a varint
+        length |= (data[pos] & 0x7F) << shift
+        shift += 7
+        pos += 1
+        if not data[pos - 1] & 0x80:
+            break
+    raw = data[pos:pos + length]
+    if len(raw) != length or not raw.startswith((b"http://", b"https://")):
+        return None
+    return raw.decode("utf-8", "replace")
+
+
+def publisher_link(entry, link: str) -> str | None:
+    """The publisher's address of a Google News item: the description's anchor when it is not
+    a Google link itself, else what an older token carries; None when neither does."""
+    for href in Selector(text=entry_text(entry) or "<p/>").css("a::attr(href)").getall():
+        if href.startswith(("http://", "https://")) and not is_google_news(href):
+            return href
+    return google_token_url(link)
 
 
 def entry_lang(entry, feed_lang: str | None) -> str | None:
@@ -108,14 +154,33 @@ class RssSpider(RegistrySpider):
         if not self.wanted(published):
             return
         guid = entry.get("id") or ""
+        identifiers = {"guid": guid} if guid and guid != link else {}
+        title = entry.get("title") or ""
+        link = response.urljoin(link)
+        if is_google_news(link):
+            link, title = self.google_news(entry, link, title, identifiers)
         item = FetchedItem(
-            url=response.urljoin(link),
-            title=entry.get("title") or "",
+            url=link,
+            title=title,
             text=entry_text(entry),
             published=published,
             lang=entry_lang(entry, feed_lang),
             author=entry_author(entry),
-            identifiers={"guid": guid} if guid and guid != link else {},
+            identifiers=identifiers,
             kind="article",
         )
         yield from self.deliver(item)
+
+    def google_news(self, entry, link: str, title: str, identifiers: dict) -> tuple[str, str]:
+        """The publisher's link and the title without its " - Publisher" suffix."""
+        identifiers["google_news"] = link
+        source = entry.get("source") or {}
+        if source.get("href"):
+            identifiers["publisher"] = source["href"]
+        if source.get("title") and title.endswith(" - " + source["title"]):
+            title = title[: -len(source["title"]) - 3]
+        found = publisher_link(entry, link)
+        if not found:
+            self.logger.info("source %s: no publisher link for Google News item %r",
+                             self.source.name, title)
+        return found or link, title
