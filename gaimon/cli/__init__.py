@@ -38,7 +38,7 @@ def main() -> None:
     try:
         app()
     except GaimonError as exc:
-        err.print(f"gaimon: {exc}", markup=False, highlight=False)
+        err.print(f"gaimon: {exc}", markup=False, highlight=False, soft_wrap=True)
         raise SystemExit(2) from None
 
 
