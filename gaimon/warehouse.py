@@ -110,7 +110,7 @@ def describe_process(pid: int, program: str = "") -> str:
         argv = Path(f"/proc/{pid}/cmdline").read_bytes().split(b"\0")
         words = [Path(a.decode(errors="replace")).name if i == 0 else a.decode(errors="replace")
                  for i, a in enumerate(argv) if a]
-        command = " ".join(words)[:120]
+        command = " ".join(" ".join(words).split())[:120]  # one line, whatever the arguments hold
     except OSError:
         command = Path(program).name if program else "unknown program"
     return f"PID {pid}: {command}"

@@ -123,3 +123,49 @@ def test_a_run_starts_by_loading_what_a_killed_run_staged_on_an_earlier_day(home
     assert again.leftovers == {"files": 0, "new": 0, "changed": 0}
     with warehouse.open_warehouse(home.warehouse, read_only=True) as con:
         assert con.execute("SELECT run_id FROM documents").fetchall() == [(start.run_id,)]
+
+
+def test_a_cli_crawl_records_its_sources_and_fails_when_one_failed(home, registry):
+    """`gaimon crawl` records each source as the daily run does, so `gaimon health` and
+    `gaimon runs` see it; a source that broke makes it exit non-zero, one that had nothing
+    new does not."""
+    from typer.testing import CliRunner
+
+    from gaimon.cli import app
+
+    broken = registry.with_name("broken.yaml")
+    broken.write_text(registry.read_text().replace("/feeds/techpolicy.atom", "/feeds/missing.atom"))
+    cli = CliRunner()
+
+    first = cli.invoke(app, ["crawl", "--sources", str(broken), "--home", str(home.root)])
+
+    assert first.exit_code == 1, first.output
+    assert "source techpolicy failed" in first.stderr
+    with warehouse.open_warehouse(home.warehouse, read_only=True) as con:
+        (run_id, flow, status) = con.execute("SELECT run_id, flow, status FROM runs").fetchone()
+        outcome = dict(con.execute("SELECT source, status FROM source_runs WHERE run_id = ?", [run_id]).fetchall())
+        health = {r["source"]: r for r in source_health(con)}
+    assert (flow, status) == ("crawl", "completed_with_errors")
+    assert outcome == {"zorgnieuws": "ok", "techpolicy": "failed"}
+    assert health["techpolicy"]["failures_in_a_row"] == 1 and health["zorgnieuws"]["last_volume"] > 0
+
+    again = cli.invoke(app, ["crawl", "--sources", str(registry), "--source", "zorgnieuws",
+                             "--home", str(home.root)])
+
+    assert again.exit_code == 0, again.output  # nothing new is not a failure
+    with warehouse.open_warehouse(home.warehouse, read_only=True) as con:
+        recorded = con.execute("SELECT flow, status FROM runs ORDER BY started_at").fetchall()
+    assert recorded == [("crawl", "completed_with_errors"), ("crawl", "completed")]
+
+
+def test_a_command_that_only_reads_says_when_there_is_no_home(tmp_path):
+    from typer.testing import CliRunner
+
+    from gaimon.cli import app
+
+    missing = tmp_path / "nowhere"
+    for command in ("runs", "health"):
+        result = CliRunner().invoke(app, [command, "--home", str(missing)])
+        assert isinstance(result.exception, warehouse.WarehouseFileError)
+        assert str(result.exception) == f"no gaimon home at {missing}; run `gaimon init` (or set GAIMON_HOME)"
+    assert not missing.exists()

@@ -36,7 +36,7 @@ def load(
     h = get_home(home).ensure()
     report = load_day(h, day)
     for error in report.errors:
-        err.print(f"[red]error[/red] {escape(error)}")
+        err.print(f"[red]error[/red] {escape(error)}", soft_wrap=True)
     console.print(f"{report.files} file(s), {report.items} item(s): {report.new} new, "
                   f"{report.changed} changed, {report.unchanged} unchanged, {len(report.errors)} error(s)")
     published(h, "gaimon load")
@@ -71,6 +71,6 @@ def crawl(
         "message": escape(r.message[:100])} for r in outcome.records],
         title=f"run {outcome.run_id[:8]}: {outcome.status}"))
     for problem in outcome.problems:
-        err.print(f"[red]error[/red] {escape(problem)}")
+        err.print(f"[red]error[/red] {escape(problem)}", soft_wrap=True)
     published(h, "gaimon crawl", outcome.run_id)
     raise typer.Exit(1 if outcome.problems else 0)
