@@ -51,7 +51,8 @@ def _prepared(home: Path | None, settings: Path | None, flow: str | None) -> Ite
         yield
         return
     wait = load_settings(settings, h).locks.run_wait
-    with lock.run_lock(h, flow, wait, say=lambda m: err.print(m, markup=False, highlight=False)):
+    with lock.run_lock(h, flow, wait, say=lambda m: err.print(m, markup=False, highlight=False,
+                                                                soft_wrap=True)):
         orchestration.start()
         yield
 
