@@ -60,7 +60,7 @@ def daily(params: DailyParams | None = None):
         summary = {"day": day, "sources": steps.summarize(records), "leftovers": start.leftovers, "clustered": clustered,
                    "classify": classified, "alerts": alerts, "caught_up_weeks": missed}
         ended = common.end(ctx, start.run_id, summary, records, errors)
-        snapshot.publish_after(ctx.home, "daily run", start.run_id)  # analysts' copy
+        snapshot.publish_after(ctx.home, "daily", start.run_id)  # analysts' copy
         return ended
 
 

@@ -37,7 +37,7 @@ def weekly(params: WeeklyParams | None = None):
             done, errors = digests(ctx, start.run_id, weeks, params.langs, params.send)
         summary = {"weeks": weeks, **done}
         ended = common.end(ctx, start.run_id, summary, errors=errors)
-        snapshot.publish_after(ctx.home, "weekly run", start.run_id)  # analysts' copy
+        snapshot.publish_after(ctx.home, "weekly", start.run_id)  # analysts' copy
         return ended
 
 

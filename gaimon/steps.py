@@ -74,7 +74,7 @@ def begin(home: Home, flow: str, params: dict[str, Any], task_runner: str = "loc
           flow_run_id: str | None = None) -> RunStart:
     """Migrate, record the run, load staged files that an earlier run left unloaded (it was
     killed, or its writer failed), and work out from when each source should be crawled."""
-    with writing(home.ensure(), "begin") as con:
+    with runs.noted_if_unwritable(home, flow, flow_run_id), writing(home.ensure(), "begin") as con:
         warehouse.migrate(con)
         if registry is not None:
             sync_sources(con, registry)

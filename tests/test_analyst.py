@@ -173,3 +173,53 @@ def test_sql_reads_statements_from_stdin_and_files(world, tmp_path):
 def test_sql_reports_a_bad_query(world):
     result = gaimon_sql(world, "SELECT nothing FROM nowhere")
     assert result.exit_code == 1 and "nowhere" in result.output
+
+
+# An analyst's session in its own process, as `gaimon sql` or any DuckDB client would hold
+# it: it opens the snapshot read-only, says so, answers a count whenever asked on stdin, and
+# keeps the file open until stdin closes.
+SESSION = """
+import sys
+from gaimon import warehouse
+con = warehouse.analyst_connection(sys.argv[1])
+print("open", flush=True)
+for _ in sys.stdin:
+    print(con.execute("SELECT count(*) FROM documents").fetchone()[0], flush=True)
+"""
+
+
+@pytest.mark.slow
+def test_the_daily_run_succeeds_while_an_analyst_holds_the_snapshot_open(prefect_server, home, registry):
+    import subprocess
+    import sys
+
+    from flows_world import quick, rows
+
+    from flows.daily import DailyParams, daily
+
+    quick(home)
+    snapshot.publish_snapshot(home, "gaimon init")
+    analyst = subprocess.Popen([sys.executable, "-c", SESSION, str(snapshot.snapshot_path(home))],
+                               stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True)
+    try:
+        assert analyst.stdout.readline() == "open\n"
+        state = daily(DailyParams(home=str(home.root), registry=str(registry), day="2026-11-28"),
+                      return_state=True)
+        analyst.stdin.write("count\n")
+        analyst.stdin.flush()
+        during = analyst.stdout.readline()
+    finally:
+        analyst.stdin.close()
+        analyst.wait(timeout=60)
+
+    assert state.is_completed() and state.name == "Completed", state.message
+    assert during == "0\n"  # the open session keeps its copy; the run did not wait for it
+    (run,) = rows(home, "SELECT run_id, status FROM runs WHERE flow = 'daily'")
+    stored = rows(home, "SELECT count(*) AS n FROM documents")[0]["n"]
+    assert run["status"] == "completed" and stored > 0
+    after = gaimon_sql(home, "SELECT (SELECT count(*) FROM documents) AS documents, "
+                             "(SELECT status FROM runs WHERE flow = 'daily') AS run, "
+                             "(SELECT run_id FROM snapshot_info) AS published_by_run", "--csv")
+    assert after.exit_code == 0, after.output
+    assert after.stdout == f"documents,run,published_by_run\n{stored},completed,{run['run_id']}\n"
+    assert f"published by daily run {run['run_id'][:8]}" in after.stderr

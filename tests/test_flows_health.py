@@ -169,3 +169,47 @@ def test_a_command_that_only_reads_says_when_there_is_no_home(tmp_path):
         assert isinstance(result.exception, warehouse.WarehouseFileError)
         assert str(result.exception) == f"no gaimon home at {missing}; run `gaimon init` (or set GAIMON_HOME)"
     assert not missing.exists()
+
+
+# A DuckDB client in its own process that holds a file open read-only until stdin closes.
+HOLD = """
+import sys
+import duckdb
+con = duckdb.connect(sys.argv[1], read_only=True)
+print("open", flush=True)
+sys.stdin.read()
+"""
+
+
+@pytest.mark.slow
+def test_a_run_that_finds_the_warehouse_held_fails_in_one_line_and_is_in_gaimon_runs(
+        prefect_server, home, registry):
+    from flows_world import quick
+    from typer.testing import CliRunner
+
+    from flows.daily import DailyParams, daily
+    from gaimon.cli import app
+
+    quick(home)
+    holder = subprocess.Popen([sys.executable, "-c", HOLD, str(home.warehouse)], stdin=subprocess.PIPE,
+                              stdout=subprocess.PIPE, text=True)
+    try:
+        assert holder.stdout.readline() == "open\n"
+        state = daily(DailyParams(home=str(home.root), registry=str(registry)), return_state=True)
+    finally:
+        holder.stdin.close()
+        holder.wait(timeout=60)
+
+    assert state.is_failed()
+    (noted,) = runs.unrecorded(home)
+    assert noted["flow"] == "daily" and noted["flow_run_id"] == str(state.state_details.flow_run_id)
+    assert noted["message"].startswith(f"the warehouse {home.warehouse} is in use by another process "
+                                       f"(PID {holder.pid}: python -c ")
+    shown = CliRunner().invoke(app, ["runs", "--home", str(home.root)])
+    assert shown.exit_code == 0 and "failed" in shown.stdout and "daily" in shown.stdout
+
+    with warehouse.open_warehouse(home.warehouse) as con:  # the next run records it
+        runs.start_run(con, "daily")
+        recorded = con.execute("SELECT flow, status, message FROM runs WHERE status = 'failed'").fetchall()
+    assert recorded == [("daily", "failed", noted["message"])]
+    assert runs.unrecorded(home) == []

@@ -159,7 +159,7 @@ def test_a_snapshot_is_published_whole_while_an_analyst_holds_the_last_one(home)
             con.execute("INSERT INTO documents (doc_id, canonical_url, source, url, title, content_hash, "
                         "fetched_at, first_seen_at, updated_at) VALUES "
                         "('d1', 'u', 's', 'u', 't', 'h', now(), now(), now())")
-        second = snapshot.publish_snapshot(home, "daily run", "run-2")
+        second = snapshot.publish_snapshot(home, "daily", "run-2")
         analyst.stdin.write("count\n")
         analyst.stdin.flush()
         assert analyst.stdout.readline() == "0\n"  # the open session keeps the copy it opened
@@ -169,5 +169,5 @@ def test_a_snapshot_is_published_whole_while_an_analyst_holds_the_last_one(home)
     with warehouse.open_warehouse(second.path, read_only=True) as con:
         assert con.execute("SELECT count(*) FROM documents").fetchone()[0] == 1
         info = snapshot.read_info(con, second.path)
-    assert (info.published_by, info.run_id) == ("daily run", "run-2")
+    assert (info.published_by, info.run_id) == ("daily", "run-2")
     assert sorted(p.name for p in home.root.iterdir() if "analyst" in p.name) == ["gaimon-analyst.duckdb"]

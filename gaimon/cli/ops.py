@@ -201,10 +201,14 @@ def runs(
     limit: Annotated[int, typer.Option(help="How many runs")] = 20,
 ) -> None:
     """The latest runs: flow, status, duration, sources that failed, new documents."""
-    from gaimon.runs import recent_runs
+    from gaimon import warehouse
+    from gaimon.runs import recent_runs, unrecorded
 
+    # Runs that failed before they could write the warehouse are noted beside it.
+    noted = [{**r, "status": "failed", "seconds": None, "sources": "-", "failed_sources": "-",
+              "new_documents": "-"} for r in unrecorded(warehouse.existing(get_home(home)))]
     with _reading(home) as con:
-        rows = recent_runs(con, limit)
+        rows = sorted(noted + recent_runs(con, limit), key=lambda r: r["started_at"], reverse=True)[:limit]
     console.print(table([{
         "run": r["run_id"][:8], "flow": r["flow"], "status": r["status"],
         "started (UTC)": f"{r['started_at']:%Y-%m-%d %H:%M}", "s": r["seconds"] if r["seconds"] is not None else "-",
