@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 from pathlib import Path
 from typing import Any
 
@@ -37,7 +37,15 @@ _LOCK_HOLDER = re.compile(r"Conflicting lock is held in (?P<program>.*?) \(PID (
 
 
 class WarehouseFileError(GaimonError, FileNotFoundError):
-    """The warehouse file is missing, or is not a (sound) DuckDB database."""
+    """The warehouse file is missing, or is not a (sound) DuckDB database. `problem` says
+    what is wrong with a file that is there, without what to do about it."""
+
+    def __init__(self, message: str, problem: str | None = None):
+        super().__init__(message)
+        self.problem = problem
+
+
+_REPLACE = "move it away and run `gaimon init` for a new one, or put a backup in its place"
 
 
 class WarehouseLocked(GaimonError, RuntimeError):
@@ -54,8 +62,8 @@ def check_file(path: Path) -> None:
     what = ("is empty" if not head else "is a SQLite database" if head.startswith(_SQLITE_MAGIC)
             else None if head[8:12] == _DUCKDB_MAGIC else f"is not a DuckDB database (it starts with {head[:8]!r})")
     if what:
-        raise WarehouseFileError(f"{path} {what}, not a gaimon warehouse: move it away and run "
-                                 "`gaimon init` for a new one, or put a backup in its place")
+        problem = f"{path} {what}, not a gaimon warehouse"
+        raise WarehouseFileError(f"{problem}: {_REPLACE}", problem)
 
 
 def existing(home: Home) -> Home:
@@ -96,12 +104,17 @@ def _open_error(path: Path, exc: duckdb.Error, read_only: bool) -> Exception:
         return WarehouseLocked(f"the warehouse {path} is in use by another process ({holder}): "
                                "writing needs it alone; analysts query the snapshot (`gaimon sql`), "
                                "not this file")
-    if "read enough bytes" in message or "not a valid DuckDB" in message or "corrupt" in message.lower():
-        return WarehouseFileError(f"{path} is damaged ({message.removeprefix('IO Error: ')}): put a "
-                                  "backup in its place (the analysts' snapshot gaimon-analyst.duckdb "
-                                  "beside it is a copy as of the last run), or move it away and run "
-                                  "`gaimon init`")
-    return exc
+    return _damaged(path, exc) or exc
+
+
+def _damaged(path: Path, exc: duckdb.Error) -> WarehouseFileError | None:
+    message = " ".join(str(exc).split())
+    if not ("read enough bytes" in message or "not a valid DuckDB" in message or "corrupt" in message.lower()):
+        return None
+    problem = f"{path} is damaged ({message.removeprefix('IO Error: ')})"
+    return WarehouseFileError(f"{problem}: put a backup in its place (the analysts' snapshot "
+                              "gaimon-analyst.duckdb beside it is a copy as of the last run), or move "
+                              "it away and run `gaimon init`", problem)
 
 
 def describe_process(pid: int, program: str = "") -> str:
@@ -119,11 +132,22 @@ def describe_process(pid: int, program: str = "") -> str:
 @contextmanager
 def open_warehouse(path: Path | str, read_only: bool = False,
                    files: bool | None = None) -> Iterator[duckdb.DuckDBPyConnection]:
+    """A connection for the `with` block. A file found cut short while reading (its header was
+    sound) is a WarehouseFileError naming it, like one found so when opening."""
     con = connect(path, read_only=read_only, files=files)
     try:
         yield con
-    finally:
+    except duckdb.IOException as exc:
+        damaged = _damaged(Path(path), exc)
+        with suppress(duckdb.Error):  # closing a damaged file fails too; the error says why
+            con.close()
+        if damaged is None:
+            raise
+        raise damaged from exc
+    except BaseException:
         con.close()
+        raise
+    con.close()
 
 
 class ReadOnlyError(GaimonError, RuntimeError):

@@ -157,8 +157,8 @@ def test_sql_refuses_a_sqlite_file_without_fetching_an_extension(tmp_path):
                             env={**os.environ, "HOME": str(tmp_path)})
     assert result.returncode == 2
     assert result.stderr.strip().splitlines() == [
-        f"gaimon: {snapshot.snapshot_path(home)} is a SQLite database, not a gaimon warehouse: move it "
-        "away and run `gaimon init` for a new one, or put a backup in its place"]
+        f"gaimon: {snapshot.snapshot_path(home)} is a SQLite database, not a gaimon warehouse: "
+        "`gaimon snapshot` publishes a fresh copy"]
     assert not (tmp_path / ".duckdb").exists()
 
 

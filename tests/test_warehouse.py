@@ -97,8 +97,11 @@ def _damage(path, how: str) -> None:
         path.unlink()
         with sqlite3.connect(path) as db:
             db.execute("CREATE TABLE documents (doc_id TEXT)")
-    else:  # truncated: cut off after its headers, as by a full disk or a half copy
+    elif how == "truncated":  # cut off after its headers, as by a full disk
         path.write_bytes(path.read_bytes()[:20_000])
+    else:  # half a copy: the headers are sound, the blocks a query needs are not there
+        data = path.read_bytes()
+        path.write_bytes(data[:len(data) // 2])
 
 
 @pytest.mark.parametrize(("how", "says"), [
@@ -115,6 +118,16 @@ def test_a_bad_warehouse_file_is_one_line_naming_it(home, how, says, command):
     assert result.returncode == 2
     (line,) = result.stderr.strip().splitlines()
     assert line.startswith(f"gaimon: {home.warehouse} {says}") and "gaimon init" in line
+
+
+@pytest.mark.parametrize("command", [["detect"], ["load"]])
+def test_a_warehouse_found_cut_short_while_reading_is_one_line_naming_it(home, command):
+    _damage(home.warehouse, "half")
+    result = subprocess.run([GAIMON, *command, "--home", str(home.root)], capture_output=True,
+                            text=True, timeout=120)
+    assert result.returncode == 2
+    (line,) = result.stderr.strip().splitlines()
+    assert line.startswith(f"gaimon: {home.warehouse} is damaged (Could not read enough bytes")
 
 
 def test_a_writer_names_the_process_that_holds_the_warehouse(home):

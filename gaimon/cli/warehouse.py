@@ -149,7 +149,12 @@ def _open_snapshot(home: Home) -> tuple[duckdb.DuckDBPyConnection, str]:
         raise warehouse.WarehouseFileError(
             f"no analysts' snapshot at {path} yet: every run publishes one when it ends; "
             "`gaimon snapshot` publishes one now")
-    con = warehouse.analyst_connection(path)
+    try:
+        con = warehouse.analyst_connection(path)
+    except warehouse.WarehouseFileError as exc:  # the copy is bad; the warehouse may be sound
+        if exc.problem is None:
+            raise
+        raise warehouse.WarehouseFileError(f"{exc.problem}: `gaimon snapshot` publishes a fresh copy") from exc
     try:
         return con, snapshot.read_info(con, path).describe()
     except duckdb.CatalogException:  # a copy made by hand, without snapshot_info
