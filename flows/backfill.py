@@ -12,6 +12,7 @@ from prefect import flow
 
 from flows import common, tasks
 from flows.weekly import digests
+from gaimon import snapshot
 from gaimon.schedule import weeks_between
 
 
@@ -35,4 +36,6 @@ def backfill(params: BackfillParams):
             alerts = ctx.writer(tasks.detect_alerts)(ctx.home, start.run_id)
             done, errors = digests(ctx, start.run_id, weeks, params.langs, params.send, params.force)
         summary = {"weeks": weeks, "alerts": alerts, **done}
-        return common.end(ctx, start.run_id, summary, errors=errors)
+        ended = common.end(ctx, start.run_id, summary, errors=errors)
+        snapshot.publish_after(ctx.home, "backfill", start.run_id)  # analysts' copy
+        return ended

@@ -16,6 +16,7 @@ from prefect import flow
 
 from flows import common, tasks
 from flows.weekly import digests
+from gaimon import snapshot
 from gaimon.schedule import recent_weeks
 
 
@@ -37,4 +38,6 @@ def reclassify(params: ReclassifyParams | None = None):
             weeks = recent_weeks(params.weeks, datetime.now(UTC), ctx.settings.zone)
             done, errors = digests(ctx, start.run_id, weeks, None, send=False)
         summary = {"classify": classified, "alerts": alerts, **done}
-        return common.end(ctx, start.run_id, summary, errors=classified["errors"] + errors)
+        ended = common.end(ctx, start.run_id, summary, errors=classified["errors"] + errors)
+        snapshot.publish_after(ctx.home, "reclassify", start.run_id)  # analysts' copy
+        return ended
