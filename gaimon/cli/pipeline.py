@@ -9,7 +9,7 @@ import typer
 from rich.markup import escape
 
 from gaimon.cli import HomeOpt, app, console, err, table
-from gaimon.cli.warehouse import published
+from gaimon.cli.warehouse import published, writer
 from gaimon.home import get_home
 
 
@@ -19,7 +19,8 @@ def init(home: HomeOpt = None) -> None:
     from gaimon import warehouse
 
     h = get_home(home).ensure()
-    applied = warehouse.init(h.warehouse)
+    with writer(h, "gaimon init"):
+        applied = warehouse.init(h.warehouse)
     console.print(f"warehouse {h.warehouse}: {len(applied)} migration(s) applied")
     published(h, "gaimon init")
 
@@ -34,7 +35,8 @@ def load(
     from gaimon.load import load_day
 
     h = get_home(home).ensure()
-    report = load_day(h, day)
+    with writer(h, "gaimon load"):
+        report = load_day(h, day)
     for error in report.errors:
         err.print(f"[red]error[/red] {escape(error)}", soft_wrap=True)
     console.print(f"{report.files} file(s), {report.items} item(s): {report.new} new, "

@@ -5,6 +5,7 @@ from __future__ import annotations
 import csv
 import json
 import sys
+from contextlib import AbstractContextManager
 from pathlib import Path
 from typing import Annotated
 
@@ -37,7 +38,7 @@ def detect(
         err.print(f"[red]error[/red] {exc}")
         raise typer.Exit(2) from exc
     h = get_home(home)
-    with warehouse.open_warehouse(warehouse.existing(h).warehouse) as con:
+    with writer(warehouse.existing(h), "gaimon detect"), warehouse.open_warehouse(h.warehouse) as con:
         warehouse.migrate(con)
         report = detect_report(con, params, run_id)
         alerts = warehouse.query(con, "queries/alerts")
@@ -159,6 +160,14 @@ def _open_snapshot(home: Home) -> tuple[duckdb.DuckDBPyConnection, str]:
         return con, snapshot.read_info(con, path).describe()
     except duckdb.CatalogException:  # a copy made by hand, without snapshot_info
         return con, f"{path}: a copy without snapshot_info, of unknown age"
+
+
+def writer(home: Home, step: str) -> AbstractContextManager[None]:
+    """The home's writer lock for a command: it waits for a run's writing step (saying so)
+    instead of failing on DuckDB's lock."""
+    from gaimon import lock
+
+    return lock.writer(home, step, say=lambda m: err.print(m, markup=False, highlight=False, soft_wrap=True))
 
 
 def published(home: Home, by: str, run_id: str | None = None) -> None:
