@@ -8,7 +8,7 @@ from typing import Annotated
 import typer
 from rich.markup import escape
 
-from gaimon.cli import HomeOpt, app, console, err, table
+from gaimon.cli import HomeOpt, app, console, err
 from gaimon.cli.warehouse import published, writer
 from gaimon.home import get_home
 
@@ -67,11 +67,13 @@ def crawl(
     registry = load_registry(sources)
     day = datetime.now(UTC).date().isoformat()
     outcome = crawl_and_record(h, registry, registry.select(source), sources, day, to_utc(since), jobs)
-    console.print(table([{
-        "source": r.source, "status": r.status, "staged": r.staged, "errors": r.errors,
-        "new": r.new, "changed": r.changed, "unchanged": r.unchanged,
-        "message": escape(r.message[:100])} for r in outcome.records],
-        title=f"run {outcome.run_id[:8]}: {outcome.status}"))
+    for r in outcome.records:  # one line per source, whole, for logs as much as for people
+        console.print(f"{r.source}: {r.staged} staged, {r.errors} error(s), {r.new} new, {r.changed} changed, "
+                      f"{r.unchanged} unchanged - {r.status}" + (f": {r.message}" if r.message else ""),
+                      markup=False, highlight=False, soft_wrap=True)
+    loaded = {k: sum(getattr(r, k) for r in outcome.records) for k in ("new", "changed", "unchanged")}
+    console.print(f"loaded: {loaded['new']} new, {loaded['changed']} changed, {loaded['unchanged']} unchanged; "
+                  f"run {outcome.run_id[:8]} {outcome.status}", highlight=False)
     for problem in outcome.problems:
         err.print(f"[red]error[/red] {escape(problem)}", soft_wrap=True)
     published(h, "gaimon crawl", outcome.run_id)
