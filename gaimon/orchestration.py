@@ -41,9 +41,16 @@ def use_home(home: Home) -> None:
     """Keep Prefect's state in `home` (unless the operator chose otherwise) and give its
     temporary server the time a fresh database needs."""
     os.environ.setdefault(TIMEOUT_VARIABLE, str(STARTUP_SECONDS))
+    # gaimon runs offline: a temporary server must not try to send usage data.
+    os.environ.setdefault("PREFECT_SERVER_ANALYTICS_ENABLED", "false")
     if _operator_chose():
         return
-    os.environ["PREFECT_HOME"] = str(home.root / "prefect")
+    folder = home.root / "prefect"
+    try:  # Prefect makes the folder but not its parents, and its server then fails over and over
+        folder.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise PrefectUnavailable(f"cannot make Prefect's folder {folder}: {exc.strerror}") from None
+    os.environ["PREFECT_HOME"] = str(folder)
     if "prefect.context" in sys.modules:  # settings were read already: read them again
         import prefect.context
 
