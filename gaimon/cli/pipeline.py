@@ -59,14 +59,19 @@ def crawl(
     could not be loaded; a source that simply had nothing new is not a failure."""
     from datetime import UTC, datetime
 
+    from gaimon import lock
     from gaimon.crawl_run import crawl_and_record
     from gaimon.normalize import to_utc
     from gaimon.registry import load_registry
+    from gaimon.settings import load_settings
 
     h = get_home(home).ensure()
     registry = load_registry(sources)
     day = datetime.now(UTC).date().isoformat()
-    outcome = crawl_and_record(h, registry, registry.select(source), sources, day, to_utc(since), jobs)
+    wait = load_settings(None, h).locks.run_wait
+    # A crawl is a run of the home: it waits for another run rather than crawl everything twice.
+    with lock.run_lock(h, "crawl", wait, say=lambda m: err.print(m, markup=False, highlight=False, soft_wrap=True)):
+        outcome = crawl_and_record(h, registry, registry.select(source), sources, day, to_utc(since), jobs)
     for r in outcome.records:  # one line per source, whole, for logs as much as for people
         console.print(f"{r.source}: {r.staged} staged, {r.errors} error(s), {r.new} new, {r.changed} changed, "
                       f"{r.unchanged} unchanged - {r.status}" + (f": {r.message}" if r.message else ""),
