@@ -3,6 +3,7 @@ import json
 from gaimon import warehouse
 from gaimon.load import load_staged
 from gaimon.normalize import canonical_url, content_hash
+from gaimon.snapshot import snapshot_path
 
 
 def staged(path, items):
@@ -104,5 +105,8 @@ def test_gaimon_load_loads_the_good_lines_and_exits_1_naming_each_bad_one(home):
     assert result.exit_code == 1
     assert f"{path}:2: source nos:" in result.stderr and f"{path}:4: source nos:" in result.stderr
     assert "2 new" in result.stdout
-    with warehouse.open_warehouse(home.warehouse, read_only=True) as con:
-        assert con.execute("SELECT count(*) FROM documents").fetchone()[0] == 2
+    for path in (home.warehouse, snapshot_path(home)):  # analysts see what was loaded
+        with warehouse.open_warehouse(path, read_only=True) as con:
+            assert con.execute("SELECT count(*) FROM documents").fetchone()[0] == 2
+    with warehouse.open_warehouse(snapshot_path(home), read_only=True) as con:
+        assert con.execute("SELECT published_by FROM snapshot_info").fetchone() == ("gaimon load",)
