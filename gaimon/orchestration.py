@@ -27,8 +27,12 @@ class PrefectUnavailable(GaimonError):
     """Prefect's server could not be reached or started."""
 
 
+_chosen_here: list[str] = []  # the Prefect homes this process chose itself
+
+
 def _operator_chose() -> bool:
-    if "PREFECT_HOME" in os.environ or os.environ.get("PREFECT_API_URL"):
+    mine = os.environ.get("PREFECT_HOME") in _chosen_here
+    if ("PREFECT_HOME" in os.environ and not mine) or os.environ.get("PREFECT_API_URL"):
         return True
     if "prefect.settings" in sys.modules:  # already loaded: a profile or a test may set them
         from prefect.settings import PREFECT_API_URL
@@ -51,6 +55,7 @@ def use_home(home: Home) -> None:
     except OSError as exc:
         raise PrefectUnavailable(f"cannot make Prefect's folder {folder}: {exc.strerror}") from None
     os.environ["PREFECT_HOME"] = str(folder)
+    _chosen_here.append(str(folder))
     if "prefect.context" in sys.modules:  # settings were read already: read them again
         import prefect.context
 
