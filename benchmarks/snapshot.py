@@ -9,7 +9,8 @@ synthetic warehouse of benchmarks/warehouse.py, against the other way to make su
 - ATTACH + COPY FROM DATABASE: DuckDB rewrites every table into a new file.
 
 Target (docs/analyst.md): a small part of a daily run, which takes minutes. Figures are
-printed, not asserted.
+printed, not asserted. Measured on 2 shared, busy cores, ext4, 2M documents (2.63 GB):
+publish_snapshot 12.5 s and 23.5 s; ATTACH + COPY FROM DATABASE 210.5 s.
 """
 
 from __future__ import annotations
