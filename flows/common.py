@@ -143,7 +143,7 @@ def classify_all(fan: FanOut, ctx: Context, run_id: str, everything: bool = Fals
             continue
         totals.update(store(ctx.home, result, model))
     if not errors:
-        shutil.rmtree(fanout.work_dir(ctx.home, run_id), ignore_errors=True)
+        shutil.rmtree(fanout.work_dir(ctx.home, run_id).parent, ignore_errors=True)  # runs/<id>
     return {"model_version": model.version, "batches": len(batches), **totals, "errors": errors}
 
 
