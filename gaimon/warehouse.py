@@ -49,7 +49,11 @@ _REPLACE = "move it away and run `gaimon init` for a new one, or put a backup in
 
 
 class WarehouseLocked(GaimonError, RuntimeError):
-    """Another process holds the warehouse file; the message names it."""
+    """Another process holds the warehouse file; the message names it, `holder` too."""
+
+    def __init__(self, message: str, holder: str = ""):
+        super().__init__(message)
+        self.holder = holder
 
 
 def check_file(path: Path) -> None:
@@ -100,10 +104,10 @@ def _open_error(path: Path, exc: duckdb.Error, read_only: bool) -> Exception:
         holder = describe_process(int(held["pid"]), held["program"])
         if read_only:
             return WarehouseLocked(f"{path} is being written by another process ({holder}); "
-                                   "try again when it is done")
+                                   "try again when it is done", holder)
         return WarehouseLocked(f"the warehouse {path} is in use by another process ({holder}): "
                                "writing needs it alone; analysts query the snapshot (`gaimon sql`), "
-                               "not this file")
+                               "not this file", holder)
     return _damaged(path, exc) or exc
 
 

@@ -213,3 +213,28 @@ def test_a_run_that_finds_the_warehouse_held_fails_in_one_line_and_is_in_gaimon_
         recorded = con.execute("SELECT flow, status, message FROM runs WHERE status = 'failed'").fetchall()
     assert recorded == [("daily", "failed", noted["message"])]
     assert runs.unrecorded(home) == []
+
+
+def test_runs_and_health_read_the_snapshot_while_another_process_writes(home):
+    from typer.testing import CliRunner
+
+    from gaimon import snapshot
+    from gaimon.cli import app
+
+    with warehouse.open_warehouse(home.warehouse) as con:
+        history(con, "bron", STEADY)
+    snapshot.publish_snapshot(home, "gaimon load")
+    writer = subprocess.Popen([sys.executable, "-c", HOLD.replace("read_only=True", "read_only=False"),
+                               str(home.warehouse)], stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True)
+    try:
+        assert writer.stdout.readline() == "open\n"
+        shown = {command: CliRunner().invoke(app, [command, "--home", str(home.root)])
+                 for command in ("runs", "health")}
+    finally:
+        writer.stdin.close()
+        writer.wait(timeout=60)
+    for result in shown.values():
+        assert result.exit_code == 0, result.output
+        assert result.stderr.startswith(f"{home.warehouse} is being written by another process (PID {writer.pid}")
+        assert "showing the snapshot of" in result.stderr and "published by gaimon load" in result.stderr
+    assert "bron" in shown["health"].stdout and shown["runs"].stdout.count("daily") == len(STEADY)

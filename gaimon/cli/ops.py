@@ -188,7 +188,8 @@ def _reading(home: Path | None) -> Iterator[duckdb.DuckDBPyConnection]:
             seen = snapshot.read_info(con, path).describe()
         except duckdb.Error:
             seen = f"the copy {path}"
-        err.print(f"{exc}: showing the {seen}", markup=False, highlight=False)
+        err.print(f"{h.warehouse} is being written by another process ({exc.holder}): showing the {seen}",
+                  markup=False, highlight=False, soft_wrap=True)
     try:
         yield con
     finally:
