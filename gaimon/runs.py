@@ -165,21 +165,25 @@ UNRECORDED = "unrecorded-runs.jsonl"
 
 
 @contextmanager
-def noted_if_unwritable(home: Home, flow: str, flow_run_id: str | None = None) -> Iterator[None]:
-    """Note a run whose start cannot be written to the warehouse (held by another process,
-    damaged, or the writer lock not to be had) in a file, so that it is not missing from
-    `gaimon runs`. A retried start of one flow run is noted once."""
+def noted_if_unwritable(home: Home, flow: str, flow_run_id: str | None = None, run_id: str | None = None,
+                        status: str = "failed", message: str = "") -> Iterator[None]:
+    """Note a run whose start or end cannot be written to the warehouse (held by another
+    process, damaged, or the writer lock not to be had) in a file, so that it is not missing
+    from `gaimon runs`: its start as failed, its end as `status` with `message` (or the
+    error). A retried start of one flow run is noted once."""
     try:
         yield
     except GaimonError as exc:
-        note_unrecorded(home, flow, str(exc), flow_run_id)
+        note_unrecorded(home, flow, message or str(exc), flow_run_id, run_id, status)
         raise
 
 
-def note_unrecorded(home: Home, flow: str, message: str, flow_run_id: str | None = None) -> None:
-    line = {"run_id": str(uuid.uuid4()), "flow": flow, "flow_run_id": flow_run_id,
-            "host": socket.gethostname(), "pid": os.getpid(), "started_at": utcnow().isoformat(),
-            "message": message[:2000]}
+def note_unrecorded(home: Home, flow: str, message: str, flow_run_id: str | None = None,
+                    run_id: str | None = None, status: str = "failed") -> None:
+    now = utcnow().isoformat()
+    line = {"run_id": run_id or str(uuid.uuid4()), "flow": flow, "flow_run_id": flow_run_id,
+            "host": socket.gethostname(), "pid": os.getpid(), "started_at": now, "finished_at": now,
+            "status": status, "message": message[:2000]}
     with open(home.root / UNRECORDED, "a", encoding="utf-8") as fh:  # one short append: whole
         fh.write(json.dumps(line) + "\n")
 
@@ -198,6 +202,7 @@ def unrecorded(home: Home) -> list[dict[str, Any]]:
             run["started_at"] = datetime.fromisoformat(run["started_at"])
         except (ValueError, KeyError, TypeError):
             continue  # a line cut off by a crash
+        run.setdefault("status", "failed")
         runs[run.get("flow_run_id") or run["run_id"]] = run
     return sorted(runs.values(), key=lambda r: r["started_at"], reverse=True)
 
@@ -210,7 +215,8 @@ def record_unrecorded(con: duckdb.DuckDBPyConnection) -> int:
     noted = unrecorded(home)
     for run in noted:
         con.execute(warehouse.sql("queries/runs_unrecorded"), {
-            k: run.get(k) for k in ("run_id", "flow", "flow_run_id", "host", "pid", "started_at", "message")})
+            k: run.get(k) for k in ("run_id", "flow", "flow_run_id", "host", "pid", "started_at",
+                                    "status", "message")})
     (home.root / UNRECORDED).unlink(missing_ok=True)
     return len(noted)
 

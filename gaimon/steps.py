@@ -240,7 +240,8 @@ def digest_plan(home: Home, settings: Settings, now: datetime | None = None,
 
 def finish(home: Home, run_id: str, status: str, message: str = "",
            summary: dict[str, Any] | None = None) -> None:
-    with writing(home, "finish") as con:
+    with runs.noted_if_unwritable(home, "", run_id=run_id, status=status, message=message), \
+            writing(home, "finish") as con:
         runs.finish_run(con, run_id, status, message, summary)
 
 

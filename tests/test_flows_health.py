@@ -238,3 +238,25 @@ def test_runs_and_health_read_the_snapshot_while_another_process_writes(home):
         assert result.stderr.startswith(f"{home.warehouse} is being written by another process (PID {writer.pid}")
         assert "showing the snapshot of" in result.stderr and "published by gaimon load" in result.stderr
     assert "bron" in shown["health"].stdout and shown["runs"].stdout.count("daily") == len(STEADY)
+
+
+def test_a_run_that_cannot_write_its_end_gets_it_from_the_next_run(home):
+    from gaimon import steps
+    from gaimon.registry import Registry
+
+    start = steps.begin(home, "daily", {}, registry=Registry(sources=[]))
+    holder = subprocess.Popen([sys.executable, "-c", HOLD, str(home.warehouse)], stdin=subprocess.PIPE,
+                              stdout=subprocess.PIPE, text=True)
+    try:
+        assert holder.stdout.readline() == "open\n"
+        with pytest.raises(warehouse.WarehouseLocked):
+            steps.finish(home, start.run_id, "failed", "RuntimeError: every source failed")
+    finally:
+        holder.stdin.close()
+        holder.wait(timeout=60)
+    assert [(r["run_id"], r["status"]) for r in runs.unrecorded(home)] == [(start.run_id, "failed")]
+
+    with warehouse.open_warehouse(home.warehouse) as con:
+        runs.start_run(con, "daily")
+        ended = con.execute("SELECT status, message FROM runs WHERE run_id = ?", [start.run_id]).fetchone()
+    assert ended == ("failed", "RuntimeError: every source failed")

@@ -205,11 +205,16 @@ def runs(
     from gaimon import warehouse
     from gaimon.runs import recent_runs, unrecorded
 
-    # Runs that failed before they could write the warehouse are noted beside it.
-    noted = [{**r, "status": "failed", "seconds": None, "sources": "-", "failed_sources": "-",
-              "new_documents": "-"} for r in unrecorded(warehouse.existing(get_home(home)))]
+    # Runs that could not write their start or end to the warehouse are noted beside it.
+    noted = {r["run_id"]: r for r in unrecorded(warehouse.existing(get_home(home)))}
     with _reading(home) as con:
-        rows = sorted(noted + recent_runs(con, limit), key=lambda r: r["started_at"], reverse=True)[:limit]
+        rows = recent_runs(con, limit)
+    for row in rows:
+        if row["run_id"] in noted:
+            row.update({k: noted.pop(row["run_id"])[k] for k in ("status", "message")})
+    rows += [{**r, "seconds": None, "sources": "-", "failed_sources": "-", "new_documents": "-"}
+             for r in noted.values()]
+    rows = sorted(rows, key=lambda r: r["started_at"], reverse=True)[:limit]
     console.print(table([{
         "run": r["run_id"][:8], "flow": r["flow"], "status": r["status"],
         "started (UTC)": f"{r['started_at']:%Y-%m-%d %H:%M}", "s": r["seconds"] if r["seconds"] is not None else "-",
