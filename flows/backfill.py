@@ -12,6 +12,7 @@ from prefect import flow
 
 from flows import common, tasks
 from flows.weekly import digests
+from gaimon import snapshot
 from gaimon.schedule import weeks_between
 
 
@@ -25,14 +26,16 @@ class BackfillParams(common.RunParams):
 
 @flow(name="backfill")
 def backfill(params: BackfillParams):
-    ctx = common.context(params)
-    weeks = weeks_between(params.first, params.last)
-    if not weeks:
-        raise ValueError(f"no weeks from {params.first} to {params.last}")
-    start = ctx.writer(tasks.begin)(
-        ctx.home, "backfill", params.model_dump(), ctx.runner_label, flow_run_id=common.flow_run_id())
-    with common.recorded(ctx, start.run_id):
-        alerts = ctx.writer(tasks.detect_alerts)(ctx.home, start.run_id)
-        done, errors = digests(ctx, start.run_id, weeks, params.langs, params.send, params.force)
-    summary = {"weeks": weeks, "alerts": alerts, **done}
-    return common.end(ctx, start.run_id, summary, errors=errors)
+    with common.running(params, "backfill") as ctx:
+        weeks = weeks_between(params.first, params.last)
+        if not weeks:
+            raise ValueError(f"no weeks from {params.first} to {params.last}")
+        start = ctx.writer(tasks.begin)(
+            ctx.home, "backfill", params.model_dump(), ctx.runner_label, flow_run_id=common.flow_run_id())
+        with common.recorded(ctx, start.run_id):
+            alerts = ctx.writer(tasks.detect_alerts)(ctx.home, start.run_id)
+            done, errors = digests(ctx, start.run_id, weeks, params.langs, params.send, params.force)
+        summary = {"weeks": weeks, "alerts": alerts, **done}
+        ended = common.end(ctx, start.run_id, summary, errors=errors)
+        snapshot.publish_after(ctx.home, "backfill", start.run_id)  # analysts' copy
+        return ended

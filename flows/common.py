@@ -7,6 +7,7 @@ from collections import Counter
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
+from itertools import islice
 from pathlib import Path
 from typing import Any, Literal
 
@@ -18,7 +19,7 @@ from prefect.task_runners import ThreadPoolTaskRunner
 from pydantic import BaseModel
 
 from flows import tasks
-from gaimon import fanout
+from gaimon import fanout, lock
 from gaimon.home import Home, get_home
 from gaimon.registry import Registry, load_registry
 from gaimon.runs import SourceRun
@@ -56,16 +57,17 @@ class Context:
         return load_registry(self.registry_path(chosen))
 
 
-def context(params: RunParams) -> Context:
+@contextmanager
+def running(params: RunParams, flow: str) -> Iterator[Context]:
+    """Where and how the run works, with the home's run lock held for the whole run: a second
+    run of the home waits for it (`locks.run_wait`), then fails naming the run that holds it.
+    The operating system releases the lock when the process dies, however it dies."""
     home = get_home(params.home).ensure()
     settings = load_settings(params.settings, home)
     kind = params.task_runner or settings.task_runner
     address = params.dask_address or (settings.dask_address if kind == "dask" else None)
-    try:
-        tasks.ensure_limits(settings.limits)
-    except Exception as exc:  # limits are a guard, not a reason to skip the day's work
-        get_run_logger().warning("could not set concurrency limits on the Prefect server: %s", exc)
-    return Context(home, settings, kind, address)
+    with lock.run_lock(home, flow, settings.locks.run_wait, say=get_run_logger().warning):
+        yield Context(home, settings, kind, address)
 
 
 def flow_run_id() -> str | None:
@@ -78,6 +80,7 @@ class FanOut:
 
     def __init__(self, ctx: Context):
         self.distributed = ctx.task_runner == "dask"
+        self.limits = ctx.settings.limits
         if self.distributed:
             from prefect_dask import DaskTaskRunner
 
@@ -95,7 +98,8 @@ class FanOut:
     def each(self, task: Task, items: list[Any], parameters: Callable[[Any], dict[str, Any]],
              cpu: bool = False) -> Iterator[tuple[Any, Any]]:
         """Yield (item, result) as each call `task(**parameters(item))` ends; the result is the
-        exception when the call failed after its retries."""
+        exception when the call failed after its retries. At most `limits.crawl` calls (CPU
+        work: `limits.classify`) are in flight at once."""
         if cpu and not self.distributed:
             for item in items:
                 try:
@@ -103,12 +107,22 @@ class FanOut:
                 except Exception as exc:
                     yield item, exc
             return
-        futures = {self.runner.submit(task, parameters=parameters(item)): item for item in items}
-        for future in as_completed(list(futures)):
+        waiting = iter(items)
+        running: dict[Any, Any] = {}
+
+        def submit(count: int) -> None:
+            for item in islice(waiting, count):
+                running[self.runner.submit(task, parameters=parameters(item))] = item
+
+        submit(self.limits.classify if cpu else self.limits.crawl)
+        while running:
+            future = next(as_completed(list(running)))
+            item = running.pop(future)
+            submit(1)  # the next one starts while this result is handled
             try:
-                yield futures[future], future.result()
+                yield item, future.result()
             except Exception as exc:
-                yield futures[future], exc
+                yield item, exc
 
 
 def classify_all(fan: FanOut, ctx: Context, run_id: str, everything: bool = False) -> dict[str, Any]:
@@ -129,7 +143,7 @@ def classify_all(fan: FanOut, ctx: Context, run_id: str, everything: bool = Fals
             continue
         totals.update(store(ctx.home, result, model))
     if not errors:
-        shutil.rmtree(fanout.work_dir(ctx.home, run_id), ignore_errors=True)
+        shutil.rmtree(fanout.work_dir(ctx.home, run_id).parent, ignore_errors=True)  # runs/<id>
     return {"model_version": model.version, "batches": len(batches), **totals, "errors": errors}
 
 

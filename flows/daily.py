@@ -21,7 +21,7 @@ from prefect import flow
 
 from flows import common, tasks
 from flows.weekly import WeeklyParams, send_pending, weekly
-from gaimon import steps
+from gaimon import snapshot, steps
 from gaimon.registry import Source
 from gaimon.runs import SourceRun
 
@@ -36,30 +36,32 @@ class DailyParams(common.RunParams):
 @flow(name="daily")
 def daily(params: DailyParams | None = None):
     params = params or DailyParams()
-    ctx = common.context(params)
-    registry = ctx.registry(params.registry)
-    start = ctx.writer(tasks.begin)(
-        ctx.home, "daily", params.model_dump(), ctx.runner_label, registry,
-        timedelta(hours=ctx.settings.catch_up.overlap_hours), common.flow_run_id())
-    day = params.day or datetime.now(UTC).date().isoformat()
-    with common.recorded(ctx, start.run_id):
-        with common.FanOut(ctx) as fan:
-            records = crawl_and_load(fan, ctx, start, registry.select(params.sources),
-                                     ctx.registry_path(params.registry), day)
-            clustered = ctx.writer(tasks.cluster_stories)(ctx.home)
-            classified = common.classify_all(fan, ctx, start.run_id)
-        alerts = ctx.writer(tasks.detect_alerts)(ctx.home, start.run_id)
-        errors = list(classified["errors"])
-        missed = steps.digest_plan(ctx.home, ctx.settings, missed_only=True) if params.catch_up else []
-        if missed:  # the weekly run did not happen: do its work now
-            caught = weekly(WeeklyParams(home=str(ctx.home.root), settings=params.settings,
-                                         weeks=missed), return_state=True)
-            errors += [f"catching up {missed}: {caught.message}"] if caught.name != "Completed" else []
-        elif params.catch_up:
-            send_pending(ctx, start.run_id, [], errors)
-    summary = {"day": day, "sources": steps.summarize(records), "leftovers": start.leftovers, "clustered": clustered,
-               "classify": classified, "alerts": alerts, "caught_up_weeks": missed}
-    return common.end(ctx, start.run_id, summary, records, errors)
+    with common.running(params, "daily") as ctx:
+        registry = ctx.registry(params.registry)
+        start = ctx.writer(tasks.begin)(
+            ctx.home, "daily", params.model_dump(), ctx.runner_label, registry,
+            timedelta(hours=ctx.settings.catch_up.overlap_hours), common.flow_run_id())
+        day = params.day or datetime.now(UTC).date().isoformat()
+        with common.recorded(ctx, start.run_id):
+            with common.FanOut(ctx) as fan:
+                records = crawl_and_load(fan, ctx, start, registry.select(params.sources),
+                                         ctx.registry_path(params.registry), day)
+                clustered = ctx.writer(tasks.cluster_stories)(ctx.home)
+                classified = common.classify_all(fan, ctx, start.run_id)
+            alerts = ctx.writer(tasks.detect_alerts)(ctx.home, start.run_id)
+            errors = list(classified["errors"])
+            missed = steps.digest_plan(ctx.home, ctx.settings, missed_only=True) if params.catch_up else []
+            if missed:  # the weekly run did not happen: do its work now
+                caught = weekly(WeeklyParams(home=str(ctx.home.root), settings=params.settings,
+                                             weeks=missed), return_state=True)
+                errors += [f"catching up {missed}: {caught.message}"] if caught.name != "Completed" else []
+            elif params.catch_up:
+                send_pending(ctx, start.run_id, [], errors)
+        summary = {"day": day, "sources": steps.summarize(records), "leftovers": start.leftovers, "clustered": clustered,
+                   "classify": classified, "alerts": alerts, "caught_up_weeks": missed}
+        ended = common.end(ctx, start.run_id, summary, records, errors)
+        snapshot.publish_after(ctx.home, "daily", start.run_id)  # analysts' copy
+        return ended
 
 
 def crawl_and_load(fan: common.FanOut, ctx: common.Context, start: steps.RunStart,

@@ -10,7 +10,6 @@ from prefect.deployments.runner import RunnerDeployment
 from prefect.schedules import Cron
 from prefect.types.entrypoint import EntrypointType
 
-from flows import tasks
 from flows.backfill import backfill
 from flows.daily import daily
 from flows.reclassify import reclassify
@@ -28,7 +27,9 @@ def deployments(settings: Settings, home: Home) -> list[RunnerDeployment]:
     where = {"home": str(home.root),
              "settings": None if settings.path == DEFAULT_SETTINGS else str(settings.path)}
     zone = settings.timezone
-    common = {"tags": TAGS, "concurrency_limit": 1, "entrypoint_type": EntrypointType.MODULE_PATH}
+    # No Prefect concurrency limit: a served process killed with its slot never gives it back.
+    # One run per home is the home's run lock (gaimon.lock): a run due while another runs waits.
+    common = {"tags": TAGS, "entrypoint_type": EntrypointType.MODULE_PATH}
     return [
         daily.to_deployment("gaimon-daily", schedules=[Cron(settings.schedules.daily, timezone=zone)],
                             parameters={"params": where}, description="Crawl, load, classify, detect",
@@ -56,7 +57,7 @@ class Listed:
 
 
 def register(settings: Settings, home: Home, pool: str | None = None) -> list[Listed]:
-    """Register the deployments and concurrency limits; list what the server now holds.
+    """Register the deployments; list what the server now holds.
 
     With `pool`, the deployments go to that work pool (created as a `process` pool if it is
     not there), and workers started with `prefect worker start --pool POOL` run them."""
@@ -64,7 +65,6 @@ def register(settings: Settings, home: Home, pool: str | None = None) -> list[Li
     from prefect.client.schemas.actions import WorkPoolCreate
     from prefect.exceptions import ObjectNotFound
 
-    tasks.ensure_limits(settings.limits)
     listed = []
     now = datetime.now(UTC)
     with get_client(sync_client=True) as client:
@@ -91,5 +91,4 @@ def serve(settings: Settings, home: Home) -> None:
     """Register and serve the deployments until stopped (Ctrl-C pauses their schedules)."""
     from prefect import serve as prefect_serve
 
-    tasks.ensure_limits(settings.limits)
     prefect_serve(*deployments(settings, home))

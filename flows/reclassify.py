@@ -16,6 +16,7 @@ from prefect import flow
 
 from flows import common, tasks
 from flows.weekly import digests
+from gaimon import snapshot
 from gaimon.schedule import recent_weeks
 
 
@@ -27,14 +28,16 @@ class ReclassifyParams(common.RunParams):
 @flow(name="reclassify")
 def reclassify(params: ReclassifyParams | None = None):
     params = params or ReclassifyParams()
-    ctx = common.context(params)
-    start = ctx.writer(tasks.begin)(
-        ctx.home, "reclassify", params.model_dump(), ctx.runner_label, flow_run_id=common.flow_run_id())
-    with common.recorded(ctx, start.run_id):
-        with common.FanOut(ctx) as fan:
-            classified = common.classify_all(fan, ctx, start.run_id, params.everything)
-        alerts = ctx.writer(tasks.detect_alerts)(ctx.home, start.run_id)
-        weeks = recent_weeks(params.weeks, datetime.now(UTC), ctx.settings.zone)
-        done, errors = digests(ctx, start.run_id, weeks, None, send=False)
-    summary = {"classify": classified, "alerts": alerts, **done}
-    return common.end(ctx, start.run_id, summary, errors=classified["errors"] + errors)
+    with common.running(params, "reclassify") as ctx:
+        start = ctx.writer(tasks.begin)(
+            ctx.home, "reclassify", params.model_dump(), ctx.runner_label, flow_run_id=common.flow_run_id())
+        with common.recorded(ctx, start.run_id):
+            with common.FanOut(ctx) as fan:
+                classified = common.classify_all(fan, ctx, start.run_id, params.everything)
+            alerts = ctx.writer(tasks.detect_alerts)(ctx.home, start.run_id)
+            weeks = recent_weeks(params.weeks, datetime.now(UTC), ctx.settings.zone)
+            done, errors = digests(ctx, start.run_id, weeks, None, send=False)
+        summary = {"classify": classified, "alerts": alerts, **done}
+        ended = common.end(ctx, start.run_id, summary, errors=classified["errors"] + errors)
+        snapshot.publish_after(ctx.home, "reclassify", start.run_id)  # analysts' copy
+        return ended

@@ -16,7 +16,7 @@ from datetime import UTC, datetime
 from prefect import flow
 
 from flows import common, tasks
-from gaimon import steps
+from gaimon import snapshot, steps
 from gaimon.schedule import recent_weeks
 
 
@@ -29,14 +29,16 @@ class WeeklyParams(common.RunParams):
 @flow(name="weekly")
 def weekly(params: WeeklyParams | None = None):
     params = params or WeeklyParams()
-    ctx = common.context(params)
-    start = ctx.writer(tasks.begin)(
-        ctx.home, "weekly", params.model_dump(), ctx.runner_label, flow_run_id=common.flow_run_id())
-    with common.recorded(ctx, start.run_id):
-        weeks = params.weeks or steps.digest_plan(ctx.home, ctx.settings)
-        done, errors = digests(ctx, start.run_id, weeks, params.langs, params.send)
-    summary = {"weeks": weeks, **done}
-    return common.end(ctx, start.run_id, summary, errors=errors)
+    with common.running(params, "weekly") as ctx:
+        start = ctx.writer(tasks.begin)(
+            ctx.home, "weekly", params.model_dump(), ctx.runner_label, flow_run_id=common.flow_run_id())
+        with common.recorded(ctx, start.run_id):
+            weeks = params.weeks or steps.digest_plan(ctx.home, ctx.settings)
+            done, errors = digests(ctx, start.run_id, weeks, params.langs, params.send)
+        summary = {"weeks": weeks, **done}
+        ended = common.end(ctx, start.run_id, summary, errors=errors)
+        snapshot.publish_after(ctx.home, "weekly", start.run_id)  # analysts' copy
+        return ended
 
 
 def digests(ctx: common.Context, run_id: str, weeks: list[str], langs: list[str] | None,

@@ -10,6 +10,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from gaimon.corpus_server import CorpusServer
+from gaimon.errors import GaimonError
 from gaimon.home import REPO_ROOT, Home
 from gaimon.registry import localize_registry
 
@@ -42,7 +43,7 @@ def run_demo(home: Home, port: int = DEMO_PORT) -> DemoResult:
                       return_state=True)
     week = latest_week(home)
     if week is None:
-        raise RuntimeError("the demo crawl stored no relevant documents")
+        raise GaimonError("the demo crawl stored no relevant documents: see `gaimon runs` and `gaimon health`")
     built = weekly(WeeklyParams(home=str(home.root), weeks=[week], send=False))
     with warehouse.open_warehouse(home.warehouse, read_only=True) as con:
         documents = con.execute("SELECT count(*) FROM documents").fetchone()[0]

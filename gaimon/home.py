@@ -29,6 +29,11 @@ class Home:
     def models(self) -> Path:
         return self.root / "models"
 
+    @property
+    def runs(self) -> Path:
+        """Work files of runs (classification batches), one folder per run id."""
+        return self.root / "runs"
+
     def ensure(self) -> Home:
         for folder in (self.root, self.staging, self.digests, self.models):
             folder.mkdir(parents=True, exist_ok=True)

@@ -3,8 +3,11 @@
 The records answer three questions: what ran and how did it end (`runs`), when did each
 source last crawl well, so the next crawl can ask for everything since (`source_runs`), and
 which weeks already have a digest (`run_weeks`), and which staged files were loaded
-(`staged_loads`), so that files a killed run left behind are loaded by the next one. Run ids are uuids; other tables carry them
-as provenance.
+(`staged_loads`), so that files a killed run left behind are loaded by the next one. Run ids
+are uuids; other tables carry them as provenance.
+
+A run that cannot even record its start (another process holds the warehouse) is noted in
+`$GAIMON_HOME/unrecorded-runs.jsonl`; `gaimon runs` shows it, and the next run records it.
 """
 
 from __future__ import annotations
@@ -13,6 +16,8 @@ import json
 import os
 import socket
 import uuid
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import asdict, dataclass
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -21,6 +26,8 @@ from typing import Any
 import duckdb
 
 from gaimon import warehouse
+from gaimon.errors import GaimonError
+from gaimon.home import Home
 from gaimon.staging import staged_files
 
 # A run marked running on another machine is taken as dead after this long.
@@ -51,8 +58,10 @@ class SourceRun:
 
 def start_run(con: duckdb.DuckDBPyConnection, flow: str, params: dict[str, Any] | None = None,
               task_runner: str = "local", flow_run_id: str | None = None) -> str:
-    """Record a new run as running and return its id; runs killed earlier are marked first."""
+    """Record a new run as running and return its id; runs killed earlier are marked first,
+    and runs that failed without being able to record themselves are recorded."""
     mark_interrupted(con)
+    record_unrecorded(con)
     run_id = str(uuid.uuid4())
     con.execute(warehouse.sql("queries/runs_start"), {
         "run_id": run_id, "flow": flow, "flow_run_id": flow_run_id, "host": socket.gethostname(),
@@ -150,3 +159,68 @@ def mark_loaded(con: duckdb.DuckDBPyConnection, staging: Path, files: dict[Path,
             "path": path.relative_to(staging).as_posix(), "source": path.stem, "bytes": size,
             "run_id": run_id, "loaded_at": utcnow(),
         })
+
+
+UNRECORDED = "unrecorded-runs.jsonl"
+
+
+@contextmanager
+def noted_if_unwritable(home: Home, flow: str, flow_run_id: str | None = None, run_id: str | None = None,
+                        status: str = "failed", message: str = "") -> Iterator[None]:
+    """Note a run whose start or end cannot be written to the warehouse (held by another
+    process, damaged, or the writer lock not to be had) in a file, so that it is not missing
+    from `gaimon runs`: its start as failed, its end as `status` with `message` (or the
+    error). A retried start of one flow run is noted once."""
+    try:
+        yield
+    except GaimonError as exc:
+        note_unrecorded(home, flow, message or str(exc), flow_run_id, run_id, status)
+        raise
+
+
+def note_unrecorded(home: Home, flow: str, message: str, flow_run_id: str | None = None,
+                    run_id: str | None = None, status: str = "failed") -> None:
+    now = utcnow().isoformat()
+    line = {"run_id": run_id or str(uuid.uuid4()), "flow": flow, "flow_run_id": flow_run_id,
+            "host": socket.gethostname(), "pid": os.getpid(), "started_at": now, "finished_at": now,
+            "status": status, "message": message[:2000]}
+    with open(home.root / UNRECORDED, "a", encoding="utf-8") as fh:  # one short append: whole
+        fh.write(json.dumps(line) + "\n")
+
+
+def unrecorded(home: Home) -> list[dict[str, Any]]:
+    """Runs noted as failed before they could write the warehouse, newest first (the last
+    note of each flow run)."""
+    try:
+        lines = (home.root / UNRECORDED).read_text(encoding="utf-8").splitlines()
+    except FileNotFoundError:
+        return []
+    runs: dict[str, dict[str, Any]] = {}
+    for line in lines:
+        try:
+            run = json.loads(line)
+            run["started_at"] = datetime.fromisoformat(run["started_at"])
+        except (ValueError, KeyError, TypeError):
+            continue  # a line cut off by a crash
+        run.setdefault("status", "failed")
+        runs[run.get("flow_run_id") or run["run_id"]] = run
+    return sorted(runs.values(), key=lambda r: r["started_at"], reverse=True)
+
+
+def record_unrecorded(con: duckdb.DuckDBPyConnection) -> int:
+    """Write the noted runs of this warehouse's home into `runs`, as failed, and drop the note."""
+    home = _home_of(con)
+    if home is None:
+        return 0
+    noted = unrecorded(home)
+    for run in noted:
+        con.execute(warehouse.sql("queries/runs_unrecorded"), {
+            k: run.get(k) for k in ("run_id", "flow", "flow_run_id", "host", "pid", "started_at",
+                                    "status", "message")})
+    (home.root / UNRECORDED).unlink(missing_ok=True)
+    return len(noted)
+
+
+def _home_of(con: duckdb.DuckDBPyConnection) -> Home | None:
+    row = con.execute("SELECT path FROM duckdb_databases() WHERE database_name = current_database()").fetchone()
+    return Home(Path(row[0]).parent) if row and row[0] else None

@@ -49,7 +49,13 @@ class TaskPolicy(_Strict):
 class Limits(_Strict):
     crawl: int = Field(gt=0)
     classify: int = Field(gt=0)
-    warehouse: int = Field(gt=0)
+    # DuckDB allows one writing process per file: the writer lock holds it to one. The key
+    # stays so that settings files written for earlier versions still load.
+    warehouse: Literal[1] = 1
+
+
+class Locks(_Strict):
+    run_wait: float = Field(ge=0)
 
 
 class CatchUp(_Strict):
@@ -71,6 +77,7 @@ class Settings(_Strict):
     task_runner: Literal["local", "dask"] = "local"
     dask_address: str | None = None
     limits: Limits
+    locks: Locks
     tasks: dict[Literal["crawl", "classify", "warehouse", "digest"], TaskPolicy]
     catch_up: CatchUp
     digest: DigestSettings

@@ -2,18 +2,29 @@
 
 Only `crawl` and `classify_batch` may run elsewhere (threads, Dask workers): they read and
 write files in the home. Every other step writes the warehouse and runs in the flow's own
-process, one at a time.
+process, one at a time, holding the home's writer lock (gaimon.lock).
+
+To rehearse a crash, `GAIMON_PAUSE_AT=<step>` (e.g. `store_batch`) makes a run stop for good
+when it reaches that step, warehouse open and writer lock held, and say so in
+`$GAIMON_HOME/run.lock`; then kill it.
 """
 
 from __future__ import annotations
 
 import json
+import os
+import shutil
+import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import asdict, dataclass, field
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
-from gaimon import fanout, runs, schedule, warehouse
+import duckdb
+
+from gaimon import fanout, lock, runs, schedule, warehouse
 from gaimon.cluster import cluster_documents
 from gaimon.crawl import CrawlError, crawl_source
 from gaimon.detect import detect_report
@@ -45,22 +56,48 @@ class Crawled:
     message: str = ""
 
 
+PAUSE_AT = "GAIMON_PAUSE_AT"
+
+
+@contextmanager
+def writing(home: Home, step: str) -> Iterator[duckdb.DuckDBPyConnection]:
+    """The warehouse, open for one step that writes it, under the home's writer lock."""
+    with lock.writer(home, step), warehouse.open_warehouse(home.warehouse) as con:
+        if os.environ.get(PAUSE_AT) == step:
+            lock.note(home, paused=True)
+            threading.Event().wait()  # until the process is killed
+        yield con
+
+
 def begin(home: Home, flow: str, params: dict[str, Any], task_runner: str = "local",
           registry: Registry | None = None, overlap: timedelta = timedelta(hours=24),
           flow_run_id: str | None = None) -> RunStart:
     """Migrate, record the run, load staged files that an earlier run left unloaded (it was
     killed, or its writer failed), and work out from when each source should be crawled."""
-    with warehouse.open_warehouse(home.ensure().warehouse) as con:
+    with runs.noted_if_unwritable(home, flow, flow_run_id), writing(home.ensure(), "begin") as con:
         warehouse.migrate(con)
         if registry is not None:
             sync_sources(con, registry)
         run_id = runs.start_run(con, flow, params, task_runner, flow_run_id)
+        lock.note(home, run_id=run_id)
+        remove_orphans(home, {r["run_id"] for r in warehouse.query(con, "queries/runs_open")})
         leftovers = runs.pending_files(con, home.staging) if registry is not None else {}
         report = load_staged(con, list(leftovers), run_id)
         runs.mark_loaded(con, home.staging, leftovers, run_id)
         names = [s.name for s in registry.sources] if registry is not None else []
         return RunStart(run_id, runs.utcnow(), runs.since(con, names, overlap),
                         {"files": len(leftovers), "new": report.new, "changed": report.changed})
+
+
+def remove_orphans(home: Home, live: set[str]) -> list[str]:
+    """Remove the work files (classification batches) of runs that are no longer running:
+    a killed run leaves them behind, and the next run exports its own."""
+    gone = []
+    for folder in sorted(home.runs.glob("*")) if home.runs.is_dir() else []:
+        if folder.is_dir() and folder.name not in live:
+            shutil.rmtree(folder, ignore_errors=True)
+            gone.append(folder.name)
+    return gone
 
 
 def crawl(source: Source, home: Home, registry: Path | None, day: str,
@@ -77,7 +114,7 @@ def crawl(source: Source, home: Home, registry: Path | None, day: str,
 
 def load_source(home: Home, run_id: str, crawled: Crawled) -> runs.SourceRun:
     """Load every staged file of the source not loaded yet, and record the source's run."""
-    with warehouse.open_warehouse(home.warehouse) as con:
+    with writing(home, "load_source") as con:
         files = runs.pending_files(con, home.staging, crawled.source)
         report = load_staged(con, list(files), run_id)
         runs.mark_loaded(con, home.staging, files, run_id)
@@ -95,14 +132,14 @@ def fail_source(home: Home, run_id: str, source: str, started_at: datetime,
                 since: datetime | None, message: str) -> runs.SourceRun:
     record = runs.SourceRun(source=source, started_at=started_at, finished_at=runs.utcnow(),
                             status="failed", since=since, message=message[:2000])
-    with warehouse.open_warehouse(home.warehouse) as con:
+    with writing(home, "fail_source") as con:
         runs.record_source(con, run_id, record)
     return record
 
 
 def cluster_stories(home: Home) -> int:
     """Give syndicated copies of one story one cluster_id, over the recent window; how many changed."""
-    with warehouse.open_warehouse(home.warehouse) as con:
+    with writing(home, "cluster_stories") as con:
         return cluster_documents(con)
 
 
@@ -110,7 +147,7 @@ def export_batches(home: Home, run_id: str, size: int,
                    everything: bool = False) -> tuple[fanout.Model, list[Path]]:
     """Pick the model (training it if none fits) and write the documents awaiting it as batch files."""
     model = fanout.writer_model(home)
-    with warehouse.open_warehouse(home.warehouse) as con:
+    with writing(home, "export_batches") as con:
         return model, fanout.export(con, model.version, fanout.work_dir(home, run_id), size, everything)
 
 
@@ -119,7 +156,7 @@ def classify_batch(batch: Path, model: fanout.Model) -> fanout.BatchResult:
 
 
 def store_batch(home: Home, result: fanout.BatchResult, model: fanout.Model) -> dict[str, int]:
-    with warehouse.open_warehouse(home.warehouse) as con:
+    with writing(home, "store_batch") as con:
         signals = fanout.store_file(con, result, model)
     result.results.unlink(missing_ok=True)
     result.results.with_name(result.results.name.replace(".out.jsonl", ".jsonl")).unlink(missing_ok=True)
@@ -128,7 +165,7 @@ def store_batch(home: Home, result: fanout.BatchResult, model: fanout.Model) -> 
 
 def detect_alerts(home: Home, run_id: str) -> dict[str, Any]:
     """Recompute weekly aggregates and alerts for every week; what was written."""
-    with warehouse.open_warehouse(home.warehouse) as con:
+    with writing(home, "detect_alerts") as con:
         report = detect_report(con, run_id=run_id)
     return {"weeks": report.weeks, "alerts": report.alerts, "term_alerts": report.term_alerts,
             "procedures": report.procedures}
@@ -141,16 +178,17 @@ def digest_week(home: Home, run_id: str, week: str, langs: list[str], pdf: bool 
     from gaimon.digest import build_digest
     from gaimon.digest.workflow import store
 
-    issue = store(home).issue(week)
-    if issue is not None and issue.status == "approved" and not force:
-        outcome: dict[str, Any] = {"status": "approved", "kept": True}
-    else:
-        report = build_digest(home, week, tuple(langs), force=force, pdf=pdf)
-        outcome = {"status": report.status, "risks": len(report.risks),
-                   "paths": {lang: {fmt: str(p) for fmt, p in paths.items()}
-                             for lang, paths in report.paths.items()}}
-    with warehouse.open_warehouse(home.warehouse) as con:
-        runs.record_week(con, run_id, week, "digest", ",".join(langs), outcome["status"])
+    with lock.writer(home, "digest_week"):  # the digest's state is kept in the warehouse
+        issue = store(home).issue(week)
+        if issue is not None and issue.status == "approved" and not force:
+            outcome: dict[str, Any] = {"status": "approved", "kept": True}
+        else:
+            report = build_digest(home, week, tuple(langs), force=force, pdf=pdf)
+            outcome = {"status": report.status, "risks": len(report.risks),
+                       "paths": {lang: {fmt: str(p) for fmt, p in paths.items()}
+                                 for lang, paths in report.paths.items()}}
+        with writing(home, "digest_week") as con:
+            runs.record_week(con, run_id, week, "digest", ",".join(langs), outcome["status"])
     return outcome
 
 
@@ -174,11 +212,12 @@ def send_week(home: Home, run_id: str, week: str, subscribers: Path) -> dict[str
     from gaimon.digest.mail import SmtpSettings
     from gaimon.digest.send import send_digest
 
-    report = send_digest(home, week, subscribers, SmtpSettings.from_env())
-    counts = {"sent": len(report.sent), "skipped": len(report.skipped),
-              "failed": len(report.failed), "unknown": len(report.unknown)}
-    with warehouse.open_warehouse(home.warehouse) as con:
-        runs.record_week(con, run_id, week, "sent", "", json.dumps(counts))
+    with lock.writer(home, "send_week"):  # who got which digest is kept in the warehouse
+        report = send_digest(home, week, subscribers, SmtpSettings.from_env())
+        counts = {"sent": len(report.sent), "skipped": len(report.skipped),
+                  "failed": len(report.failed), "unknown": len(report.unknown)}
+        with writing(home, "send_week") as con:
+            runs.record_week(con, run_id, week, "sent", "", json.dumps(counts))
     if not report.ok:
         raise RuntimeError(f"digest {week}: {counts['failed']} failed, {counts['unknown']} unknown: "
                            f"{report.failed or report.unknown}")
@@ -201,7 +240,8 @@ def digest_plan(home: Home, settings: Settings, now: datetime | None = None,
 
 def finish(home: Home, run_id: str, status: str, message: str = "",
            summary: dict[str, Any] | None = None) -> None:
-    with warehouse.open_warehouse(home.warehouse) as con:
+    with runs.noted_if_unwritable(home, "", run_id=run_id, status=status, message=message), \
+            writing(home, "finish") as con:
         runs.finish_run(con, run_id, status, message, summary)
 
 

@@ -9,14 +9,14 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 from pathlib import Path
 from typing import Any
 
 import duckdb
 
 from gaimon.errors import GaimonError
-from gaimon.home import REPO_ROOT
+from gaimon.home import REPO_ROOT, Home
 
 SQL_ROOT = REPO_ROOT / "warehouse"
 
@@ -26,21 +26,132 @@ def sql(name: str) -> str:
     return (SQL_ROOT / f"{name}.sql").read_text(encoding="utf-8")
 
 
-def connect(path: Path | str, read_only: bool = False) -> duckdb.DuckDBPyConnection:
-    if read_only and not Path(path).exists():
-        raise FileNotFoundError(f"no warehouse at {path}: run `gaimon init` first")
-    con = duckdb.connect(str(path), read_only=read_only)
+# Everything gaimon needs (json, parquet, icu) is built into DuckDB: nothing is ever fetched
+# or loaded at run time, so a foreign file (say a SQLite database) cannot make DuckDB download
+# an extension.
+NO_EXTENSIONS = {"autoinstall_known_extensions": False, "autoload_known_extensions": False}
+
+_DUCKDB_MAGIC = b"DUCK"  # bytes 8-11 of every DuckDB database file
+_SQLITE_MAGIC = b"SQLite format 3\x00"
+_LOCK_HOLDER = re.compile(r"Conflicting lock is held in (?P<program>.*?) \(PID (?P<pid>\d+)\)")
+
+
+class WarehouseFileError(GaimonError, FileNotFoundError):
+    """The warehouse file is missing, or is not a (sound) DuckDB database. `problem` says
+    what is wrong with a file that is there, without what to do about it."""
+
+    def __init__(self, message: str, problem: str | None = None):
+        super().__init__(message)
+        self.problem = problem
+
+
+_REPLACE = "move it away and run `gaimon init` for a new one, or put a backup in its place"
+
+
+class WarehouseLocked(GaimonError, RuntimeError):
+    """Another process holds the warehouse file; the message names it, `holder` too."""
+
+    def __init__(self, message: str, holder: str = ""):
+        super().__init__(message)
+        self.holder = holder
+
+
+def check_file(path: Path) -> None:
+    """Refuse, in one line, a warehouse file that DuckDB cannot or should not open."""
+    try:
+        with open(path, "rb") as fh:
+            head = fh.read(16)
+    except FileNotFoundError:
+        raise WarehouseFileError(f"no warehouse at {path}: run `gaimon init` first") from None
+    what = ("is empty" if not head else "is a SQLite database" if head.startswith(_SQLITE_MAGIC)
+            else None if head[8:12] == _DUCKDB_MAGIC else f"is not a DuckDB database (it starts with {head[:8]!r})")
+    if what:
+        problem = f"{path} {what}, not a gaimon warehouse"
+        raise WarehouseFileError(f"{problem}: {_REPLACE}", problem)
+
+
+def existing(home: Home) -> Home:
+    """The home, if there is one: commands that only read must not create it."""
+    if not home.root.is_dir():
+        raise WarehouseFileError(f"no gaimon home at {home.root}; run `gaimon init` (or set GAIMON_HOME)")
+    return home
+
+
+def connect(path: Path | str, read_only: bool = False, files: bool | None = None) -> duckdb.DuckDBPyConnection:
+    """A connection to the warehouse, with extension loading off.
+
+    `files`: whether SQL may read and write other files (read_json, COPY TO). Writers need it
+    (they load batch files); readers do not, unless they export. Default: only writers.
+    """
+    path = Path(path)
+    if read_only or path.exists():
+        check_file(path)
+    config: dict[str, Any] = dict(NO_EXTENSIONS)
+    if not (files if files is not None else not read_only):
+        config["enable_external_access"] = False
+    try:
+        con = duckdb.connect(str(path), read_only=read_only, config=config)
+    except duckdb.IOException as exc:
+        raise _open_error(path, exc, read_only) from exc
     con.execute("SET TimeZone = 'UTC'")
     return con
 
 
+def _open_error(path: Path, exc: duckdb.Error, read_only: bool) -> Exception:
+    message = str(exc)
+    held = _LOCK_HOLDER.search(message)
+    if held:
+        holder = describe_process(int(held["pid"]), held["program"])
+        if read_only:
+            return WarehouseLocked(f"{path} is being written by another process ({holder}); "
+                                   "try again when it is done", holder)
+        return WarehouseLocked(f"the warehouse {path} is in use by another process ({holder}): "
+                               "writing needs it alone; analysts query the snapshot (`gaimon sql`), "
+                               "not this file", holder)
+    return _damaged(path, exc) or exc
+
+
+def _damaged(path: Path, exc: duckdb.Error) -> WarehouseFileError | None:
+    message = " ".join(str(exc).split())
+    if not ("read enough bytes" in message or "not a valid DuckDB" in message or "corrupt" in message.lower()):
+        return None
+    problem = f"{path} is damaged ({message.removeprefix('IO Error: ')})"
+    return WarehouseFileError(f"{problem}: put a backup in its place (the analysts' snapshot "
+                              "gaimon-analyst.duckdb beside it is a copy as of the last run), or move "
+                              "it away and run `gaimon init`", problem)
+
+
+def describe_process(pid: int, program: str = "") -> str:
+    """'PID 123: gaimon sql' from the process's command line, as far as this machine shows it."""
+    try:
+        argv = Path(f"/proc/{pid}/cmdline").read_bytes().split(b"\0")
+        words = [Path(a.decode(errors="replace")).name if i == 0 else a.decode(errors="replace")
+                 for i, a in enumerate(argv) if a]
+        command = " ".join(" ".join(words).split())[:120]  # one line, whatever the arguments hold
+    except OSError:
+        command = Path(program).name if program else "unknown program"
+    return f"PID {pid}: {command}"
+
+
 @contextmanager
-def open_warehouse(path: Path | str, read_only: bool = False) -> Iterator[duckdb.DuckDBPyConnection]:
-    con = connect(path, read_only=read_only)
+def open_warehouse(path: Path | str, read_only: bool = False,
+                   files: bool | None = None) -> Iterator[duckdb.DuckDBPyConnection]:
+    """A connection for the `with` block. A file found cut short while reading (its header was
+    sound) is a WarehouseFileError naming it, like one found so when opening."""
+    con = connect(path, read_only=read_only, files=files)
     try:
         yield con
-    finally:
+    except duckdb.IOException as exc:
+        damaged = _damaged(Path(path), exc)
+        with suppress(duckdb.Error):  # closing a damaged file fails too; the error says why
+            con.close()
+        if damaged is None:
+            raise
+        raise damaged from exc
+    except BaseException:
         con.close()
+        raise
+    con.close()
 
 
 class ReadOnlyError(GaimonError, RuntimeError):
@@ -51,12 +162,20 @@ def analyst_connection(path: Path | str) -> duckdb.DuckDBPyConnection:
     """A connection that can read the warehouse and nothing else.
 
     The file is opened read-only, and access to other files (COPY TO, ATTACH, INSTALL,
-    read_csv...) is switched off and locked, so no statement can write anywhere. Temporary
-    tables still work: they live in memory. DuckDB applies these settings to every connection
-    of this process to the same file while this one is open, so use it on its own.
+    read_csv...) is switched off and locked, so no statement can write anywhere. Not even
+    DuckDB's spill folder beside the file is writable: a query that does not fit in memory
+    fails instead. Temporary tables still work: they live in memory. DuckDB applies these
+    settings to every connection of this process to the same file while this one is open, so
+    use it on its own.
     """
-    con = connect(path, read_only=True)
-    con.execute("SET enable_external_access = false")
+    path = Path(path)
+    check_file(path)
+    config = {**NO_EXTENSIONS, "enable_external_access": False, "temp_directory": ""}
+    try:
+        con = duckdb.connect(str(path), read_only=True, config=config)
+    except duckdb.IOException as exc:
+        raise _open_error(path, exc, True) from exc
+    con.execute("SET TimeZone = 'UTC'")
     con.execute("SET lock_configuration = true")
     return con
 

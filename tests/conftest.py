@@ -51,8 +51,11 @@ def registry(site, home: Home) -> Path:
 
 @pytest.fixture(scope="session")
 def prefect_server():
-    """One temporary Prefect server for the session: starting one takes about ten seconds."""
+    """One temporary Prefect server for the session, on a fresh database: starting it takes
+    from ten seconds to over a minute on a busy 2-core machine, so it gets what gaimon gives."""
     from prefect.testing.utilities import prefect_test_harness
 
-    with prefect_test_harness(server_startup_timeout=120):
+    from gaimon.orchestration import STARTUP_SECONDS
+
+    with prefect_test_harness(server_startup_timeout=STARTUP_SECONDS):
         yield

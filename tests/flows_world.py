@@ -1,18 +1,28 @@
-"""What the flow tests share: quick settings, a feed that hangs on demand, and a way to read
-back what a run stored."""
+"""What the flow tests share: quick settings, `gaimon` in a process of its own that can be
+stopped at a chosen step and killed, and a way to read back what a run stored."""
 
 from __future__ import annotations
 
+import os
+import signal
+import subprocess
+import sys
 import threading
+import time
+from collections.abc import Callable
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
 from gaimon import warehouse
 from gaimon.home import Home
+from gaimon.lock import RUN, Holder, read_holder
+from gaimon.steps import PAUSE_AT
 
 # Retries that wait fractions of a second, small classification batches (so that two Dask
-# workers share them), no PDF.
+# workers share them), no PDF; a run that finds another on its home gives up at once.
 QUICK_SETTINGS = """\
+locks:
+  run_wait: 0
 tasks:
   crawl: {retries: 1, backoff: 0.2, timeout: 120}
   classify: {retries: 1, backoff: 0.2, timeout: 300, batch: 2}
@@ -107,6 +117,42 @@ def add_source(registry: Path, name: str, url: str) -> Path:
         fh.write(f"  - name: {name}\n    kind: rss\n    url: \"{url}\"\n    lang: nl\n"
                  f"    follow: false\n    description: Slow test feed\n")
     return registry
+
+
+def gaimon(home: Home, *args: str, api_url: str | None, **env: str) -> subprocess.Popen:
+    """`gaimon ARGS` in a process group of its own (killing the group kills its crawls too),
+    on this home and Prefect server (None: no server named, as on a fresh machine)."""
+    environ = {**os.environ, "GAIMON_HOME": str(home.root), "PREFECT_LOGGING_LEVEL": "WARNING",
+               "COLUMNS": "200", **env}
+    for name in ("GAIMON_SETTINGS", "PREFECT_API_URL", "PREFECT_HOME", PAUSE_AT):
+        if name not in env:
+            environ.pop(name, None)
+    if api_url:
+        environ["PREFECT_API_URL"] = api_url
+    return subprocess.Popen([str(Path(sys.executable).parent / "gaimon"), *args], env=environ,
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+                            start_new_session=True)
+
+
+def wait_for_lock(home: Home, process: subprocess.Popen, until: Callable[[Holder], bool],
+                  timeout: float = 400) -> Holder:
+    """Wait until the home's run lock file says what `until` looks for (the run writes it as it
+    goes); fail at once if the process ends first."""
+    deadline = time.monotonic() + timeout
+    while True:
+        holder = read_holder(home.root / RUN)
+        if holder is not None and until(holder):
+            return holder
+        if process.poll() is not None:
+            raise AssertionError(f"the run ended early: {process.communicate()}")
+        assert time.monotonic() < deadline, f"the run never got there; its lock says {holder}"
+        time.sleep(0.05)
+
+
+def kill(process: subprocess.Popen) -> None:
+    """The machine goes down: the run and its crawls end with SIGKILL."""
+    os.killpg(process.pid, signal.SIGKILL)
+    process.wait()
 
 
 def contents(home: Home) -> dict[str, list[tuple]]:

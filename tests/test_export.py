@@ -8,7 +8,7 @@ import duckdb
 from typer.testing import CliRunner
 from warehouse_data import Builder, Story, weeks_back
 
-from gaimon import warehouse
+from gaimon import snapshot, warehouse
 from gaimon.cli import app
 from gaimon.detect import detect
 
@@ -21,6 +21,7 @@ def fill(home) -> None:
     with warehouse.open_warehouse(home.warehouse) as con:
         builder.write(con)
         detect(con)
+    snapshot.publish_snapshot(home, "test")  # what analysts (and export) read
 
 
 def test_export_writes_partitions_and_a_manifest(home, tmp_path):

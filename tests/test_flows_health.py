@@ -123,3 +123,140 @@ def test_a_run_starts_by_loading_what_a_killed_run_staged_on_an_earlier_day(home
     assert again.leftovers == {"files": 0, "new": 0, "changed": 0}
     with warehouse.open_warehouse(home.warehouse, read_only=True) as con:
         assert con.execute("SELECT run_id FROM documents").fetchall() == [(start.run_id,)]
+
+
+def test_a_cli_crawl_records_its_sources_and_fails_when_one_failed(home, registry):
+    """`gaimon crawl` records each source as the daily run does, so `gaimon health` and
+    `gaimon runs` see it; a source that broke makes it exit non-zero, one that had nothing
+    new does not."""
+    from typer.testing import CliRunner
+
+    from gaimon.cli import app
+
+    broken = registry.with_name("broken.yaml")
+    broken.write_text(registry.read_text().replace("/feeds/techpolicy.atom", "/feeds/missing.atom"))
+    cli = CliRunner()
+
+    first = cli.invoke(app, ["crawl", "--sources", str(broken), "--home", str(home.root)])
+
+    assert first.exit_code == 1, first.output
+    assert "source techpolicy failed" in first.stderr
+    with warehouse.open_warehouse(home.warehouse, read_only=True) as con:
+        (run_id, flow, status) = con.execute("SELECT run_id, flow, status FROM runs").fetchone()
+        outcome = dict(con.execute("SELECT source, status FROM source_runs WHERE run_id = ?", [run_id]).fetchall())
+        health = {r["source"]: r for r in source_health(con)}
+    assert (flow, status) == ("crawl", "completed_with_errors")
+    assert outcome == {"zorgnieuws": "ok", "techpolicy": "failed"}
+    assert health["techpolicy"]["failures_in_a_row"] == 1 and health["zorgnieuws"]["last_volume"] > 0
+
+    again = cli.invoke(app, ["crawl", "--sources", str(registry), "--source", "zorgnieuws",
+                             "--home", str(home.root)])
+
+    assert again.exit_code == 0, again.output  # nothing new is not a failure
+    with warehouse.open_warehouse(home.warehouse, read_only=True) as con:
+        recorded = con.execute("SELECT flow, status FROM runs ORDER BY started_at").fetchall()
+    assert recorded == [("crawl", "completed_with_errors"), ("crawl", "completed")]
+
+
+def test_a_command_that_only_reads_says_when_there_is_no_home(tmp_path):
+    from typer.testing import CliRunner
+
+    from gaimon.cli import app
+
+    missing = tmp_path / "nowhere"
+    for command in ("runs", "health"):
+        result = CliRunner().invoke(app, [command, "--home", str(missing)])
+        assert isinstance(result.exception, warehouse.WarehouseFileError)
+        assert str(result.exception) == f"no gaimon home at {missing}; run `gaimon init` (or set GAIMON_HOME)"
+    assert not missing.exists()
+
+
+# A DuckDB client in its own process that holds a file open read-only until stdin closes.
+HOLD = """
+import sys
+import duckdb
+con = duckdb.connect(sys.argv[1], read_only=True)
+print("open", flush=True)
+sys.stdin.read()
+"""
+
+
+@pytest.mark.slow
+def test_a_run_that_finds_the_warehouse_held_fails_in_one_line_and_is_in_gaimon_runs(
+        prefect_server, home, registry):
+    from flows_world import quick
+    from typer.testing import CliRunner
+
+    from flows.daily import DailyParams, daily
+    from gaimon.cli import app
+
+    quick(home)
+    holder = subprocess.Popen([sys.executable, "-c", HOLD, str(home.warehouse)], stdin=subprocess.PIPE,
+                              stdout=subprocess.PIPE, text=True)
+    try:
+        assert holder.stdout.readline() == "open\n"
+        state = daily(DailyParams(home=str(home.root), registry=str(registry)), return_state=True)
+    finally:
+        holder.stdin.close()
+        holder.wait(timeout=60)
+
+    assert state.is_failed()
+    (noted,) = runs.unrecorded(home)
+    assert noted["flow"] == "daily" and noted["flow_run_id"] == str(state.state_details.flow_run_id)
+    assert noted["message"].startswith(f"the warehouse {home.warehouse} is in use by another process "
+                                       f"(PID {holder.pid}: python -c ")
+    shown = CliRunner().invoke(app, ["runs", "--home", str(home.root)])
+    assert shown.exit_code == 0 and "failed" in shown.stdout and "daily" in shown.stdout
+
+    with warehouse.open_warehouse(home.warehouse) as con:  # the next run records it
+        runs.start_run(con, "daily")
+        recorded = con.execute("SELECT flow, status, message FROM runs WHERE status = 'failed'").fetchall()
+    assert recorded == [("daily", "failed", noted["message"])]
+    assert runs.unrecorded(home) == []
+
+
+def test_runs_and_health_read_the_snapshot_while_another_process_writes(home):
+    from typer.testing import CliRunner
+
+    from gaimon import snapshot
+    from gaimon.cli import app
+
+    with warehouse.open_warehouse(home.warehouse) as con:
+        history(con, "bron", STEADY)
+    snapshot.publish_snapshot(home, "gaimon load")
+    writer = subprocess.Popen([sys.executable, "-c", HOLD.replace("read_only=True", "read_only=False"),
+                               str(home.warehouse)], stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True)
+    try:
+        assert writer.stdout.readline() == "open\n"
+        shown = {command: CliRunner().invoke(app, [command, "--home", str(home.root)])
+                 for command in ("runs", "health")}
+    finally:
+        writer.stdin.close()
+        writer.wait(timeout=60)
+    for result in shown.values():
+        assert result.exit_code == 0, result.output
+        assert result.stderr.startswith(f"{home.warehouse} is being written by another process (PID {writer.pid}")
+        assert "showing the snapshot of" in result.stderr and "published by gaimon load" in result.stderr
+    assert "bron" in shown["health"].stdout and shown["runs"].stdout.count("daily") == len(STEADY)
+
+
+def test_a_run_that_cannot_write_its_end_gets_it_from_the_next_run(home):
+    from gaimon import steps
+    from gaimon.registry import Registry
+
+    start = steps.begin(home, "daily", {}, registry=Registry(sources=[]))
+    holder = subprocess.Popen([sys.executable, "-c", HOLD, str(home.warehouse)], stdin=subprocess.PIPE,
+                              stdout=subprocess.PIPE, text=True)
+    try:
+        assert holder.stdout.readline() == "open\n"
+        with pytest.raises(warehouse.WarehouseLocked):
+            steps.finish(home, start.run_id, "failed", "RuntimeError: every source failed")
+    finally:
+        holder.stdin.close()
+        holder.wait(timeout=60)
+    assert [(r["run_id"], r["status"]) for r in runs.unrecorded(home)] == [(start.run_id, "failed")]
+
+    with warehouse.open_warehouse(home.warehouse) as con:
+        runs.start_run(con, "daily")
+        ended = con.execute("SELECT status, message FROM runs WHERE run_id = ?", [start.run_id]).fetchone()
+    assert ended == ("failed", "RuntimeError: every source failed")

@@ -1,7 +1,9 @@
 import json
 
+from gaimon import warehouse
 from gaimon.load import load_staged
 from gaimon.normalize import canonical_url, content_hash
+from gaimon.snapshot import snapshot_path
 
 
 def staged(path, items):
@@ -87,3 +89,24 @@ def test_a_changed_item_is_classified_again(con, tmp_path):
     assert con.execute("SELECT relevant, model_version FROM documents").fetchone() == (True, "rules-1")
     load_staged(con, [staged(tmp_path / "b.jsonl", [item(1, text="Anders.", fetched="2026-11-23T08:00:00Z")])])
     assert con.execute("SELECT relevant, model_version FROM documents").fetchone() == (None, None)
+
+
+def test_gaimon_load_loads_the_good_lines_and_exits_1_naming_each_bad_one(home):
+    from typer.testing import CliRunner
+
+    from gaimon.cli import app
+
+    day = home.staging / "2026-11-20"
+    day.mkdir(parents=True)
+    path = staged(day / "nos.jsonl", [item(1), "{not json", item(2), "\x00\x9f garbage"])
+
+    result = CliRunner().invoke(app, ["load", "--home", str(home.root)])
+
+    assert result.exit_code == 1
+    assert f"{path}:2: source nos:" in result.stderr and f"{path}:4: source nos:" in result.stderr
+    assert "2 new" in result.stdout
+    for path in (home.warehouse, snapshot_path(home)):  # analysts see what was loaded
+        with warehouse.open_warehouse(path, read_only=True) as con:
+            assert con.execute("SELECT count(*) FROM documents").fetchone()[0] == 2
+    with warehouse.open_warehouse(snapshot_path(home), read_only=True) as con:
+        assert con.execute("SELECT published_by FROM snapshot_info").fetchone() == ("gaimon load",)

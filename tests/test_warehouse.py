@@ -1,4 +1,12 @@
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
 from gaimon import warehouse
+
+GAIMON = str(Path(sys.executable).parent / "gaimon")
 
 
 def test_init_applies_each_migration_once(tmp_path):
@@ -76,3 +84,103 @@ def test_the_analyst_views_and_their_columns_are_commented(con):
     missing = con.execute("SELECT table_name, column_name FROM duckdb_columns() "
                           "WHERE table_name IN (SELECT unnest(?)) AND comment IS NULL", [list(views)]).fetchall()
     assert missing == []
+
+
+def _damage(path, how: str) -> None:
+    if how == "text":
+        path.write_text("documents,signals\n1,2\n")
+    elif how == "empty":
+        path.write_bytes(b"")
+    elif how == "sqlite":
+        import sqlite3
+
+        path.unlink()
+        with sqlite3.connect(path) as db:
+            db.execute("CREATE TABLE documents (doc_id TEXT)")
+    elif how == "truncated":  # cut off after its headers, as by a full disk
+        path.write_bytes(path.read_bytes()[:20_000])
+    else:  # half a copy: the headers are sound, the blocks a query needs are not there
+        data = path.read_bytes()
+        path.write_bytes(data[:len(data) // 2])
+
+
+@pytest.mark.parametrize(("how", "says"), [
+    ("text", "is not a DuckDB database (it starts with b'document')"),
+    ("empty", "is empty"),
+    ("sqlite", "is a SQLite database"),
+    ("truncated", "is damaged"),
+])
+@pytest.mark.parametrize("command", [["runs"], ["health"], ["detect"], ["load"]])
+def test_a_bad_warehouse_file_is_one_line_naming_it(home, how, says, command):
+    _damage(home.warehouse, how)
+    result = subprocess.run([GAIMON, *command, "--home", str(home.root)], capture_output=True,
+                            text=True, timeout=120)
+    assert result.returncode == 2
+    (line,) = result.stderr.strip().splitlines()
+    assert line.startswith(f"gaimon: {home.warehouse} {says}") and "gaimon init" in line
+
+
+@pytest.mark.parametrize("command", [["detect"], ["load"]])
+def test_a_warehouse_found_cut_short_while_reading_is_one_line_naming_it(home, command):
+    _damage(home.warehouse, "half")
+    result = subprocess.run([GAIMON, *command, "--home", str(home.root)], capture_output=True,
+                            text=True, timeout=120)
+    assert result.returncode == 2
+    (line,) = result.stderr.strip().splitlines()
+    assert line.startswith(f"gaimon: {home.warehouse} is damaged (Could not read enough bytes")
+
+
+def test_a_writer_names_the_process_that_holds_the_warehouse(home):
+    holder = subprocess.Popen([sys.executable, "-c", HOLD, str(home.warehouse)], stdin=subprocess.PIPE,
+                              stdout=subprocess.PIPE, text=True)
+    try:
+        assert holder.stdout.readline() == "open\n"
+        with pytest.raises(warehouse.WarehouseLocked) as refused:
+            warehouse.connect(home.warehouse)
+        result = subprocess.run([GAIMON, "detect", "--home", str(home.root)], capture_output=True,
+                                text=True, timeout=120)
+    finally:
+        holder.kill()
+        holder.wait()
+    assert f"(PID {holder.pid}: python -c " in str(refused.value)
+    assert result.returncode == 2
+    (line,) = result.stderr.strip().splitlines()
+    assert line.startswith(f"gaimon: the warehouse {home.warehouse} is in use by another process (PID {holder.pid}")
+
+
+# A DuckDB client that opens a file read-only, says so, counts documents whenever asked on
+# stdin, and keeps the file open until stdin closes.
+HOLD = """
+import sys
+from gaimon import warehouse
+con = warehouse.analyst_connection(sys.argv[1])
+print("open", flush=True)
+for _ in sys.stdin:
+    print(con.execute("SELECT count(*) FROM documents").fetchone()[0], flush=True)
+"""
+
+
+def test_a_snapshot_is_published_whole_while_an_analyst_holds_the_last_one(home):
+    from gaimon import snapshot
+
+    first = snapshot.publish_snapshot(home, "gaimon load")
+    analyst = subprocess.Popen([sys.executable, "-c", HOLD, str(first.path)], stdin=subprocess.PIPE,
+                               stdout=subprocess.PIPE, text=True)
+    try:
+        assert analyst.stdout.readline() == "open\n"
+        with warehouse.open_warehouse(home.warehouse) as con:  # the warehouse stays writable
+            con.execute("INSERT INTO documents (doc_id, canonical_url, source, url, title, content_hash, "
+                        "fetched_at, first_seen_at, updated_at) VALUES "
+                        "('d1', 'u', 's', 'u', 't', 'h', now(), now(), now())")
+        second = snapshot.publish_snapshot(home, "daily", "run-2")
+        analyst.stdin.write("count\n")
+        analyst.stdin.flush()
+        assert analyst.stdout.readline() == "0\n"  # the open session keeps the copy it opened
+    finally:
+        analyst.stdin.close()
+        analyst.wait(timeout=60)
+    with warehouse.open_warehouse(second.path, read_only=True) as con:
+        assert con.execute("SELECT count(*) FROM documents").fetchone()[0] == 1
+        info = snapshot.read_info(con, second.path)
+    assert (info.published_by, info.run_id) == ("daily", "run-2")
+    assert sorted(p.name for p in home.root.iterdir() if "analyst" in p.name) == ["gaimon-analyst.duckdb"]

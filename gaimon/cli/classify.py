@@ -10,6 +10,7 @@ from typing import Annotated
 import typer
 
 from gaimon.cli import HomeOpt, app, console, err, table
+from gaimon.cli.warehouse import published
 from gaimon.home import get_home
 
 
@@ -39,6 +40,7 @@ def classify(
         report = classify_home(h.ensure(), load_classifier(h.ensure(), _log))
         console.print(f"{report.documents} document(s) classified, {report.relevant} relevant, "
                       f"{report.signals} signal(s), model {report.model_version}")
+        published(h, "gaimon classify")
         return
     if not jsonl.exists():
         err.print(f"[red]error[/red] no such file: {jsonl}")
@@ -178,6 +180,8 @@ def label(
         except LabelError as exc:
             err.print(f"[red]error[/red] {exc}")
             raise typer.Exit(2) from exc
+    if add or remove:
+        published(h, "gaimon label")
     rows = [{"dimension": d, "labels": ", ".join(getattr(result, d)) or "-"} for d in
             ("themes", "values", "sectors", "roles", "policy_options", "legal_frameworks")]
     rows.append({"dimension": "kind", "labels": result.kind if version else "-"})

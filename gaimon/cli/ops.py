@@ -4,9 +4,12 @@ from __future__ import annotations
 
 import json
 import os
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Annotated
 
+import duckdb
 import typer
 
 from gaimon.cli import HomeOpt, app, console, err, table
@@ -33,6 +36,27 @@ def _where(home: Path | None, settings: Path | None, runner: str | None, address
             "task_runner": runner, "dask_address": address}
 
 
+@contextmanager
+def _prepared(home: Path | None, settings: Path | None, flow: str | None) -> Iterator[None]:
+    """Before a flow starts: the home's run lock held (a second run waits, then says which run
+    holds it), and Prefect kept in the home and answering. Both fail in one line, not a
+    traceback. Prefect must not be imported before this."""
+    from gaimon import lock, orchestration
+    from gaimon.settings import load_settings
+
+    h = get_home(home).ensure()
+    orchestration.use_home(h)
+    if flow is None:
+        orchestration.start()
+        yield
+        return
+    wait = load_settings(settings, h).locks.run_wait
+    with lock.run_lock(h, flow, wait, say=lambda m: err.print(m, markup=False, highlight=False,
+                                                                soft_wrap=True)):
+        orchestration.start()
+        yield
+
+
 def _finish(summary: object) -> None:
     console.print_json(json.dumps(summary, default=str))
 
@@ -47,11 +71,13 @@ def run(
     dask_address: AddressOpt = None,
 ) -> None:
     """Run the daily flow now: crawl each source, load, classify, detect (and catch up)."""
-    from flows.daily import DailyParams, daily
+    where = _where(home, settings, task_runner, dask_address)
+    with _prepared(home, settings, "daily"):
+        from flows.daily import DailyParams, daily
 
-    params = DailyParams(**_where(home, settings, task_runner, dask_address),
-                         registry=str(sources) if sources else None, sources=source or None)
-    state = daily(params, return_state=True)
+        params = DailyParams(**where, registry=str(sources) if sources else None,
+                             sources=source or None)
+        state = daily(params, return_state=True)
     _finish(state.result(raise_on_failure=False))
     if state.is_failed():
         raise typer.Exit(1)
@@ -69,10 +95,12 @@ def weekly(
                                               "the settings name a subscribers file")] = None,
 ) -> None:
     """Run the weekly flow now: digests of missed weeks and the last complete week."""
-    from flows.weekly import WeeklyParams
-    from flows.weekly import weekly as weekly_flow
+    with _prepared(home, settings, "weekly"):
+        from flows.weekly import WeeklyParams
+        from flows.weekly import weekly as weekly_flow
 
-    _finish(weekly_flow(WeeklyParams(**_where(home, settings, None, None), weeks=week or None, send=send)))
+        _finish(weekly_flow(WeeklyParams(**_where(home, settings, None, None), weeks=week or None,
+                                         send=send)))
 
 
 @app.command()
@@ -84,11 +112,12 @@ def backfill(
     send: Annotated[bool, typer.Option("--send", help="Send the digests too")] = False,
 ) -> None:
     """Detect again and rebuild the digests of a range of weeks."""
-    from flows.backfill import BackfillParams
-    from flows.backfill import backfill as backfill_flow
+    with _prepared(home, settings, "backfill"):
+        from flows.backfill import BackfillParams
+        from flows.backfill import backfill as backfill_flow
 
-    _finish(backfill_flow(BackfillParams(**_where(home, settings, None, None), first=first, last=last,
-                                         send=send)))
+        _finish(backfill_flow(BackfillParams(**_where(home, settings, None, None), first=first,
+                                             last=last, send=send)))
 
 
 @app.command()
@@ -102,11 +131,12 @@ def reclassify(
     dask_address: AddressOpt = None,
 ) -> None:
     """Classify stored documents again (after a model change), detect, rebuild digests."""
-    from flows.reclassify import ReclassifyParams
-    from flows.reclassify import reclassify as reclassify_flow
+    where = _where(home, settings, task_runner, dask_address)
+    with _prepared(home, settings, "reclassify"):
+        from flows.reclassify import ReclassifyParams
+        from flows.reclassify import reclassify as reclassify_flow
 
-    _finish(reclassify_flow(ReclassifyParams(**_where(home, settings, task_runner, dask_address),
-                                             everything=not only_pending, weeks=weeks)))
+        _finish(reclassify_flow(ReclassifyParams(**where, everything=not only_pending, weeks=weeks)))
 
 
 @app.command()
@@ -120,22 +150,50 @@ def serve(
 ) -> None:
     """Register gaimon's deployments with the Prefect server and serve them on schedule
     (or leave them to the workers of a work pool)."""
-    from flows.deployments import register
-    from flows.deployments import serve as serve_deployments
     from gaimon.settings import load_settings
 
     h = get_home(home).ensure()
     chosen = load_settings(settings, h)
-    if not (list_only or pool):
-        serve_deployments(chosen, h)
-        return
+    with _prepared(home, settings, None):  # served runs take the run lock themselves
+        from flows.deployments import register
+        from flows.deployments import serve as serve_deployments
+
+        if not (list_only or pool):
+            serve_deployments(chosen, h)
+            return
+        listed = register(chosen, h, pool)
     rows = [{"deployment": d.deployment, "schedule": d.schedule, "timezone": d.timezone,
              "next run": d.next_run.astimezone(chosen.zone).strftime("%Y-%m-%d %H:%M %Z")
              if d.next_run else "-", "runs on": f"work pool {d.pool}" if d.pool else "gaimon serve"}
-            for d in register(chosen, h, pool)]
+            for d in listed]
     console.print(table(rows, title=f"settings: {chosen.path}"))
     if pool:
         console.print(f"start workers with: prefect worker start --pool {pool}", soft_wrap=True)
+
+
+@contextmanager
+def _reading(home: Path | None) -> Iterator[duckdb.DuckDBPyConnection]:
+    """The warehouse to read; while a run holds it, the analysts' snapshot (saying so)."""
+    from gaimon import snapshot, warehouse
+
+    h = warehouse.existing(get_home(home))
+    try:
+        con = warehouse.connect(h.warehouse, read_only=True)
+    except warehouse.WarehouseLocked as exc:
+        path = snapshot.snapshot_path(h)
+        if not path.exists():
+            raise
+        con = warehouse.connect(path, read_only=True)
+        try:
+            seen = snapshot.read_info(con, path).describe()
+        except duckdb.Error:
+            seen = f"the copy {path}"
+        err.print(f"{h.warehouse} is being written by another process ({exc.holder}): showing the {seen}",
+                  markup=False, highlight=False, soft_wrap=True)
+    try:
+        yield con
+    finally:
+        con.close()
 
 
 @app.command()
@@ -145,10 +203,18 @@ def runs(
 ) -> None:
     """The latest runs: flow, status, duration, sources that failed, new documents."""
     from gaimon import warehouse
-    from gaimon.runs import recent_runs
+    from gaimon.runs import recent_runs, unrecorded
 
-    with warehouse.open_warehouse(get_home(home).warehouse, read_only=True) as con:
+    # Runs that could not write their start or end to the warehouse are noted beside it.
+    noted = {r["run_id"]: r for r in unrecorded(warehouse.existing(get_home(home)))}
+    with _reading(home) as con:
         rows = recent_runs(con, limit)
+    for row in rows:
+        if row["run_id"] in noted:
+            row.update({k: noted.pop(row["run_id"])[k] for k in ("status", "message")})
+    rows += [{**r, "seconds": None, "sources": "-", "failed_sources": "-", "new_documents": "-"}
+             for r in noted.values()]
+    rows = sorted(rows, key=lambda r: r["started_at"], reverse=True)[:limit]
     console.print(table([{
         "run": r["run_id"][:8], "flow": r["flow"], "status": r["status"],
         "started (UTC)": f"{r['started_at']:%Y-%m-%d %H:%M}", "s": r["seconds"] if r["seconds"] is not None else "-",
@@ -162,10 +228,9 @@ def health(
     flagged_only: Annotated[bool, typer.Option("--flagged", help="Only flagged sources")] = False,
 ) -> None:
     """Health of each source: failures in a row, last volume against its own history."""
-    from gaimon import warehouse
     from gaimon.health import source_health
 
-    with warehouse.open_warehouse(get_home(home).warehouse, read_only=True) as con:
+    with _reading(home) as con:
         rows = source_health(con)
     def when(value) -> str:
         return f"{value:%m-%d %H:%M}" if value else "-"
@@ -190,7 +255,8 @@ def demo(
     """Crawl the bundled offline corpus on 127.0.0.1 and run the daily and weekly flows."""
     from gaimon.demo import run_demo
 
-    result = run_demo(get_home(home).ensure(), port=port)
+    with _prepared(home, None, "demo"):
+        result = run_demo(get_home(home).ensure(), port=port)
     lines = [f"daily run: {result.run_status}",
              f"warehouse: {result.warehouse} ({result.documents} documents, {result.signals} signals)"]
     lines += [f"digest {result.week} ({name}): {path}" for name, path in result.digest.items()]

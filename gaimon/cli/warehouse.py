@@ -1,10 +1,11 @@
-"""Commands for analysts and detection on the warehouse: detect, sql, export."""
+"""Commands for analysts and detection on the warehouse: detect, sql, snapshot, export."""
 
 from __future__ import annotations
 
 import csv
 import json
 import sys
+from contextlib import AbstractContextManager
 from pathlib import Path
 from typing import Annotated
 
@@ -14,7 +15,7 @@ from rich.markup import escape
 from rich.table import Table
 
 from gaimon.cli import HomeOpt, app, console, err, table
-from gaimon.home import get_home
+from gaimon.home import Home, get_home
 
 
 @app.command()
@@ -36,10 +37,12 @@ def detect(
     except ValueError as exc:
         err.print(f"[red]error[/red] {exc}")
         raise typer.Exit(2) from exc
-    with warehouse.open_warehouse(get_home(home).warehouse) as con:
+    h = get_home(home)
+    with writer(warehouse.existing(h), "gaimon detect"), warehouse.open_warehouse(h.warehouse) as con:
         warehouse.migrate(con)
         report = detect_report(con, params, run_id)
         alerts = warehouse.query(con, "queries/alerts")
+    published(h, "gaimon detect")
     shown = [{"week": a["week"], "sector": a["sector"], "value": a["value"], "status": a["status"],
               "stories": a["stories"], "expected": f"{a['baseline']:.1f}", "score": f"{a['score']:.1f}"}
              for a in alerts[:20]]
@@ -109,19 +112,16 @@ def sql(
     file: Annotated[Path | None, typer.Option("--file", "-f", help="Run the SQL in this file")] = None,
     max_rows: Annotated[int, typer.Option(help="Rows shown in a table (CSV and JSON get all)")] = 200,
 ) -> None:
-    """Query the warehouse read-only: views, macros and tables (see docs/analyst.md)."""
+    """Query the analysts' snapshot of the warehouse, read-only: views, macros and tables
+    (see docs/analyst.md). Says on stderr when the snapshot was published."""
     from gaimon import warehouse
 
     if as_csv and as_json:
         err.print("[red]error[/red] choose one of --csv and --json")
         raise typer.Exit(2)
     fmt = "csv" if as_csv else "json" if as_json else "table"
-    path = get_home(home).warehouse
-    try:
-        con = warehouse.analyst_connection(path)
-    except FileNotFoundError as exc:
-        _error("error", exc)
-        raise typer.Exit(1) from exc
+    con, info = _open_snapshot(get_home(home))
+    err.print(info, markup=False, highlight=False)
     try:
         text = file.read_text(encoding="utf-8") if file else query
         if text is None and sys.stdin.isatty():
@@ -141,14 +141,67 @@ def sql(
         con.close()
 
 
+def _open_snapshot(home: Home) -> tuple[duckdb.DuckDBPyConnection, str]:
+    """An analyst connection to the home's snapshot, and a line saying how fresh it is."""
+    from gaimon import snapshot, warehouse
+
+    path = snapshot.snapshot_path(warehouse.existing(home))
+    if not path.exists():
+        raise warehouse.WarehouseFileError(
+            f"no analysts' snapshot at {path} yet: every run publishes one when it ends; "
+            "`gaimon snapshot` publishes one now")
+    try:
+        con = warehouse.analyst_connection(path)
+    except warehouse.WarehouseFileError as exc:  # the copy is bad; the warehouse may be sound
+        if exc.problem is None:
+            raise
+        raise warehouse.WarehouseFileError(f"{exc.problem}: `gaimon snapshot` publishes a fresh copy") from exc
+    try:
+        return con, snapshot.read_info(con, path).describe()
+    except duckdb.CatalogException:  # a copy made by hand, without snapshot_info
+        return con, f"{path}: a copy without snapshot_info, of unknown age"
+
+
+def writer(home: Home, step: str) -> AbstractContextManager[None]:
+    """The home's writer lock for a command: it waits for a run's writing step (saying so)
+    instead of failing on DuckDB's lock."""
+    from gaimon import lock
+
+    return lock.writer(home, step, say=lambda m: err.print(m, markup=False, highlight=False, soft_wrap=True))
+
+
+def published(home: Home, by: str, run_id: str | None = None) -> None:
+    """After a command that wrote the warehouse: publish the analysts' snapshot, and say so."""
+    from gaimon import snapshot
+
+    done = snapshot.publish_after(home, by, run_id)
+    if done is None:
+        err.print(f"[yellow]warning[/yellow] the analysts' snapshot {snapshot.snapshot_path(home)} was not "
+                  "published (see the log); `gaimon snapshot` tries again")
+
+
+@app.command(name="snapshot")
+def snapshot_command(home: HomeOpt = None) -> None:
+    """Publish the analysts' read-only copy of the warehouse now (every run does it when it ends)."""
+    from gaimon import snapshot, warehouse
+
+    h = warehouse.existing(get_home(home))
+    done = snapshot.publish_snapshot(h, "gaimon snapshot")
+    console.print(f"{done.path}: {done.bytes / 1e6:.1f} MB, published in {done.seconds:.1f} s",
+                  soft_wrap=True, highlight=False)
+
+
 @app.command()
 def export(
     parquet: Annotated[Path, typer.Option("--parquet", help="Folder to write Parquet into")],
     home: HomeOpt = None,
 ) -> None:
-    """Write the warehouse's tables as partitioned Parquet, with a manifest.json."""
-    from gaimon.export import export_home
+    """Write the analysts' snapshot's tables as partitioned Parquet, with a manifest.json."""
+    from gaimon import snapshot, warehouse
+    from gaimon.export import export_parquet
 
-    done = export_home(get_home(home), parquet)
+    path = snapshot.snapshot_path(warehouse.existing(get_home(home)))
+    with warehouse.open_warehouse(path, read_only=True, files=True) as con:
+        done = export_parquet(con, parquet)
     console.print(table([{"table": e.table, "rows": e.rows, "partitions": ", ".join(e.partitions),
                           "path": e.path} for e in done], title=f"exported to {parquet}"))
