@@ -20,7 +20,8 @@ Other keys: `query_contains` (substrings of the decoded query), `content_type`, 
 `delay` (seconds before answering), `reset` (drop the connection with a TCP reset),
 `redirect` (to this location, with `redirect_status`, default 302), `truncate` (send only this many bytes, as a complete
 response), `dataloss` (announce the whole length, send half, close), `size` (a body of this
-many bytes), `validators: false` (no ETag or Last-Modified).
+many bytes), `validators: false` (no ETag or Last-Modified), `hold: true` (answer only once
+`release()` is called, so that a test can act while that request is in flight).
 """
 
 from __future__ import annotations
@@ -109,6 +110,8 @@ class _Handler(SimpleHTTPRequestHandler):
         self.state.record(record)
         route = self.state.route(parts.path, parts.query)
         spec = route.spec if route else {}
+        if spec.get("hold"):
+            self.state.released.wait(timeout=120)
         if spec.get("delay"):
             time.sleep(float(spec["delay"]))
         if spec.get("reset"):
@@ -227,6 +230,7 @@ class CorpusServer:
             routes = (yaml.safe_load(routes_file.read_text(encoding="utf-8")) or {}).get("routes", [])
         self.routes = [Route(spec) for spec in routes or []]
         self.served: list[Served] = []
+        self.released = threading.Event()
         self._lock = threading.Lock()
         self.httpd.RequestHandlerClass = partial(_Handler, directory=str(self.root),
                                                  server_state=self)
@@ -245,6 +249,10 @@ class CorpusServer:
             log, self.served = self.served, []
         return log
 
+    def release(self) -> None:
+        """Answer the requests held by `hold` routes, and every later one at once."""
+        self.released.set()
+
     def reset_routes(self) -> None:
         for route in self.routes:
             route.hits = 0
@@ -254,5 +262,6 @@ class CorpusServer:
         return self
 
     def __exit__(self, *exc) -> None:
+        self.release()
         self.httpd.shutdown()
         self.httpd.server_close()

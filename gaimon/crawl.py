@@ -74,21 +74,10 @@ def crawl_source(
     recorded in the source's health file whether it succeeded or not.
     """
     day = day or datetime.now(UTC).date().isoformat()
-    stats_file = home.ensure().staging / day / f"{source.name}.stats.json"
+    stats_file = stats_path(home, day, source.name)
     stats_file.parent.mkdir(parents=True, exist_ok=True)
     stats_file.unlink(missing_ok=True)
-    settings = {
-        "GAIMON_HOME": home.root, "GAIMON_DAY": day, "STATS_DUMP_FILE": stats_file,
-        "LOG_LEVEL": "WARNING", **loopback_settings(source), **(extra_settings or {}),
-    }
-    command = [sys.executable, "-m", "scrapy", "crawl", source.kind,
-               "-a", f"source={source.name}",
-               "-a", f"registry={Path(registry or DEFAULT_REGISTRY).resolve()}"]
-    if since is not None:
-        command += ["-a", f"since={iso_utc(since)}"]
-    for key, value in settings.items():
-        command += ["-s", f"{key}={value}"]
-    env = {**os.environ, "SCRAPY_SETTINGS_MODULE": "spiders.settings"}
+    command, env = crawl_command(source, home, registry, day, since, extra_settings)
     started = datetime.now(UTC)
     try:
         done = subprocess.run(command, cwd=REPO_ROOT, env=env, capture_output=True,
@@ -119,6 +108,29 @@ def crawl_source(
         raise CrawlError(f"source {source.name}: crawl exited {done.returncode}: {message}")
     _record(home, source.name, started, report.ok, stats, message if errors else "")
     return report
+
+
+def stats_path(home: Home, day: str, source: str) -> Path:
+    return home.ensure().staging / day / f"{source}.stats.json"
+
+
+def crawl_command(source: Source, home: Home, registry: Path | str | None, day: str,
+                  since: datetime | None = None, extra_settings: dict[str, Any] | None = None
+                  ) -> tuple[list[str], dict[str, str]]:
+    """The `scrapy crawl` command line (run from REPO_ROOT) and environment for one source."""
+    settings = {
+        "GAIMON_HOME": home.root, "GAIMON_DAY": day,
+        "STATS_DUMP_FILE": stats_path(home, day, source.name),
+        "LOG_LEVEL": "WARNING", **loopback_settings(source), **(extra_settings or {}),
+    }
+    command = [sys.executable, "-m", "scrapy", "crawl", source.kind,
+               "-a", f"source={source.name}",
+               "-a", f"registry={Path(registry or DEFAULT_REGISTRY).resolve()}"]
+    if since is not None:
+        command += ["-a", f"since={iso_utc(since)}"]
+    for key, value in settings.items():
+        command += ["-s", f"{key}={value}"]
+    return command, {**os.environ, "SCRAPY_SETTINGS_MODULE": "spiders.settings"}
 
 
 def crawl_many(sources: Iterable[Source], home: Home, registry: Path | str | None = None,

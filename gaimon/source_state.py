@@ -4,7 +4,10 @@ Kept in files under $GAIMON_HOME/state/, not in the warehouse: crawls run in par
 processes while the warehouse has one writer.
 
 - `<source>.json`: HTTP validators (ETag, Last-Modified) per URL, the cached robots.txt, and the
-  article URLs already staged with the hash of what was staged. Written by the spider, atomically.
+  article URLs already staged with the hash of what was staged. Written by the spider, atomically,
+  every so many items and at the end. A feed's new validators are written only at the end of a
+  crawl that finished: a crawl killed half-way must not make the next one hear "304 Not
+  Modified" for a feed whose items it never staged.
 - `<source>.runs.jsonl`: one line per crawl (when, ok, items, errors, requests, last error).
   Appended by the parent process, so a crawl that dies still leaves its line.
 """
@@ -56,6 +59,8 @@ class SourceState:
     known: dict[str, str] = field(default_factory=dict)
     extra: dict[str, Any] = field(default_factory=dict)
     dirty: bool = False
+    # Validators read in this crawl, kept apart until every item of their endpoint is staged.
+    pending: dict[str, dict[str, str]] = field(default_factory=dict)
 
     @classmethod
     def load(cls, home: Home, source: str) -> SourceState:
@@ -91,10 +96,18 @@ class SourceState:
         return headers
 
     def remember_validators(self, url: str, etag: str | None, last_modified: str | None) -> None:
+        """Note an endpoint's validators; saved only after `commit_validators`."""
         entry = {k: v for k, v in (("etag", etag), ("last_modified", last_modified)) if v}
-        if entry and self.validators.get(url) != entry:
-            self.validators[url] = entry
-            self.dirty = True
+        if entry:
+            self.pending[url] = entry
+
+    def commit_validators(self) -> None:
+        """Keep the validators noted in this crawl: call once all their items are staged."""
+        for url, entry in self.pending.items():
+            if self.validators.get(url) != entry:
+                self.validators[url] = entry
+                self.dirty = True
+        self.pending.clear()
 
     # Items ------------------------------------------------------------------------------
     def is_known(self, canonical: str) -> bool:

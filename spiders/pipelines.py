@@ -44,6 +44,8 @@ class StagingPipeline:
         self.handle = None
         self.count = 0
         self.seen: set[str] = set()
+        # What the day's file holds already (canonical URL -> content hash).
+        self.staged_today: dict[str, str] = {}
 
     @classmethod
     def from_crawler(cls, crawler):
@@ -55,6 +57,8 @@ class StagingPipeline:
         spider = self.crawler.spider
         path = staged_path(self.staging_dir, self.day, spider.source.name)
         path.parent.mkdir(parents=True, exist_ok=True)
+        if path.exists():
+            self.staged_today = _staged_hashes(path)
         self.handle = open(path, "a", encoding="utf-8")
         if _ends_mid_line(path):
             # A crawl killed mid-write left half a line: end it, so that only that
@@ -102,6 +106,11 @@ class StagingPipeline:
         state = spider.state
         if state.staged_hash(canonical) == digest:
             self._drop("unchanged", f"source {source.name}: {item.url} unchanged since staged")
+        if self.staged_today.get(canonical) == digest:
+            # Staged by a crawl of today that was killed before it saved the source's state.
+            if item.complete:
+                state.remember_item(canonical, digest)
+            self._drop("unchanged", f"source {source.name}: {item.url} already staged today")
         lang = (normal_lang(item.lang) or normal_lang(source.lang)
                 or detect_language(f"{title}\n{text}"))
         staged = {
@@ -139,6 +148,19 @@ def cut(text: str, limit: int) -> str:
     if space > limit * 0.8:
         head = head[:space]
     return head.rstrip() + "…"
+
+
+def _staged_hashes(path) -> dict[str, str]:
+    """Canonical URL -> content hash of each whole line of a staged file."""
+    hashes = {}
+    with open(path, encoding="utf-8", errors="replace") as fh:
+        for line in fh:
+            try:
+                staged = json.loads(line)
+                hashes[staged["canonical_url"]] = staged["content_hash"]
+            except (ValueError, TypeError, KeyError):
+                continue  # a line cut off by a killed crawl; the loader reports it
+    return hashes
 
 
 def _ends_mid_line(path) -> bool:

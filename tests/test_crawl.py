@@ -1,10 +1,13 @@
 """Real Scrapy crawls of fixture feeds served on 127.0.0.1, each in its own process."""
 
 import json
+from pathlib import Path
 
 from gaimon.crawl import crawl_source
 from gaimon.load import load_day
 from gaimon.registry import load_registry
+
+FIXTURES = Path(__file__).parent / "fixtures"
 
 
 def staged_items(report):
@@ -83,3 +86,89 @@ def test_a_line_cut_off_by_a_killed_crawl_costs_only_that_item(home, registry):
     report = load_day(home, "2026-11-28")
     assert report.new == 2
     assert len(report.errors) == 1 and "techpolicy.jsonl:1" in report.errors[0]
+
+
+def _long_feed(folder, count: int) -> None:
+    """An RSS 2.0 feed of `count` items, each linking to an article page on the same site."""
+    items = "".join(f"""
+    <item>
+      <title>Bericht {n} over generatieve AI in de zorg</title>
+      <link>{{base}}/artikel/chatbot-advies.html?id={n}</link>
+      <guid isPermaLink="false">zorg-{2000 + n}</guid>
+      <pubDate>Tue, 17 Nov 2026 09:{n % 60:02d}:00 +0100</pubDate>
+      <description>Samenvatting van bericht {n}.</description>
+    </item>""" for n in range(1, count + 1))
+    (folder / "feeds").mkdir(parents=True)
+    (folder / "feeds" / "lang.xml").write_text(f"""<?xml version="1.0" encoding="utf-8"?>
+<rss version="2.0">
+  <channel>
+    <title>Zorgnieuws Vandaag</title>
+    <link>{{base}}/</link>
+    <description>Nieuws over de zorg</description>
+    <language>nl</language>{items}
+  </channel>
+</rss>
+""", encoding="utf-8")
+    (folder / "artikel").mkdir()
+    article = FIXTURES / "site" / "artikel" / "chatbot-advies.html"
+    (folder / "artikel" / article.name).write_bytes(article.read_bytes())
+    (folder / "robots.txt").write_text("User-agent: *\nDisallow: /private/\n", encoding="utf-8")
+    (folder / "sources.yaml").write_text("""sources:
+  - name: langfeed
+    kind: rss
+    url: "{base}/feeds/lang.xml"
+    lang: nl
+    follow: true
+    description: a feed longer than the state's save interval (fixture)
+""", encoding="utf-8")
+
+
+def _lines(path) -> int:
+    return len(path.read_text(encoding="utf-8").splitlines()) if path.exists() else 0
+
+
+def test_a_crawl_killed_mid_feed_loses_no_item_and_stages_none_twice(home, tmp_path):
+    import signal
+    import subprocess
+    import time
+    from collections import Counter
+
+    from gaimon import warehouse
+    from gaimon.corpus_server import CorpusServer
+    from gaimon.crawl import crawl_command
+    from gaimon.home import REPO_ROOT
+    from gaimon.registry import localize_registry
+    from spiders.pipelines import SAVE_EVERY
+
+    count = SAVE_EVERY + 10  # the state is saved once before the kill
+    site = tmp_path / "site"
+    _long_feed(site, count)
+    # The last article's first request is held, so the crawl is still running when all
+    # other items are staged.
+    held = {"path": "/artikel/chatbot-advies.html", "query": {"id": str(count)},
+            "hold": True, "times": 1}
+    staged = home.staging / "2026-11-28" / "langfeed.jsonl"
+    with CorpusServer(site, routes=[held]) as server:
+        registry = localize_registry(site / "sources.yaml", server.base, tmp_path / "s.yaml")
+        source = load_registry(registry).get("langfeed")
+        command, env = crawl_command(source, home, registry, "2026-11-28")
+        with open(tmp_path / "killed.log", "w") as log:
+            crawl = subprocess.Popen(command, cwd=REPO_ROOT, env=env, stdout=log, stderr=log)
+        try:
+            deadline = time.monotonic() + 180
+            while _lines(staged) < count - 1:
+                assert crawl.poll() is None, (tmp_path / "killed.log").read_text()
+                assert time.monotonic() < deadline, f"only {_lines(staged)} items staged"
+                time.sleep(0.05)
+        finally:
+            crawl.send_signal(signal.SIGKILL)
+            crawl.wait()
+        assert _lines(staged) == count - 1
+        server.release()
+        crawl_source(source, home, registry, day="2026-11-28")
+    urls = Counter(json.loads(line)["canonical_url"] for line in staged.read_text().splitlines())
+    assert len(urls) == count and set(urls.values()) == {1}
+    assert load_day(home, "2026-11-28").new == count
+    with warehouse.open_warehouse(home.warehouse) as con:
+        stored = con.execute("SELECT count(*) FROM documents WHERE source = 'langfeed'").fetchone()
+    assert stored == (count,)

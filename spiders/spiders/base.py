@@ -98,8 +98,14 @@ class RegistrySpider(scrapy.Spider):
             detect_language("Dit is een korte zin om de taalherkenning op te warmen.")
 
     def closed(self, reason: str) -> None:
-        if self.state is not None:
-            self.state.save()
+        if self.state is None:
+            return
+        if reason == "finished":
+            # Only now has every item the endpoints listed been staged. Validators saved
+            # earlier would let a crawl killed half-way be answered 304 next time, and the
+            # items it had not reached yet would never be fetched.
+            self.state.commit_validators()
+        self.state.save()
 
     # Requests ----------------------------------------------------------------------------
     def endpoint(self, url: str, callback, **kwargs) -> scrapy.Request | None:
@@ -143,7 +149,8 @@ class RegistrySpider(scrapy.Spider):
         return False
 
     def remember(self, response) -> None:
-        """Keep an endpoint's validators; called once its whole body has been read."""
+        """Keep an endpoint's validators; called once its whole body has been read, and
+        saved only when the crawl finishes."""
         headers = response.headers
         etag = headers.get(b"ETag")
         modified = headers.get(b"Last-Modified")
