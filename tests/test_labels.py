@@ -135,3 +135,43 @@ def test_signal_rows_keep_model_version_score_and_evidence(labelled_home: Home, 
             assert body[span["start"]:span["end"]] == span["text"]
     values = [json.loads(e) for d, _, _, _, _, e, _ in rows if d == "values"]
     assert values and all(values)
+
+
+HOLD_WRITER = """\
+import sys
+from pathlib import Path
+from gaimon import lock, warehouse
+from gaimon.home import Home
+home = Home(Path(sys.argv[1]))
+with lock.writer(home, "load_source"), warehouse.open_warehouse(home.warehouse):
+    print("held", flush=True)
+    sys.stdin.readline()
+"""
+
+
+@pytest.mark.parametrize("args", [("label", doc("chatbot"), "--add", "values:privacy"), ("classify",)],
+                         ids=["label", "classify"])
+def test_a_warehouse_command_waits_while_a_run_writes(labelled_home: Home, args):
+    # A run's writing step: the writer lock held and the warehouse open for writing.
+    run = subprocess.Popen([sys.executable, "-c", HOLD_WRITER, str(labelled_home.root)],
+                           stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True)
+    assert run.stdout.readline().strip() == "held"
+    env = dict(os.environ, GAIMON_HOME=str(labelled_home.root), GAIMON_AUTOTRAIN="0", COLUMNS="300")
+    command = subprocess.Popen([GAIMON, *args], env=env, stdout=subprocess.PIPE,
+                               stderr=subprocess.PIPE, text=True)
+    try:
+        said = ""
+        while "is held by" not in said:  # the command says it waits, then waits
+            line = command.stderr.readline()
+            assert line, f"{args[0]} ended instead of waiting: {said}"
+            said += line
+        assert "the warehouse writer is held by" in said and "step load_source" in said
+        assert command.poll() is None
+    finally:
+        run.communicate("\n", timeout=60)
+    out, rest = command.communicate(timeout=600)
+    assert command.returncode == 0, said + rest
+    with warehouse.open_warehouse(labelled_home.warehouse, read_only=True) as con:
+        labels = con.execute("SELECT count(*) FROM labels").fetchone()[0]
+        classified = con.execute("SELECT count(*) FROM documents WHERE relevant IS NOT NULL").fetchone()[0]
+    assert (labels, classified) == ((1, 0) if args[0] == "label" else (0, 2))

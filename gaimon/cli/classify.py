@@ -10,7 +10,7 @@ from typing import Annotated
 import typer
 
 from gaimon.cli import HomeOpt, app, console, err, table
-from gaimon.cli.warehouse import published
+from gaimon.cli.warehouse import published, writer
 from gaimon.home import get_home
 
 
@@ -37,7 +37,9 @@ def classify(
     if jsonl is None:
         from gaimon.signals import classify_home
 
-        report = classify_home(h.ensure(), load_classifier(h.ensure(), _log))
+        classifier = load_classifier(h.ensure(), _log)
+        with writer(h, "gaimon classify"):
+            report = classify_home(h, classifier)
         console.print(f"{report.documents} document(s) classified, {report.relevant} relevant, "
                       f"{report.signals} signal(s), model {report.model_version}")
         published(h, "gaimon classify")
@@ -170,7 +172,7 @@ def label(
     if not h.warehouse.exists():
         err.print(f"[red]error[/red] no warehouse at {h.warehouse}: run `gaimon init` first")
         raise typer.Exit(2)
-    with warehouse.open_warehouse(h.warehouse) as con:
+    with writer(h, "gaimon label"), warehouse.open_warehouse(h.warehouse) as con:
         try:
             if add or remove:
                 done = record(con, doc_id, add or [], remove or [], by, note)
