@@ -10,13 +10,13 @@ from __future__ import annotations
 
 import hashlib
 import json
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from contextlib import ExitStack
 from itertools import islice
 from pathlib import Path
 
 import numpy
-from pydantic import BaseModel, Field
+from pydantic import BaseModel, Field, SerializerFunctionWrapHandler, model_serializer
 from spacy.attrs import IDX, LENGTH
 from spacy.language import Language
 from spacy.tokens import Doc
@@ -31,6 +31,7 @@ from gaimon.decide import (
     load_config,
     rule_features,
 )
+from gaimon.errors import GaimonError
 from gaimon.langid import guess_lang
 from gaimon.nlp import EXPLAINER, TEXTCAT, build_pipeline, load_pipeline
 from gaimon.taxonomy import (
@@ -46,6 +47,14 @@ from gaimon.taxonomy import (
 
 CHUNK = 512            # items per batch; the pipelines' memory is released after each
 MODEL_EVIDENCE = 3     # words shown for a label the model gave without a lexicon term
+# Characters of title + newline + text that are read per item. A longer text (a parliamentary
+# PDF, a feed that inlines a whole report) is cut at a word boundary before this: its first
+# 15,000 words or so say what it is about, and spaCy refuses texts of a million characters.
+MAX_CHARS = 100_000
+
+
+class ClassifyError(GaimonError, RuntimeError):
+    """One item could not be classified; the message names it. The other items go on."""
 
 
 class ClassifyInput(BaseModel):
@@ -59,6 +68,20 @@ class ClassifyInput(BaseModel):
     def body(self) -> str:
         """The text that evidence offsets point into."""
         return f"{self.title}\n{self.text}"
+
+    @property
+    def read(self) -> str:
+        """The part of the body the classifier reads: all of it, or its first MAX_CHARS."""
+        return cut(self.body)
+
+
+def cut(body: str, limit: int | None = None) -> str:
+    """`body` if it is short enough, else its start up to the last space before `limit`."""
+    limit = MAX_CHARS if limit is None else limit
+    if len(body) <= limit:
+        return body
+    space = body.rfind(" ", limit - 1000, limit)
+    return body[:space if space > 0 else limit]
 
 
 class Evidence(BaseModel):
@@ -81,9 +104,19 @@ class Classification(BaseModel):
     kind: str = "debate"
     scores: dict[str, dict[str, float]] = Field(default_factory=dict)
     evidence: list[Evidence] = Field(default_factory=list)
+    # Only in the output of an item that was too long to read whole: how many characters of
+    # title + newline + text were classified.
+    read_chars: int | None = None
     # Not part of the output contract: the relevance gate's score and the AI terms it saw.
     relevance: float = Field(0.0, exclude=True)
     relevance_evidence: list[Evidence] = Field(default_factory=list, exclude=True)
+
+    @model_serializer(mode="wrap")
+    def _drop_unset_cut(self, handler: SerializerFunctionWrapHandler) -> dict:
+        data = handler(self)
+        if data.get("read_chars", 0) is None:
+            del data["read_chars"]
+        return data
 
 
 def fingerprint(*parts: bytes) -> str:
@@ -153,15 +186,27 @@ class Classifier:
     def classify(self, item: ClassifyInput) -> Classification:
         return next(self.classify_many([item]))
 
-    def classify_many(self, items: Iterable[ClassifyInput]) -> Iterator[Classification]:
-        """Classify a stream in chunks; results come out in input order."""
+    def classify_many(self, items: Iterable[ClassifyInput],
+                      on_error: Callable[[ClassifyError], None] | None = None) -> Iterator[Classification]:
+        """Classify a stream in chunks; results come out in input order.
+
+        An item that cannot be classified never takes the others down: it is left out and
+        reported to `on_error` (without one, its ClassifyError is raised after the items
+        before it have been yielded).
+        """
         iterator = iter(items)
         while chunk := list(islice(iterator, CHUNK)):
-            yield from self._classify_chunk(chunk)
+            for result in self._classify_chunk(chunk):
+                if isinstance(result, ClassifyError):
+                    if on_error is None:
+                        raise result
+                    on_error(result)
+                else:
+                    yield result
 
-    def _classify_chunk(self, chunk: list[ClassifyInput]) -> list[Classification]:
-        langs = [_lang(item) or guess_lang(item.body) for item in chunk]
-        results: list[Classification | None] = [None] * len(chunk)
+    def _classify_chunk(self, chunk: list[ClassifyInput]) -> list[Classification | ClassifyError]:
+        langs = [_lang(item) or guess_lang(item.body[:MAX_CHARS]) for item in chunk]
+        results: list[Classification | ClassifyError | None] = [None] * len(chunk)
         with ExitStack() as stack:
             for nlp in self.nlp.values():
                 stack.enter_context(nlp.memory_zone())
@@ -169,16 +214,46 @@ class Classifier:
                 positions = [i for i, lg in enumerate(langs) if lg == lang]
                 if not positions:
                     continue
-                bodies = [chunk[i].body for i in positions]
-                docs = list(nlp.pipe(bodies, batch_size=64))
-                hits = [self.hits(nlp, doc, body) for doc, body in zip(docs, bodies, strict=True)]
-                probs = self._predict(nlp, docs)
-                for pos, doc, found, prob in zip(positions, docs, hits, probs, strict=True):
-                    results[pos] = self._result(chunk[pos], lang, nlp, doc, found, prob)
+                docs = self._docs(nlp, [chunk[i] for i in positions])
+                good = [(pos, doc) for pos, doc in zip(positions, docs, strict=True) if isinstance(doc, Doc)]
+                for pos, doc in zip(positions, docs, strict=True):
+                    if not isinstance(doc, Doc):
+                        results[pos] = doc
+                probs = self._predict(nlp, [doc for _, doc in good])
+                for (pos, doc), prob in zip(good, probs, strict=True):
+                    results[pos] = self._safe_result(chunk[pos], lang, nlp, doc, prob)
             for nlp in self.nlp.values():
                 # Lemmas cached during the zone may name strings the zone has just freed.
                 nlp.get_pipe("gaimon_lemmatizer").clear_cache()
         return [r for r in results if r is not None]
+
+    @staticmethod
+    def _docs(nlp: Language, items: list[ClassifyInput]) -> list[Doc | ClassifyError]:
+        """The items through the pipeline; if the batch fails, each item on its own, so that
+        only the item at fault is lost."""
+        texts = [item.read for item in items]
+        try:
+            return list(nlp.pipe(texts, batch_size=64))
+        except Exception:  # which item failed is found out below
+            pass
+        docs: list[Doc | ClassifyError] = []
+        for item, text in zip(items, texts, strict=True):
+            try:
+                docs.append(nlp(text))
+            except Exception as exc:  # reported with the item's id
+                docs.append(_failure(item, exc))
+        return docs
+
+    def _safe_result(self, item: ClassifyInput, lang: str, nlp: Language, doc: Doc,
+                     probs: dict[str, float] | None) -> Classification | ClassifyError:
+        try:
+            body = item.read
+            result = self._result(item, lang, nlp, doc, self.hits(nlp, doc, body), probs)
+        except Exception as exc:  # reported with the item's id
+            return _failure(item, exc)
+        if len(body) < len(item.body):
+            result.read_chars = len(body)
+        return result
 
     def _predict(self, nlp: Language, docs: list[Doc]) -> list[dict[str, float] | None]:
         """Model probabilities per doc (None without a model). Every doc gets them, also those
@@ -245,6 +320,12 @@ class Classifier:
                     evidence.setdefault(theme, []).append(
                         Evidence(label=theme, text=e.text, start=e.start, end=e.end))
         return [e for label in sorted(evidence) for e in sorted(evidence[label], key=lambda e: e.start)]
+
+
+def _failure(item: ClassifyInput, exc: Exception) -> ClassifyError:
+    reason = (str(exc).strip().splitlines() or [type(exc).__name__])[0][:300]
+    return ClassifyError(f"item {item.id!r} ({len(item.body):,} characters) could not be "
+                         f"classified: {type(exc).__name__}: {reason}")
 
 
 def _lang(item: ClassifyInput) -> str | None:

@@ -149,7 +149,8 @@ def stored_classification(con: duckdb.DuckDBPyConnection, doc_id: str) -> tuple[
     if not rows:
         raise LabelError(f"no document {doc_id!r} in the warehouse")
     first = rows[0]
-    result = Classification(id=doc_id, lang=first["lang"] or "en", relevant=bool(first["relevant"]))
+    result = Classification(id=doc_id, lang=first["lang"] or "en", relevant=bool(first["relevant"]),
+                            read_chars=first["read_chars"])
     for row in rows:
         if row["dimension"] is None:
             continue

@@ -309,6 +309,15 @@ def load_lemmas(path: Path | str | None = None) -> dict[str, dict[str, str]]:
     return tables
 
 
+def load_separable(path: Path | str | None = None) -> dict[str, dict[str, str]]:
+    """Per language, verbs whose particle splits off, with the particle (`nadenken: na`)."""
+    path = Path(path or LEMMAS_FILE)
+    data = yaml.safe_load(path.read_text(encoding="utf-8")) if path.exists() else None
+    table = (data or {}).get("separable") or {}
+    return {lang: {str(k).lower(): str(v).lower() for k, v in (table.get(lang) or {}).items()}
+            for lang in LANGS}
+
+
 @cache
 def default_taxonomy() -> Taxonomy:
     return load_taxonomy()

@@ -4,13 +4,18 @@ from __future__ import annotations
 
 import json
 import sys
+from collections.abc import Callable, Iterator
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
 from gaimon.cli import HomeOpt, app, console, err, table
+from gaimon.errors import GaimonError
 from gaimon.home import get_home
+
+if TYPE_CHECKING:
+    from gaimon.classify import ClassifyInput
 
 
 def _log(message: str) -> None:
@@ -27,9 +32,10 @@ def classify(
 
     Input lines: {"id", "text", "title"?, "lang"?}. Output lines: {"id", "lang", "relevant",
     "themes", "values", "sectors", "roles", "policy_options", "legal_frameworks", "kind",
-    "scores", "evidence"}; evidence offsets point into title + newline + text.
+    "scores", "evidence"}; evidence offsets point into title + newline + text. An item longer
+    than 100,000 characters is classified on its start, and its line adds "read_chars". A bad
+    line, or an item that cannot be classified, is reported on stderr and skipped (exit 1).
     """
-    from gaimon.classify import ClassifyInput
     from gaimon.train import load_classifier
 
     h = get_home(home)
@@ -37,35 +43,67 @@ def classify(
         from gaimon.signals import classify_home
 
         report = classify_home(h.ensure(), load_classifier(h.ensure(), _log))
+        for message in report.errors:
+            err.print(f"error {message}", markup=False, highlight=False, soft_wrap=True)
         console.print(f"{report.documents} document(s) classified, {report.relevant} relevant, "
-                      f"{report.signals} signal(s), model {report.model_version}")
-        return
+                      f"{report.signals} signal(s), model {report.model_version}"
+                      + (f"; {report.cut} too long, classified on their start" if report.cut else "")
+                      + (f"; {len(report.errors)} failed, left for the next run" if report.errors else ""))
+        raise typer.Exit(1 if report.errors else 0)
     if not jsonl.exists():
-        err.print(f"[red]error[/red] no such file: {jsonl}")
-        raise typer.Exit(2)
+        raise GaimonError(f"no such file: {jsonl}")
     classifier = load_classifier(h.ensure(), _log)
     errors = 0
 
-    def items():
+    def report(message: str) -> None:
         nonlocal errors
-        with open(jsonl, encoding="utf-8") as fh:
-            for number, line in enumerate(fh, start=1):
-                if not line.strip():
-                    continue
-                try:
-                    yield ClassifyInput.model_validate_json(line)
-                except ValueError as exc:
-                    errors += 1
-                    err.print(f"[red]error[/red] {jsonl}:{number}: {str(exc).splitlines()[0]}")
+        errors += 1
+        err.print(f"error {message}", markup=False, highlight=False, soft_wrap=True)
 
     sink = open(out, "w", encoding="utf-8") if out else sys.stdout
     try:
-        for result in classifier.classify_many(items()):
+        for result in classifier.classify_many(read_items(jsonl, report),
+                                               on_error=lambda e: report(f"{jsonl}: {e}")):
             sink.write(result.model_dump_json() + "\n")
     finally:
         if out:
             sink.close()
     raise typer.Exit(1 if errors else 0)
+
+
+def read_items(path: Path, report: Callable[[str], None]) -> Iterator[ClassifyInput]:
+    """The valid items of a JSONL file; each bad line is reported (file:line: what is wrong) and
+    skipped. Lines are decoded one by one, so bytes that are not UTF-8 cost only their line."""
+    from pydantic import ValidationError
+
+    from gaimon.classify import ClassifyInput
+
+    with open(path, "rb") as fh:
+        for number, raw in enumerate(fh, start=1):
+            try:
+                line = raw.decode("utf-8")
+            except UnicodeDecodeError as exc:
+                report(f"{path}:{number}: not UTF-8 text (byte {exc.start + 1}), line skipped")
+                continue
+            if not line.strip():
+                continue
+            try:
+                yield ClassifyInput.model_validate_json(line)
+            except ValidationError as exc:
+                report(f"{path}:{number}: {_why(exc)}, line skipped")
+
+
+def _why(exc) -> str:
+    """A pydantic error as `field: message` (`id: Field required`; `text: Input should be a valid string`)."""
+    first = exc.errors()[0]
+    where = ".".join(str(part) for part in first["loc"])
+    message = first["msg"]
+    if first["type"] == "json_invalid":
+        return f"not a JSON object ({first.get('ctx', {}).get('error', message)})"
+    if first["type"] == "model_type":
+        return "not a JSON object"
+    more = f" (and {len(exc.errors()) - 1} more)" if len(exc.errors()) > 1 else ""
+    return f"{where}: {message}{more}" if where else f"{message}{more}"
 
 
 @app.command()
