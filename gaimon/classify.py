@@ -28,7 +28,9 @@ from gaimon.decide import (
     Hit,
     decide,
     default_config,
+    is_headline,
     load_config,
+    relevance,
     rule_features,
 )
 from gaimon.errors import GaimonError
@@ -107,9 +109,13 @@ class Classification(BaseModel):
     # Only in the output of an item that was too long to read whole: how many characters of
     # title + newline + text were classified.
     read_chars: int | None = None
-    # Not part of the output contract: the relevance gate's score and the AI terms it saw.
+    # Not part of the output contract: the relevance gate's score and the AI terms it saw, and
+    # the decision the classifier was least sure of (`values:privacy`, or `relevant:ai` for the
+    # gate) with its score minus the threshold it had to reach.
     relevance: float = Field(0.0, exclude=True)
     relevance_evidence: list[Evidence] = Field(default_factory=list, exclude=True)
+    closest_call: str | None = Field(None, exclude=True)
+    margin: float | None = Field(None, exclude=True)
 
     @model_serializer(mode="wrap")
     def _drop_unset_cut(self, handler: SerializerFunctionWrapHandler) -> dict:
@@ -128,7 +134,8 @@ def fingerprint(*parts: bytes) -> str:
 
 # The code that decides what a label is: a change to it is a new classifier version.
 CODE_FILES = [Path(__file__).with_name(name) for name in
-              ("classify.py", "decide.py", "lexicon.py", "nlp.py", "taxonomy.py", "textcat.py", "train.py")]
+              ("classify.py", "decide.py", "lexicon.py", "nlp.py", "registers.py", "taxonomy.py", "textcat.py",
+               "train.py")]
 
 
 def rules_fingerprint() -> str:
@@ -274,23 +281,47 @@ class Classifier:
             return []
         body = doc.text if body is None else body
         offsets = doc.to_array([IDX, LENGTH]).tolist()
+        explainer = nlp.get_pipe(EXPLAINER) if EXPLAINER in nlp.pipe_names else None
         found = []
         for label, node, strong, start, end in raw:
             first, last = offsets[start][0], offsets[end - 1][0] + offsets[end - 1][1]
-            found.append(Hit(label, node, strong, body[first:last].lower(), first, last))
+            novel = explainer is not None and not all(explainer.knows(t.lemma_) for t in doc[start:end])
+            found.append(Hit(label, node, strong, body[first:last].lower(), first, last, novel))
         return found
 
     def _result(self, item: ClassifyInput, lang: str, nlp: Language, doc: Doc, hits: list[Hit],
                 probs: dict[str, float] | None) -> Classification:
-        decision = decide(rule_features(hits, len(item.title)), probs, self.config, self.candidates,
-                          self.theme_of, item.relevant)
+        feats, short = rule_features(hits, len(item.title)), is_headline(item.text)
+        decision = decide(feats, probs, self.config, self.candidates, self.theme_of, item.relevant, short)
         result = Classification(id=item.id, lang=lang, relevant=decision.relevant,
                                 kind=decision.kind, scores=_rounded(decision.scores),
                                 relevance=round(decision.relevance, 4), **decision.labels)
+        closest = self._closest_call(decision, feats, probs, short, item.relevant is None)
+        if closest is not None:
+            result.closest_call, result.margin = closest[0], round(closest[1], 4)
         evidence = self._evidence(decision, hits, nlp, doc, item.body)
         result.evidence = [e for e in evidence if e.label != RELEVANT]
         result.relevance_evidence = [e for e in evidence if e.label == RELEVANT]
         return result
+
+    def _closest_call(self, decision: Decision, feats: dict, probs: dict[str, float] | None,
+                      short: bool, gated: bool) -> tuple[str, float] | None:
+        """The decision nearest its threshold: the relevance gate (unless an analyst decided
+        it) and, for a relevant item, every label of the list dimensions except themes (they
+        follow from values). Returns the label and its score minus the threshold."""
+        has_model = probs is not None
+        calls: list[tuple[str, float]] = []
+        if gated:
+            _, cut = relevance(feats, probs, self.config.stack("relevant", has_model), short)
+            calls.append((RELEVANT, decision.relevance - cut))
+        if decision.relevant:
+            for dimension in LIST_DIMENSIONS:
+                if dimension == "themes":
+                    continue
+                cut = self.config.stack(dimension, has_model).cut(short)
+                calls += [(f"{dimension}:{label}", score - cut)
+                          for label, score in decision.scores.get(dimension, {}).items()]
+        return min(calls, key=lambda call: abs(call[1])) if calls else None
 
     def _evidence(self, decision: Decision, hits: list[Hit], nlp: Language, doc: Doc,
                   body: str) -> list[Evidence]:

@@ -108,7 +108,9 @@ def classify_file(batch: Path, model: Model) -> BatchResult:
     errors: list[str] = []
     results = list(classifier.classify_many(inputs, on_error=lambda e: errors.append(str(e))))
     out = batch.with_name(batch.stem + ".out.jsonl")
-    _write_atomic(out, [json.dumps({"version": classifier.version, **r.model_dump()}, ensure_ascii=False)
+    # The closest call is no part of the output contract, but the writer stores it.
+    _write_atomic(out, [json.dumps({"version": classifier.version, **r.model_dump(),
+                                    "closest_call": r.closest_call, "margin": r.margin}, ensure_ascii=False)
                         for r in results])
     return BatchResult(out, classifier.version, len(results), sum(r.relevant for r in results),
                        sum(r.read_chars is not None for r in results), errors)

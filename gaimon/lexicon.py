@@ -175,6 +175,7 @@ class LexiconMatcher:
         # Split separable verbs, by the verb's lemma: (particle, words before the particle, key).
         self.split_verbs: dict[int, list[tuple[int, tuple[int, ...], int]]] = {}
         self.keys: dict[int, tuple[str, str, bool]] = {}
+        self.ignored: set[int] = set()  # keys of phrases that are no evidence (see _outermost)
         self._affix_cache: dict[int, tuple[int, ...]] = {}
 
     def add_entries(self, entries: Iterable[LexiconEntry | dict[str, Any]]) -> None:
@@ -182,12 +183,14 @@ class LexiconMatcher:
         self.entries.extend(rows)
         grouped: dict[tuple[str, str, str], list[dict[str, Any]]] = {}
         for row in rows:
-            strength = "strong" if row["strong"] else "weak"
+            strength = "ignore" if row.get("ignore") else "strong" if row["strong"] else "weak"
             grouped.setdefault((row["label"], row["node"], strength), []).append(row)
         for (label, node, strength), group in grouped.items():
             key_name = f"{label}|{node}|{strength}"
             key = self.nlp.vocab.strings.add(key_name)
             self.keys[key] = (label, node, strength == "strong")
+            if strength == "ignore":
+                self.ignored.add(key)
             self._add_group(key_name, key, group)
         self._affix_cache.clear()
 
@@ -277,12 +280,13 @@ class LexiconMatcher:
             found += self._simple_matches(doc)
         if self.split_verbs:
             found += self._split_matches(doc)
-        return self._outermost(sorted(set(found), key=lambda m: (m[1], -m[2])))
+        kept = self._outermost(sorted(set(found), key=lambda m: (m[1], -m[2])))
+        return [m for m in kept if m[0] not in self.ignored] if self.ignored else kept
 
     def _outermost(self, found: list[tuple[int, int, int]]) -> list[tuple[int, int, int]]:
         """Drop a hit that lies inside a longer hit for the same label: the longer phrase is
-        the reading that counts. "Autoriteit Persoonsgegevens" names a regulator (weak
-        evidence of privacy) and is not also the clear term "persoonsgegevens"."""
+        the reading that counts. "Autoriteit Persoonsgegevens" names a regulator (listed under
+        `ignore`: no evidence of privacy) and is not also the clear term "persoonsgegevens"."""
         keys, reach, kept = self.keys, {}, []
         for key, start, end in found:  # by start, longest first
             label = keys[key][0] if key in keys else key

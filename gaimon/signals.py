@@ -79,7 +79,8 @@ def store(con: duckdb.DuckDBPyConnection, results: list[Classification], version
         corrected, added = apply(result, corrections.get(result.id, []), theme_of or {})
         final.append((corrected, added))
     classified = [{"doc_id": r.id, "relevant": r.relevant, "lang": r.lang, "model_version": version,
-                   "read_chars": r.read_chars} for r, _ in final]
+                   "read_chars": r.read_chars, "closest_call": r.closest_call, "margin": r.margin}
+                  for r, _ in final]
     rows = [row for r, added in final if r.relevant for row in signal_rows(r, version, now, added)]
     files = [_write_jsonl(classified), _write_jsonl(rows)]
     try:
