@@ -122,6 +122,7 @@ def test_rules_alone_label_a_clear_item(rules):
     ("Study: recommendation algorithms push teenagers towards extreme content.", "en", "recommendation algorithms"),
     ("Membership inference attacks query a model to learn whether the model's outputs reveal a record.", "en", "model's outputs"),
     ("Zelfrijdende taxi's rijden vanaf volgend jaar in Amsterdam.", "nl", "Zelfrijdende"),
+    ("Meta trained Llama 3 on public posts from Facebook users.", "en", "Llama 3"),
 ])
 def test_the_ways_real_texts_name_ai_pass_the_relevance_lexicon(rules, text, lang, word):
     nlp = rules.nlp[lang]
