@@ -11,6 +11,7 @@ while one process writes the warehouse (DuckDB allows one writer).
 from __future__ import annotations
 
 import json
+import logging
 import os
 import threading
 from dataclasses import dataclass, field
@@ -23,6 +24,8 @@ from gaimon.classify import Classification, Classifier, ClassifyInput
 from gaimon.home import Home
 from gaimon.labels import corrections_by_doc, forced_relevance
 from gaimon.signals import store
+
+log = logging.getLogger(__name__)
 
 
 @dataclass(frozen=True)
@@ -106,7 +109,12 @@ def classify_file(batch: Path, model: Model) -> BatchResult:
     with open(batch, encoding="utf-8") as fh:
         inputs = [ClassifyInput.model_validate_json(line) for line in fh if line.strip()]
     errors: list[str] = []
-    results = list(classifier.classify_many(inputs, on_error=lambda e: errors.append(str(e))))
+
+    def failed(error: Exception) -> None:
+        errors.append(f"{batch.name}: {error}")
+        log.warning("%s: %s", batch.name, error)
+
+    results = list(classifier.classify_many(inputs, on_error=failed))
     out = batch.with_name(batch.stem + ".out.jsonl")
     # The closest call is no part of the output contract, but the writer stores it.
     _write_atomic(out, [json.dumps({"version": classifier.version, **r.model_dump(),

@@ -274,3 +274,20 @@ def test_the_warehouse_classifies_everything_around_a_huge_document_and_records_
         signals = con.execute("SELECT count(*) FROM signals WHERE doc_id = ?", [long_id]).fetchone()[0]
     assert len(rows) == 3 and signals > 0
     assert 90_000 <= rows.pop(long_id) <= 100_000 and set(rows.values()) == {None}
+
+
+def test_a_batch_file_of_the_daily_run_keeps_its_other_documents_when_one_fails(tmp_path: Path, monkeypatch):
+    import gaimon.classify
+    from gaimon import fanout
+    from gaimon.classify import Classifier
+
+    monkeypatch.setattr(gaimon.classify, "MAX_CHARS", 2_000_000)  # spaCy itself refuses LONG
+    batch = tmp_path / "batch-00000.jsonl"
+    items = [ClassifyInput(id="a", lang="nl", title="AI-chatbot verzint regels", text="Een chatbot."),
+             ClassifyInput(id="kamerstuk", lang="nl", title="Rapport", text=LONG),
+             ClassifyInput(id="b", lang="en", title="Deepfake of a mayor", text="A deepfake video.")]
+    batch.write_text("".join(i.model_dump_json() + "\n" for i in items), encoding="utf-8")
+    result = fanout.classify_file(batch, fanout.Model(Classifier().version, None))
+    stored = [json.loads(line)["id"] for line in result.results.read_text(encoding="utf-8").splitlines()]
+    assert stored == ["a", "b"] and result.documents == 2
+    assert len(result.errors) == 1 and "kamerstuk" in result.errors[0] and "batch-00000" in result.errors[0]
