@@ -318,8 +318,8 @@ class Classifier:
             for dimension in LIST_DIMENSIONS:
                 if dimension == "themes":
                     continue
-                cut = self.config.stack(dimension, has_model).cut(short)
-                calls += [(f"{dimension}:{label}", score - cut)
+                stack = self.config.stack(dimension, has_model)
+                calls += [(f"{dimension}:{label}", score - stack.cut(short, label))
                           for label, score in decision.scores.get(dimension, {}).items()]
         return min(calls, key=lambda call: abs(call[1])) if calls else None
 
