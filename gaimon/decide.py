@@ -97,6 +97,7 @@ class Training(Strict):
     l2: float = Field(0.0, ge=0)  # L2 penalty on the text model's weights
     batch_size: int = Field(32, gt=0)
     balance: float = Field(0.0, ge=0, le=1)  # weight of a rare label's positives, see textcat.fit
+    real_weight: float = Field(1.0, gt=0, le=1)  # weight of a real text (taxonomy/train/real) in the loss
     seed: int = 7
 
 

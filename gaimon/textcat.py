@@ -188,6 +188,7 @@ class Fit:
 
 def fit(model: Model, docs: list[Doc], truth: numpy.ndarray, known: numpy.ndarray, cfg: Fit,
         log: Callable[[str], None] = lambda _: None) -> None:
+    # `known` may hold weights between 0 and 1 as well: an item that counts less.
     """Train the weights by minibatch Adam on the cross-entropy of the known labels only
     (`known` is 0 where an item's source cannot say), with L2 on the weights; with `balance`,
     the few positives of a rare label weigh more.
@@ -196,8 +197,8 @@ def fit(model: Model, docs: list[Doc], truth: numpy.ndarray, known: numpy.ndarra
     in proportion to the features that occur, not to the size of the table.
     """
     X = feature_matrix(model, docs)
-    positives = (truth * known).sum(axis=0)
-    ratio = ((known.sum(axis=0) - positives) / numpy.maximum(positives, 1.0)) ** cfg.balance
+    positives = (truth * (known > 0)).sum(axis=0)
+    ratio = (((known > 0).sum(axis=0) - positives) / numpy.maximum(positives, 1.0)) ** cfg.balance
     weight_pos = numpy.clip(ratio, 1.0, MAX_BALANCE).astype("f")
     # Weights and Adam's two moments side by side: one gather and one scatter per step.
     state = numpy.zeros((X.shape[1], 3, truth.shape[1]), dtype="f")

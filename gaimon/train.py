@@ -35,7 +35,7 @@ from gaimon.decide import CONFIG_FILE, RELEVANT, ClassifierConfig, load_config
 from gaimon.errors import GaimonError
 from gaimon.home import Home
 from gaimon.nlp import EXPLAINER, TEXTCAT, build_pipeline
-from gaimon.registers import known
+from gaimon.registers import is_real, known
 from gaimon.taxonomy import (
     LANGS,
     LEMMAS_FILE,
@@ -200,10 +200,11 @@ def train_pipeline(lang: str, items: list[GoldItem], taxonomy: Taxonomy, lemmas:
     order = list(textcat.labels)
     truth = numpy.zeros((len(docs), len(order)), dtype="f")
     known = numpy.zeros_like(truth)
+    weights = [cfg.real_weight if is_real(item) else 1.0 for item in items]
     for row, given in enumerate(cats):
         for column, label in enumerate(order):
             if label in given:  # left out: the item's source cannot say
-                truth[row, column], known[row, column] = given[label], 1.0
+                truth[row, column], known[row, column] = given[label], weights[row]
     fit(textcat.model, docs, truth, known,
         Fit(epochs=cfg.epochs, learn_rate=cfg.learn_rate, l2=cfg.l2, batch_size=cfg.batch_size, seed=cfg.seed,
             balance=cfg.balance),

@@ -115,16 +115,18 @@ def _design(rows: list[Row], keys: list[str], labels: list[str]) -> numpy.ndarra
     return x
 
 
-def fit_logistic(x: numpy.ndarray, y: numpy.ndarray, penalty: numpy.ndarray, steps: int = 50) -> numpy.ndarray:
+def fit_logistic(x: numpy.ndarray, y: numpy.ndarray, penalty: numpy.ndarray, steps: int = 50,
+                 weight: numpy.ndarray | None = None) -> numpy.ndarray:
     """Weights (bias first) of an L2-regularised logistic regression, by Newton's method.
-    `penalty` gives each column of x its own L2 strength."""
+    `penalty` gives each column of x its own L2 strength; `weight` each row its weight."""
+    weight = numpy.ones(len(x)) if weight is None else weight
     x = numpy.hstack([numpy.ones((len(x), 1)), x])
     w = numpy.zeros(x.shape[1])
     penalty = numpy.concatenate([[0.0], penalty])
     for _ in range(steps):
         p = 1.0 / (1.0 + numpy.exp(-numpy.clip(x @ w, -30, 30)))
-        grad = x.T @ (p - y) + penalty * w
-        hess = (x * (p * (1 - p))[:, None]).T @ x + numpy.diag(penalty + 1e-9)
+        grad = x.T @ (weight * (p - y)) + penalty * w
+        hess = (x * (weight * p * (1 - p))[:, None]).T @ x + numpy.diag(penalty + 1e-9)
         step = numpy.linalg.solve(hess, grad)
         w -= step
         if numpy.abs(step).max() < 1e-6:
@@ -183,7 +185,7 @@ def fit_dimension(dimension: str, labels: list[str], data: list[HeldOut], with_m
         for col in (*MODEL_COLUMNS, *range(SHARED + n, SHARED + 2 * n)):
             x[:, col] = 0.0
             penalty[col] = 1e6
-    w = fit_logistic(x, y, penalty)
+    w = fit_logistic(x, y, penalty, weight=_balanced(real))
     probe = _stack(w, labels, with_model, 0.5, False)
     raw = [probe.score(p if with_model else None, f, key.split(":", 1)[1], short)
            for (f, p, short), key in zip(rows, keys, strict=True)]
@@ -201,7 +203,7 @@ def fit_dimension(dimension: str, labels: list[str], data: list[HeldOut], with_m
         if with_model:
             stack.threshold_no_term = best[1]
         return stack
-    long_best, short_best = _thresholds(keys, final, ys, [short for _, _, short in rows])
+    long_best, short_best = _thresholds(keys, final, ys, [short for _, _, short in rows], real)
     return _stack(w, labels, with_model, long_best, title_rule, short_best)
 
 
@@ -226,17 +228,31 @@ def _title_rule_holds(rows: list[Row], ys: list[float], real: list[bool]) -> boo
     return bool(verdicts) and all(verdicts)
 
 
-def _thresholds(keys: list[str], scores: list[float], ys: list[float], short: list[bool]
+def _balanced(real: list[bool]) -> numpy.ndarray:
+    """Row weights that give the project's items and the real texts equal say (the real texts
+    outnumber the others, and their label rates differ)."""
+    real_ = numpy.asarray(real, dtype=bool)
+    n_real, n_own = real_.sum(), (~real_).sum()
+    if not n_real or not n_own:
+        return numpy.ones(len(real_))
+    return numpy.where(real_, 0.5 * len(real_) / n_real, 0.5 * len(real_) / n_own)
+
+
+def _thresholds(keys: list[str], scores: list[float], ys: list[float], short: list[bool], real: list[bool]
                 ) -> tuple[float, float | None]:
-    """Thresholds that maximise macro F1 on leads and, where there are enough, on headlines."""
+    """Thresholds that maximise macro F1 on leads and, where there are enough, on headlines
+    (the mean of the macro F1 of the project's items and of the real texts)."""
     out = []
     for want in (False, True):
-        table: dict[str, list[tuple[float, int]]] = {}
-        for key, s, y_, sh in zip(keys, scores, ys, short, strict=True):
+        tables: dict[bool, dict[str, list[tuple[float, int]]]] = {False: {}, True: {}}
+        for key, s, y_, sh, r in zip(keys, scores, ys, short, real, strict=True):
             if sh == want:
-                table.setdefault(key, []).append((s, int(y_)))
-        enough = not want or max((len(v) for v in table.values()), default=0) >= MIN_SHORT_ROWS
-        out.append(max(THRESHOLDS, key=lambda t: _macro_f1(table, t)) if table and enough else None)
+                tables[r].setdefault(key, []).append((s, int(y_)))
+        filled = [t for t in tables.values() if t]
+        rows = max((len(v) for t in filled for v in t.values()), default=0)
+        enough = filled and (not want or rows >= MIN_SHORT_ROWS)
+        out.append(max(THRESHOLDS, key=lambda t: sum(_macro_f1(x, t) for x in filled) / len(filled))
+                   if enough else None)
     return out[0] if out[0] is not None else 0.5, out[1]
 
 
@@ -266,17 +282,23 @@ def joint_thresholds(values: Stack, themes: Stack, data: list[HeldOut], labels: 
     reach = [r for r in data if r.item.is_relevant and r.short == short]
     value_rows = _scored(values, [lb for lb in labels if lb.startswith("values:")], reach, with_model)
     theme_rows = _scored(themes, [lb for lb in labels if lb.startswith("themes:")], reach, with_model)
+    groups = [[i for i, r in enumerate(reach) if is_real(r.item) == want] for want in (False, True)]
+    groups = [g for g in groups if g]
 
     def f1s(tv: float, tt: float) -> float:
-        vtable: dict[str, list[tuple[float, int]]] = {}
-        ttable: dict[str, list[tuple[float, int]]] = {}
-        for vrow, trow in zip(value_rows, theme_rows, strict=True):
-            implied = {theme_of[v] for v, (s, _) in vrow.items() if s >= tv}
-            for v, pair in vrow.items():
-                vtable.setdefault(v, []).append(pair)
-            for t, (s, y) in trow.items():
-                ttable.setdefault(t, []).append((1.0 if t in implied else s, y))
-        return _macro_f1(vtable, tv) + _macro_f1(ttable, tt)
+        total = 0.0
+        for group in groups:
+            vtable: dict[str, list[tuple[float, int]]] = {}
+            ttable: dict[str, list[tuple[float, int]]] = {}
+            for i in group:
+                vrow, trow = value_rows[i], theme_rows[i]
+                implied = {theme_of[v] for v, (s, _) in vrow.items() if s >= tv}
+                for v, pair in vrow.items():
+                    vtable.setdefault(v, []).append(pair)
+                for t, (s, y) in trow.items():
+                    ttable.setdefault(t, []).append((1.0 if t in implied else s, y))
+            total += _macro_f1(vtable, tv) + _macro_f1(ttable, tt)
+        return total / len(groups)
 
     return max(((tv, tt) for tv in THRESHOLDS for tt in THRESHOLDS), key=lambda pair: f1s(*pair))
 
