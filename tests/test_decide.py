@@ -6,7 +6,7 @@ from __future__ import annotations
 import pytest
 from classifier_world import classifier, trained_home  # noqa: F401
 
-from gaimon.classify import ClassifyInput
+from gaimon.classify import Classifier, ClassifyInput
 from gaimon.decide import (
     RELEVANT,
     ClassifierConfig,
@@ -74,10 +74,16 @@ def test_a_clear_term_keeps_its_label_on_real_wording(classifier, title, text, d
     assert result.relevant and label in getattr(result, dimension), result.scores.get(dimension)
 
 
+def test_a_headline_about_ai_without_a_lexicon_term_passes_the_gate(classifier):  # noqa: F811
+    item = ClassifyInput(id="x", title="Amazon recruiting tool penalised CVs of women", text="", lang="en")
+    assert not Classifier().classify(item).relevant  # the lexicon alone finds no AI term
+    assert classifier.classify(item).relevant
+
+
 @pytest.mark.parametrize("title", [
-    "Tesla Autopilot blamed for fatal crash on California highway",
-    "Chatbot tells teenager to harm himself, parents sue maker",
+    "Late winner sends holders into semi-finals",
+    "Apple revenue beats forecasts as iPhone sales recover in China",
+    "Kabinet presenteert begroting voor defensie",
 ])
-def test_a_headline_about_ai_without_a_lexicon_term_passes_the_gate(classifier, title):  # noqa: F811
-    result = classifier.classify(ClassifyInput(id="x", title=title, text="", lang="en"))
-    assert result.relevant, result.relevance
+def test_a_headline_not_about_ai_is_still_stopped(classifier, title):  # noqa: F811
+    assert not classifier.classify(ClassifyInput(id="x", title=title, text="")).relevant

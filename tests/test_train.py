@@ -31,13 +31,13 @@ from gaimon.train import (
 
 GAIMON = str(Path(sys.executable).with_name("gaimon"))
 # The targets of the classifier on the dev split (macro F1; relevance: F1 of "about AI").
-FLOORS = {"themes": 0.85, "values": 0.80, "sectors": 0.80}
+FLOORS = {"themes": 0.82, "values": 0.77, "sectors": 0.81}
 RELEVANCE_FLOOR = 0.95
 # On the real texts' dev split (wording nobody here wrote), per register: macro F1 over the
 # labels the register can express, and the share of items the relevance gate lets through.
-REAL_FLOORS = {"real_headlines": {"themes": 0.0, "values": 0.0, "sectors": 0.0},
-               "real_risk_descriptions": {"themes": 0.0, "values": 0.0}}
-REAL_PASS_FLOOR = 0.0
+REAL_FLOORS = {"real_headlines": {"themes": 0.47, "values": 0.42, "sectors": 0.55},
+               "real_risk_descriptions": {"themes": 0.46, "values": 0.45}}
+REAL_PASS_FLOOR = 0.97
 
 
 @pytest.fixture(scope="module")
