@@ -91,6 +91,7 @@ def held_out_predictions(items: list[GoldItem], taxonomy: Taxonomy, config: Clas
     return rows
 
 
+OWN_SHARE = 0.8
 SHARED = 7  # strong, weak, title, hits, model, short, short x model: before the per-label offsets
 MODEL_COLUMNS = (4, 6)
 OFFSET_L2 = 3.0
@@ -229,13 +230,13 @@ def _title_rule_holds(rows: list[Row], ys: list[float], real: list[bool]) -> boo
 
 
 def _balanced(real: list[bool]) -> numpy.ndarray:
-    """Row weights that give the project's items and the real texts equal say (the real texts
-    outnumber the others, and their label rates differ)."""
+    """Row weights that give the project's items OWN_SHARE of the say and the real texts the
+    rest (the real texts outnumber the others, and their label rates differ)."""
     real_ = numpy.asarray(real, dtype=bool)
     n_real, n_own = real_.sum(), (~real_).sum()
     if not n_real or not n_own:
         return numpy.ones(len(real_))
-    return numpy.where(real_, 0.5 * len(real_) / n_real, 0.5 * len(real_) / n_own)
+    return numpy.where(real_, (1 - OWN_SHARE) * len(real_) / n_real, OWN_SHARE * len(real_) / n_own)
 
 
 def _thresholds(keys: list[str], scores: list[float], ys: list[float], short: list[bool], real: list[bool]

@@ -31,13 +31,13 @@ from gaimon.train import (
 
 GAIMON = str(Path(sys.executable).with_name("gaimon"))
 # The targets of the classifier on the dev split (macro F1; relevance: F1 of "about AI").
-FLOORS = {"themes": 0.82, "values": 0.77, "sectors": 0.81}
+FLOORS = {"themes": 0.80, "values": 0.78, "sectors": 0.81}
 RELEVANCE_FLOOR = 0.95
 # On the real texts' dev split (wording nobody here wrote), per register: macro F1 over the
 # labels the register can express, and the share of items the relevance gate lets through.
-REAL_FLOORS = {"real_headlines": {"themes": 0.47, "values": 0.42, "sectors": 0.55},
-               "real_risk_descriptions": {"themes": 0.46, "values": 0.45}}
-REAL_PASS_FLOOR = 0.97
+REAL_FLOORS = {"real_headlines": {"themes": 0.49, "values": 0.43, "sectors": 0.57},
+               "real_risk_descriptions": {"themes": 0.45, "values": 0.45}}
+REAL_PASS_FLOOR = 0.95
 
 
 @pytest.fixture(scope="module")
