@@ -11,13 +11,13 @@ from __future__ import annotations
 import hashlib
 import json
 import logging
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from contextlib import ExitStack
 from itertools import islice
 from pathlib import Path
 
 import numpy
-from pydantic import BaseModel, Field
+from pydantic import BaseModel, Field, SerializerFunctionWrapHandler, model_serializer
 from spacy.attrs import IDX, LENGTH
 from spacy.language import Language
 from spacy.tokens import Doc
@@ -29,9 +29,12 @@ from gaimon.decide import (
     Hit,
     decide,
     default_config,
+    is_headline,
     load_config,
+    relevance,
     rule_features,
 )
+from gaimon.errors import GaimonError
 from gaimon.langid import guess_lang
 from gaimon.nlp import EXPLAINER, TEXTCAT, build_pipeline, load_pipeline
 from gaimon.taxonomy import (
@@ -49,6 +52,14 @@ log = logging.getLogger(__name__)
 
 CHUNK = 512            # items per batch; the pipelines' memory is released after each
 MODEL_EVIDENCE = 3     # words shown for a label the model gave without a lexicon term
+# Characters of title + newline + text that are read per item. A longer text (a parliamentary
+# PDF, a feed that inlines a whole report) is cut at a word boundary before this: its first
+# 15,000 words or so say what it is about, and spaCy refuses texts of a million characters.
+MAX_CHARS = 100_000
+
+
+class ClassifyError(GaimonError, RuntimeError):
+    """One item could not be classified; the message names it. The other items go on."""
 
 
 class ClassifyInput(BaseModel):
@@ -62,6 +73,20 @@ class ClassifyInput(BaseModel):
     def body(self) -> str:
         """The text that evidence offsets point into."""
         return f"{self.title}\n{self.text}"
+
+    @property
+    def read(self) -> str:
+        """The part of the body the classifier reads: all of it, or its first MAX_CHARS."""
+        return cut(self.body)
+
+
+def cut(body: str, limit: int | None = None) -> str:
+    """`body` if it is short enough, else its start up to the last space before `limit`."""
+    limit = MAX_CHARS if limit is None else limit
+    if len(body) <= limit:
+        return body
+    space = body.rfind(" ", limit - 1000, limit)
+    return body[:space if space > 0 else limit]
 
 
 class Evidence(BaseModel):
@@ -84,9 +109,23 @@ class Classification(BaseModel):
     kind: str = "debate"
     scores: dict[str, dict[str, float]] = Field(default_factory=dict)
     evidence: list[Evidence] = Field(default_factory=list)
-    # Not part of the output contract: the relevance gate's score and the AI terms it saw.
+    # Only in the output of an item that was too long to read whole: how many characters of
+    # title + newline + text were classified.
+    read_chars: int | None = None
+    # Not part of the output contract: the relevance gate's score and the AI terms it saw, and
+    # the decision the classifier was least sure of (`values:privacy`, or `relevant:ai` for the
+    # gate) with its score minus the threshold it had to reach.
     relevance: float = Field(0.0, exclude=True)
     relevance_evidence: list[Evidence] = Field(default_factory=list, exclude=True)
+    closest_call: str | None = Field(None, exclude=True)
+    margin: float | None = Field(None, exclude=True)
+
+    @model_serializer(mode="wrap")
+    def _drop_unset_cut(self, handler: SerializerFunctionWrapHandler) -> dict:
+        data = handler(self)
+        if data.get("read_chars", 0) is None:
+            del data["read_chars"]
+        return data
 
 
 def fingerprint(*parts: bytes) -> str:
@@ -98,7 +137,8 @@ def fingerprint(*parts: bytes) -> str:
 
 # The code that decides what a label is: a change to it is a new classifier version.
 CODE_FILES = [Path(__file__).with_name(name) for name in
-              ("classify.py", "decide.py", "lexicon.py", "nlp.py", "taxonomy.py", "textcat.py", "train.py")]
+              ("classify.py", "decide.py", "lexicon.py", "nlp.py", "registers.py", "taxonomy.py", "textcat.py",
+               "train.py")]
 
 
 def rules_fingerprint() -> str:
@@ -156,15 +196,27 @@ class Classifier:
     def classify(self, item: ClassifyInput) -> Classification:
         return next(self.classify_many([item]))
 
-    def classify_many(self, items: Iterable[ClassifyInput]) -> Iterator[Classification]:
-        """Classify a stream in chunks; results come out in input order."""
+    def classify_many(self, items: Iterable[ClassifyInput],
+                      on_error: Callable[[ClassifyError], None] | None = None) -> Iterator[Classification]:
+        """Classify a stream in chunks; results come out in input order.
+
+        An item that cannot be classified never takes the others down: it is left out and
+        reported to `on_error` (without one, its ClassifyError is raised after the items
+        before it have been yielded).
+        """
         iterator = iter(items)
         while chunk := list(islice(iterator, CHUNK)):
-            yield from self._classify_chunk(chunk)
+            for result in self._classify_chunk(chunk):
+                if isinstance(result, ClassifyError):
+                    if on_error is None:
+                        raise result
+                    on_error(result)
+                else:
+                    yield result
 
-    def _classify_chunk(self, chunk: list[ClassifyInput]) -> list[Classification]:
-        langs = [_lang(item) or guess_lang(item.body) for item in chunk]
-        results: list[Classification | None] = [None] * len(chunk)
+    def _classify_chunk(self, chunk: list[ClassifyInput]) -> list[Classification | ClassifyError]:
+        langs = [_lang(item) or guess_lang(item.body[:MAX_CHARS]) for item in chunk]
+        results: list[Classification | ClassifyError | None] = [None] * len(chunk)
         for pos, item in enumerate(chunk):
             # Read in another language's pipeline, a text gets labels it does not earn: stored
             # as not relevant, without labels, under its own language.
@@ -179,16 +231,46 @@ class Classifier:
                 positions = [i for i, lg in enumerate(langs) if lg == lang]
                 if not positions:
                     continue
-                bodies = [chunk[i].body for i in positions]
-                docs = list(nlp.pipe(bodies, batch_size=64))
-                hits = [self.hits(nlp, doc, body) for doc, body in zip(docs, bodies, strict=True)]
-                probs = self._predict(nlp, docs)
-                for pos, doc, found, prob in zip(positions, docs, hits, probs, strict=True):
-                    results[pos] = self._result(chunk[pos], lang, nlp, doc, found, prob)
+                docs = self._docs(nlp, [chunk[i] for i in positions])
+                good = [(pos, doc) for pos, doc in zip(positions, docs, strict=True) if isinstance(doc, Doc)]
+                for pos, doc in zip(positions, docs, strict=True):
+                    if not isinstance(doc, Doc):
+                        results[pos] = doc
+                probs = self._predict(nlp, [doc for _, doc in good])
+                for (pos, doc), prob in zip(good, probs, strict=True):
+                    results[pos] = self._safe_result(chunk[pos], lang, nlp, doc, prob)
             for nlp in self.nlp.values():
                 # Lemmas cached during the zone may name strings the zone has just freed.
                 nlp.get_pipe("gaimon_lemmatizer").clear_cache()
         return [r for r in results if r is not None]
+
+    @staticmethod
+    def _docs(nlp: Language, items: list[ClassifyInput]) -> list[Doc | ClassifyError]:
+        """The items through the pipeline; if the batch fails, each item on its own, so that
+        only the item at fault is lost."""
+        texts = [item.read for item in items]
+        try:
+            return list(nlp.pipe(texts, batch_size=64))
+        except Exception:  # which item failed is found out below
+            pass
+        docs: list[Doc | ClassifyError] = []
+        for item, text in zip(items, texts, strict=True):
+            try:
+                docs.append(nlp(text))
+            except Exception as exc:  # reported with the item's id
+                docs.append(_failure(item, exc))
+        return docs
+
+    def _safe_result(self, item: ClassifyInput, lang: str, nlp: Language, doc: Doc,
+                     probs: dict[str, float] | None) -> Classification | ClassifyError:
+        try:
+            body = item.read
+            result = self._result(item, lang, nlp, doc, self.hits(nlp, doc, body), probs)
+        except Exception as exc:  # reported with the item's id
+            return _failure(item, exc)
+        if len(body) < len(item.body):
+            result.read_chars = len(body)
+        return result
 
     def _predict(self, nlp: Language, docs: list[Doc]) -> list[dict[str, float] | None]:
         """Model probabilities per doc (None without a model). Every doc gets them, also those
@@ -209,23 +291,47 @@ class Classifier:
             return []
         body = doc.text if body is None else body
         offsets = doc.to_array([IDX, LENGTH]).tolist()
+        explainer = nlp.get_pipe(EXPLAINER) if EXPLAINER in nlp.pipe_names else None
         found = []
         for label, node, strong, start, end in raw:
             first, last = offsets[start][0], offsets[end - 1][0] + offsets[end - 1][1]
-            found.append(Hit(label, node, strong, body[first:last].lower(), first, last))
+            novel = explainer is not None and not all(explainer.knows(t.lemma_) for t in doc[start:end])
+            found.append(Hit(label, node, strong, body[first:last].lower(), first, last, novel))
         return found
 
     def _result(self, item: ClassifyInput, lang: str, nlp: Language, doc: Doc, hits: list[Hit],
                 probs: dict[str, float] | None) -> Classification:
-        decision = decide(rule_features(hits, len(item.title)), probs, self.config, self.candidates,
-                          self.theme_of, item.relevant)
+        feats, short = rule_features(hits, len(item.title)), is_headline(item.text)
+        decision = decide(feats, probs, self.config, self.candidates, self.theme_of, item.relevant, short)
         result = Classification(id=item.id, lang=lang, relevant=decision.relevant,
                                 kind=decision.kind, scores=_rounded(decision.scores),
                                 relevance=round(decision.relevance, 4), **decision.labels)
+        closest = self._closest_call(decision, feats, probs, short, item.relevant is None)
+        if closest is not None:
+            result.closest_call, result.margin = closest[0], round(closest[1], 4)
         evidence = self._evidence(decision, hits, nlp, doc, item.body)
         result.evidence = [e for e in evidence if e.label != RELEVANT]
         result.relevance_evidence = [e for e in evidence if e.label == RELEVANT]
         return result
+
+    def _closest_call(self, decision: Decision, feats: dict, probs: dict[str, float] | None,
+                      short: bool, gated: bool) -> tuple[str, float] | None:
+        """The decision nearest its threshold: the relevance gate (unless an analyst decided
+        it) and, for a relevant item, every label of the list dimensions except themes (they
+        follow from values). Returns the label and its score minus the threshold."""
+        has_model = probs is not None
+        calls: list[tuple[str, float]] = []
+        if gated:
+            _, cut = relevance(feats, probs, self.config.stack("relevant", has_model), short)
+            calls.append((RELEVANT, decision.relevance - cut))
+        if decision.relevant:
+            for dimension in LIST_DIMENSIONS:
+                if dimension == "themes":
+                    continue
+                stack = self.config.stack(dimension, has_model)
+                calls += [(f"{dimension}:{label}", score - stack.cut(short, label))
+                          for label, score in decision.scores.get(dimension, {}).items()]
+        return min(calls, key=lambda call: abs(call[1])) if calls else None
 
     def _evidence(self, decision: Decision, hits: list[Hit], nlp: Language, doc: Doc,
                   body: str) -> list[Evidence]:
@@ -255,6 +361,12 @@ class Classifier:
                     evidence.setdefault(theme, []).append(
                         Evidence(label=theme, text=e.text, start=e.start, end=e.end))
         return [e for label in sorted(evidence) for e in sorted(evidence[label], key=lambda e: e.start)]
+
+
+def _failure(item: ClassifyInput, exc: Exception) -> ClassifyError:
+    reason = (str(exc).strip().splitlines() or [type(exc).__name__])[0][:300]
+    return ClassifyError(f"item {item.id!r} ({len(item.body):,} characters) could not be "
+                         f"classified: {type(exc).__name__}: {reason}")
 
 
 def _lang(item: ClassifyInput) -> str | None:

@@ -5,13 +5,23 @@ one stood in the title, and, with a trained model, the model's probability. A sm
 function per dimension turns these into one score:
 
     score = sigmoid(bias + model * logit(p) + strong * min(n_strong, 3) + weak * min(n_weak, 5)
-                    + title * in_title + hits * log(1 + n_hits) + offset[label])
+                    + title * in_title + hits * log(1 + n_hits) + offset[label]
+                    + headline * (short + short_model * logit(p)))
 
-and the label is given when the score reaches the dimension's threshold. A clear term in the
-title always earns its label. A theme counts the evidence of its values as its own, and values
-imply their theme: a theme is given when its own score passes or one of its values is given. The coefficients are fitted on held-out predictions of the
-training data (`gaimon train --tune`, see gaimon/tune.py) and live in taxonomy/classifier.yaml,
-one set for the lexicon with the model and one for the lexicon alone.
+and the label is given when the score reaches the dimension's threshold. `headline` is 1 for an
+item that is a headline and little more (fewer than HEADLINE_WORDS words of text): a headline
+says less than a lead, so it has its own model weight and its own threshold. A clear term
+the model never saw in training cannot be vetoed by it: for a label whose clear terms are all
+new to the model, logit(p) counts only when it is positive. Where it holds on real text, a
+clear term in the title always earns its label (`title_rule`). A theme counts the evidence of
+its values as its own, and values imply their theme: a theme is given when its own score
+passes or one of its values is given.
+
+The relevance gate lets an item with an AI term of the lexicon pass at `threshold`; an item
+without one passes on the model alone when its score reaches the stricter `threshold_no_term`.
+The coefficients are fitted on held-out predictions of the training data (`gaimon train
+--tune`, see gaimon/tune.py) and live in taxonomy/classifier.yaml, one set for the lexicon with
+the model and one for the lexicon alone.
 """
 
 from __future__ import annotations
@@ -32,6 +42,8 @@ RELEVANT = "relevant:ai"
 # Dimensions with a combination of their own: relevance, the list dimensions, kind.
 COMBINED = ("relevant", *LIST_DIMENSIONS, "kind")
 MAX_STRONG, MAX_WEAK = 3, 5
+# An item with fewer words of text than this (besides its title) is judged as a headline.
+HEADLINE_WORDS = 20
 
 
 class Strict(BaseModel):
@@ -54,27 +66,38 @@ class Stack(Strict):
     # are more (or less) trustworthy than the dimension's on average.
     model_offsets: dict[str, float] = Field(default_factory=dict)
     strong_offsets: dict[str, float] = Field(default_factory=dict)
+    short: float = 0.0        # added to the bias for a headline
+    short_model: float = 0.0  # added to `model` for a headline
+    threshold_short: float | None = Field(None, gt=0, lt=1)   # a headline's threshold
+    threshold_no_term: float | None = Field(None, gt=0, lt=1)  # relevance without an AI term
+    # Per label id, added to the threshold: a rare label is best given at a lower score.
+    threshold_offsets: dict[str, float] = Field(default_factory=dict)
 
-    def score(self, p: float | None, feats: Features, label: str = "") -> float:
+    def score(self, p: float | None, feats: Features, label: str = "", short: bool = False) -> float:
         strong = self.strong + self.strong_offsets.get(label, 0.0)
         z = (self.bias + self.offsets.get(label, 0.0) + strong * min(feats.strong, MAX_STRONG)
              + self.weak * min(feats.weak, MAX_WEAK) + self.title * feats.title
-             + self.hits * math.log1p(feats.hits))
+             + self.hits * math.log1p(feats.hits) + self.short * short)
         if p is not None:
-            z += (self.model + self.model_offsets.get(label, 0.0)) * logit(p)
+            z += (self.model + self.model_offsets.get(label, 0.0) + self.short_model * short) * model_logit(p, feats)
         return 1.0 / (1.0 + math.exp(-max(-30.0, min(30.0, z))))
+
+    def cut(self, short: bool, label: str = "") -> float:
+        base = self.threshold_short if short and self.threshold_short is not None else self.threshold
+        return base + self.threshold_offsets.get(label, 0.0)
 
 
 class Training(Strict):
     ngram_size: int = Field(1, ge=1, le=3)
     length: int = Field(32768, gt=0)
     lexicon: float = Field(1.0, ge=0)  # weight of lexicon-node features in the text model (0: none)
+    subwords: float = Field(0.0, ge=0)  # weight of lemmas' character n-grams (0: none)
     epochs: int = Field(10, gt=0)
-    dropout: float = Field(0.1, ge=0, lt=1)
-    learn_rate: float = Field(0.002, gt=0)
-    l2: float = Field(0.0, ge=0)  # weight decay of the text model
-    batch_start: int = Field(16, gt=0)
-    batch_stop: int = Field(64, gt=0)
+    learn_rate: float = Field(0.01, gt=0)
+    l2: float = Field(0.0, ge=0)  # L2 penalty on the text model's weights
+    batch_size: int = Field(32, gt=0)
+    balance: float = Field(0.0, ge=0, le=1)  # weight of a rare label's positives, see textcat.fit
+    real_weight: float = Field(1.0, gt=0, le=1)  # weight of a real text (taxonomy/train/real) in the loss
     seed: int = 7
 
 
@@ -105,6 +128,16 @@ def logit(p: float) -> float:
     return math.log(p / (1 - p))
 
 
+def model_logit(p: float, feats: Features) -> float:
+    """logit(p), but not below zero for a label whose clear terms are all new to the model."""
+    lp = logit(p)
+    return max(lp, 0.0) if feats.strong and feats.novel >= feats.strong else lp
+
+
+def is_headline(text: str) -> bool:
+    return len(text.split()) < HEADLINE_WORDS
+
+
 class Hit(NamedTuple):
     """A lexicon hit: `label` is what it is evidence for, offsets are into title + newline + text."""
 
@@ -114,6 +147,7 @@ class Hit(NamedTuple):
     term: str
     start: int
     end: int
+    novel: bool = False  # a word of the term never occurred in the model's training data
 
 
 @dataclass
@@ -123,6 +157,7 @@ class Features:
     title: int = 0    # a hit in the title
     hits: int = 0     # all hits
     strong_title: int = 0
+    novel: int = 0    # distinct clear terms new to the model
 
 
 def rule_features(hits: list[Hit], title_end: int) -> dict[str, Features]:
@@ -139,6 +174,7 @@ def rule_features(hits: list[Hit], title_end: int) -> dict[str, Features]:
         seen.add((hit.label, hit.term))
         if hit.strong:
             f.strong += 1
+            f.novel += hit.novel
         else:
             f.weak += 1
     return feats
@@ -152,8 +188,9 @@ def with_themes(feats: dict[str, Features], theme_of: dict[str, str]) -> dict[st
             continue
         theme = f"themes:{theme_of[key.split(':', 1)[1]]}"
         t = out.get(theme)
-        t = Features() if t is None else Features(t.strong, t.weak, t.title, t.hits, t.strong_title)
+        t = Features() if t is None else Features(t.strong, t.weak, t.title, t.hits, t.strong_title, t.novel)
         t.strong, t.weak, t.hits = t.strong + f.strong, t.weak + f.weak, t.hits + f.hits
+        t.novel += f.novel
         t.title, t.strong_title = max(t.title, f.title), max(t.strong_title, f.strong_title)
         out[theme] = t
     return out
@@ -169,7 +206,8 @@ class Decision:
 
 
 def label_scores(feats: dict[str, Features], probs: dict[str, float] | None,
-                 config: ClassifierConfig, candidates: dict[str, list[str]]) -> dict[str, dict[str, float]]:
+                 config: ClassifierConfig, candidates: dict[str, list[str]],
+                 short: bool = False) -> dict[str, dict[str, float]]:
     """Score of every candidate label (`candidates`: dimension -> ids)."""
     has_model = probs is not None
     scores: dict[str, dict[str, float]] = {}
@@ -181,36 +219,46 @@ def label_scores(feats: dict[str, Features], probs: dict[str, float] | None,
             key = f"{dimension}:{node}"
             f = feats.get(key, empty)
             p = probs.get(key, 0.0) if probs is not None else None
-            row[node] = 1.0 if f.strong_title and stack.title_rule else stack.score(p, f, node)
+            row[node] = 1.0 if f.strong_title and stack.title_rule else stack.score(p, f, node, short)
     return scores
+
+
+def relevance(feats: dict[str, Features], probs: dict[str, float] | None, stack: Stack,
+              short: bool = False) -> tuple[float, float]:
+    """The gate's score and the threshold it must reach: with an AI term, the lexicon and
+    model together; without one, the model alone against its stricter threshold."""
+    p = probs.get(RELEVANT, 0.0) if probs is not None else None
+    if RELEVANT in feats:
+        return stack.score(p, feats[RELEVANT], "ai", short), stack.threshold
+    if p is None or stack.threshold_no_term is None:
+        return 0.0, stack.threshold
+    return stack.score(p, Features(), "ai", short), stack.threshold_no_term
 
 
 def decide(feats: dict[str, Features], probs: dict[str, float] | None, config: ClassifierConfig,
            candidates: dict[str, list[str]], theme_of: dict[str, str],
-           relevant: bool | None = None) -> Decision:
-    """Labels from lexicon features and model probabilities (None without a model).
+           relevant: bool | None = None, short: bool = False) -> Decision:
+    """Labels from lexicon features and model probabilities (None without a model); `short`:
+    the item is a headline (see is_headline).
 
-    `relevant` given (an analyst's decision) replaces the relevance gate. An item without any
-    AI term never passes the gate.
+    `relevant` given (an analyst's decision) replaces the relevance gate. Without a model, an
+    item without any AI term never passes the gate.
     """
     has_model = probs is not None
-    gate = 0.0
-    if RELEVANT in feats:
-        gate = config.stack("relevant", has_model).score(probs.get(RELEVANT, 0.0) if has_model else None,
-                                                        feats[RELEVANT], "ai")
+    gate, cut = relevance(feats, probs, config.stack("relevant", has_model), short)
     if relevant is None:
-        relevant = gate >= config.stack("relevant", has_model).threshold
-    kind_scores = label_scores(feats, probs, config, {"kind": candidates["kind"]})["kind"]
+        relevant = gate >= cut
+    kind_scores = label_scores(feats, probs, config, {"kind": candidates["kind"]}, short)["kind"]
     kind = max(kind_scores, key=lambda k: kind_scores[k]) if any(kind_scores.values()) else config.default_kind
     scores: dict[str, dict[str, float]] = {"kind": kind_scores}
     labels: dict[str, list[str]] = {d: [] for d in LIST_DIMENSIONS}
     if not relevant:
         return Decision(relevant=False, relevance=gate, labels=labels, kind=kind, scores=scores)
     listed = {d: ids for d, ids in candidates.items() if d in LIST_DIMENSIONS}
-    scores.update(label_scores(with_themes(feats, theme_of), probs, config, listed))
+    scores.update(label_scores(with_themes(feats, theme_of), probs, config, listed, short))
     for dimension in listed:
-        cut = config.stack(dimension, has_model).threshold
-        labels[dimension] = sorted(i for i, s in scores[dimension].items() if s >= cut)
+        stack = config.stack(dimension, has_model)
+        labels[dimension] = sorted(i for i, s in scores[dimension].items() if s >= stack.cut(short, i))
     # Values imply their theme: a theme scores at least as high as its given values.
     for value in labels["values"]:
         theme = theme_of[value]

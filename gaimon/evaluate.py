@@ -5,7 +5,14 @@ Each list dimension is scored as multi-label classification over all items (an i
 classifier wrongly finds irrelevant loses its labels, an irrelevant item wrongly let through
 adds false ones); `kind` as single-label classification; relevance as the binary class
 "about AI". Macro averages run over the labels that occur in the gold data or in the
-predictions.
+predictions (for real items: in the gold data).
+
+Real items (taxonomy/train/real/) are labelled only partly: a label their source cannot
+express counts neither way (see gaimon/registers.py), and AIAAIC's media and culture are one
+label. Besides the totals, every register (NL and EN news leads, real headlines, real risk
+descriptions) is scored on its own, and per dimension the expected calibration error says how
+far the label scores are from the precision they promise: ECE = sum over ten score bins of
+(share of scores in the bin) * |share of them that are right - mean score in the bin|.
 """
 
 from __future__ import annotations
@@ -15,10 +22,12 @@ from collections.abc import Iterable
 from pydantic import BaseModel
 
 from gaimon.classify import Classification, Classifier, ClassifyInput
+from gaimon.registers import REGISTERS, is_real, known, merged, register
 from gaimon.taxonomy import LIST_DIMENSIONS
 from gaimon.train import GoldItem
 
 DIMENSIONS = (*LIST_DIMENSIONS, "kind")
+BINS = 10
 
 
 class Score(BaseModel):
@@ -42,9 +51,14 @@ class Evaluation(BaseModel):
     model_version: str
     relevance: Score
     dimensions: dict[str, DimensionScore]
+    calibration: dict[str, float] = {}  # expected calibration error per list dimension
+    registers: dict[str, Evaluation] = {}
 
     def macro_f1(self) -> dict[str, float]:
         return {d: s.macro.f1 for d, s in self.dimensions.items()}
+
+
+Evaluation.model_rebuild()
 
 
 def score(tp: int, fp: int, fn: int) -> Score:
@@ -55,15 +69,19 @@ def score(tp: int, fp: int, fn: int) -> Score:
                  support=tp + fn, tp=tp, fp=fp, fn=fn)
 
 
-def _labels(item: GoldItem | Classification, dimension: str) -> set[str]:
+def _labels(item: GoldItem | Classification, dimension: str, gold: GoldItem) -> set[str]:
     if dimension == "kind":
-        return {item.kind} if item.kind else set()
-    if isinstance(item, GoldItem) and not item.is_relevant:
-        return set()
-    return set(getattr(item, dimension))
+        found = {item.kind} if item.kind else set()
+    elif isinstance(item, GoldItem) and not item.is_relevant:
+        found = set()
+    else:
+        found = set(getattr(item, dimension))
+    found = merged(gold, dimension, found)
+    return {label for label in found if not gold.is_relevant or known(gold, dimension, label)}
 
 
-def evaluate(gold: list[GoldItem], predicted: list[Classification], model_version: str = "") -> Evaluation:
+def evaluate(gold: list[GoldItem], predicted: list[Classification], model_version: str = "",
+             by_register: bool = True) -> Evaluation:
     by_id = {p.id: p for p in predicted}
     pairs = [(g, by_id[g.id]) for g in gold]
     rel = [(g.is_relevant, p.relevant) for g, p in pairs]
@@ -73,23 +91,53 @@ def evaluate(gold: list[GoldItem], predicted: list[Classification], model_versio
     for dimension in DIMENSIONS:
         counts: dict[str, list[int]] = {}
         for g, p in pairs:
-            truth, guess = _labels(g, dimension), _labels(p, dimension)
+            truth, guess = _labels(g, dimension, g), _labels(p, dimension, g)
             for label in truth | guess:
-                c = counts.setdefault(label, [0, 0, 0])
+                c = counts.setdefault(label, [0, 0, 0, 0])
                 c[0] += label in truth and label in guess
                 c[1] += label in guess and label not in truth
                 c[2] += label in truth and label not in guess
-        labels = {label: score(*c) for label, c in sorted(counts.items())}
+                c[3] += label in guess and label not in truth and not is_real(g)
+        # A real source's labels are partial: a label it never gives is one it cannot express.
+        labels = {label: score(*c[:3]) for label, c in sorted(counts.items()) if c[0] + c[2] or c[3]}
         n = len(labels) or 1
         macro_p = sum(s.precision for s in labels.values()) / n
         macro_r = sum(s.recall for s in labels.values()) / n
         macro = Score(precision=round(macro_p, 4), recall=round(macro_r, 4),
                       f1=round(sum(s.f1 for s in labels.values()) / n, 4),
                       support=sum(s.support for s in labels.values()))
-        totals = [sum(c[i] for c in counts.values()) for i in range(3)]
+        totals = [sum(c[i] for label, c in counts.items() if label in labels) for i in range(3)]
         dimensions[dimension] = DimensionScore(labels=labels, macro=macro, micro=score(*totals))
+    calibration = {d: calibration_error(pairs, d) for d in ("themes", "values", "sectors")}
+    registers = {}
+    if by_register:
+        for name in REGISTERS:
+            mine = [g for g in gold if register(g) == name]
+            if mine:
+                registers[name] = evaluate(mine, predicted, model_version, by_register=False)
     return Evaluation(items=len(pairs), model_version=model_version, relevance=relevance,
-                      dimensions=dimensions)
+                      dimensions=dimensions, calibration=calibration, registers=registers)
+
+
+def calibration_error(pairs: list[tuple[GoldItem, Classification]], dimension: str) -> float:
+    """Expected calibration error of the label scores of relevant items, over known labels."""
+    bins = [[0, 0.0, 0] for _ in range(BINS)]  # count, sum of scores, right
+    for g, p in pairs:
+        if not (g.is_relevant and p.relevant):
+            continue
+        truth = _labels(g, dimension, g)
+        scores: dict[str, float] = {}
+        for node, s in p.scores.get(dimension, {}).items():
+            for label in merged(g, dimension, {node}):
+                if known(g, dimension, label):
+                    scores[label] = max(scores.get(label, 0.0), s)
+        for label, s in scores.items():
+            b = bins[min(int(s * BINS), BINS - 1)]
+            b[0], b[1], b[2] = b[0] + 1, b[1] + s, b[2] + (label in truth)
+    total = sum(b[0] for b in bins)
+    if not total:
+        return 0.0
+    return round(sum(abs(b[2] - b[1]) for b in bins if b[0]) / total, 4)
 
 
 def evaluate_classifier(classifier: Classifier, gold: Iterable[GoldItem]) -> Evaluation:

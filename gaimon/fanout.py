@@ -11,9 +11,10 @@ while one process writes the warehouse (DuckDB allows one writer).
 from __future__ import annotations
 
 import json
+import logging
 import os
 import threading
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import duckdb
@@ -23,6 +24,8 @@ from gaimon.classify import Classification, Classifier, ClassifyInput
 from gaimon.home import Home
 from gaimon.labels import corrections_by_doc, forced_relevance
 from gaimon.signals import store
+
+log = logging.getLogger(__name__)
 
 
 @dataclass(frozen=True)
@@ -39,6 +42,8 @@ class BatchResult:
     version: str
     documents: int
     relevant: int
+    cut: int = 0                                       # documents classified on their start only
+    errors: list[str] = field(default_factory=list)   # one line per document that failed (left for the next run)
 
 
 def work_dir(home: Home, run_id: str) -> Path:
@@ -103,11 +108,20 @@ def classify_file(batch: Path, model: Model) -> BatchResult:
     classifier = _classifier(model.model_dir)
     with open(batch, encoding="utf-8") as fh:
         inputs = [ClassifyInput.model_validate_json(line) for line in fh if line.strip()]
-    results = list(classifier.classify_many(inputs))
+    errors: list[str] = []
+
+    def failed(error: Exception) -> None:
+        errors.append(f"{batch.name}: {error}")
+        log.warning("%s: %s", batch.name, error)
+
+    results = list(classifier.classify_many(inputs, on_error=failed))
     out = batch.with_name(batch.stem + ".out.jsonl")
-    _write_atomic(out, [json.dumps({"version": classifier.version, **r.model_dump()}, ensure_ascii=False)
+    # The closest call is no part of the output contract, but the writer stores it.
+    _write_atomic(out, [json.dumps({"version": classifier.version, **r.model_dump(),
+                                    "closest_call": r.closest_call, "margin": r.margin}, ensure_ascii=False)
                         for r in results])
-    return BatchResult(out, classifier.version, len(results), sum(r.relevant for r in results))
+    return BatchResult(out, classifier.version, len(results), sum(r.relevant for r in results),
+                       sum(r.read_chars is not None for r in results), errors)
 
 
 def store_file(con: duckdb.DuckDBPyConnection, result: BatchResult, model: Model) -> int:

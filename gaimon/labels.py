@@ -149,7 +149,9 @@ def stored_classification(con: duckdb.DuckDBPyConnection, doc_id: str) -> tuple[
     if not rows:
         raise LabelError(f"no document {doc_id!r} in the warehouse")
     first = rows[0]
-    result = Classification(id=doc_id, lang=first["lang"] or "en", relevant=bool(first["relevant"]))
+    result = Classification(id=doc_id, lang=first["lang"] or "en", relevant=bool(first["relevant"]),
+                            read_chars=first["read_chars"], closest_call=first["closest_call"],
+                            margin=first["margin"])
     for row in rows:
         if row["dimension"] is None:
             continue
@@ -187,6 +189,21 @@ def reapply(con: duckdb.DuckDBPyConnection, doc_id: str, taxonomy: Taxonomy | No
     if now_relevant and not was_relevant:
         con.execute("UPDATE documents SET model_version = NULL WHERE doc_id = ?", [doc_id])
     return True
+
+
+def least_sure(con: duckdb.DuckDBPyConnection, week: str | None = None, limit: int = 20) -> list[dict]:
+    """A week's documents (default: the latest classified week) whose closest call was nearest
+    its threshold, not yet corrected: where an analyst's correction teaches the model most."""
+    from gaimon.digest.weeks import check_week
+
+    if week is not None:
+        try:
+            check_week(week)
+        except ValueError as exc:
+            raise LabelError(str(exc)) from exc
+    if limit < 1:
+        raise LabelError(f"--limit must be at least 1, not {limit}")
+    return warehouse.query(con, "queries/labels_uncertain", {"week": week, "limit": limit})
 
 
 def forced_relevance(corrections: list[Correction]) -> bool | None:

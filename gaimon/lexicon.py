@@ -21,7 +21,7 @@ from typing import Any
 
 import numpy
 import srsly
-from spacy.attrs import LEMMA, LIKE_NUM, LOWER, ORTH
+from spacy.attrs import IS_PUNCT, LEMMA, LIKE_NUM, LOWER, ORTH
 from spacy.language import Language
 from spacy.lookups import load_lookups
 from spacy.matcher import Matcher, PhraseMatcher
@@ -35,6 +35,9 @@ USER_DATA_KEY = "gaimon_lexicon"
 MAX_CACHE = 500_000
 POSSESSIVE = ("'s", "’s", "'", "’")
 SIMPLE_COLUMNS = {"LOWER": 0, "ORTH": 1, "LEMMA": 2, "LIKE_NUM": 3}
+# How many words may stand between a separable verb and its particle ("denken er nooit echt
+# kritisch over na"); a punctuation mark ends the search, as the clause usually ends there.
+SEPARABLE_WINDOW = 8
 
 
 @Language.factory("gaimon_lemmatizer")
@@ -146,7 +149,13 @@ class LexiconMatcher:
     def __init__(self, nlp: Language, name: str = "gaimon_lexicon"):
         self.nlp, self.name = nlp, name
         self.entries: list[dict[str, Any]] = []
+        self.separable: dict[str, str] = {}
         self._reset()
+
+    def add_separable(self, verbs: dict[str, str]) -> None:
+        """Verbs whose particle splits off (`nadenken: na`); call before `add_entries`. A lemma
+        term ending in one also matches "denken ... kritisch na" and "kritisch na te denken"."""
+        self.separable.update({verb.lower(): particle.lower() for verb, particle in verbs.items()})
 
     def _reset(self) -> None:
         vocab = self.nlp.vocab
@@ -163,7 +172,10 @@ class LexiconMatcher:
         # Token patterns on words and numbers, matched on arrays; spaCy's Matcher (which makes
         # a Token object per token) only gets the patterns these cannot express.
         self.simple_patterns: dict[tuple[int, object], list[tuple[tuple[tuple[int, object], ...], int]]] = {}
+        # Split separable verbs, by the verb's lemma: (particle, words before the particle, key).
+        self.split_verbs: dict[int, list[tuple[int, tuple[int, ...], int]]] = {}
         self.keys: dict[int, tuple[str, str, bool]] = {}
+        self.ignored: set[int] = set()  # keys of phrases that are no evidence (see _outermost)
         self._affix_cache: dict[int, tuple[int, ...]] = {}
 
     def add_entries(self, entries: Iterable[LexiconEntry | dict[str, Any]]) -> None:
@@ -171,12 +183,14 @@ class LexiconMatcher:
         self.entries.extend(rows)
         grouped: dict[tuple[str, str, str], list[dict[str, Any]]] = {}
         for row in rows:
-            strength = "strong" if row["strong"] else "weak"
+            strength = "ignore" if row.get("ignore") else "strong" if row["strong"] else "weak"
             grouped.setdefault((row["label"], row["node"], strength), []).append(row)
         for (label, node, strength), group in grouped.items():
             key_name = f"{label}|{node}|{strength}"
             key = self.nlp.vocab.strings.add(key_name)
             self.keys[key] = (label, node, strength == "strong")
+            if strength == "ignore":
+                self.ignored.add(key)
             self._add_group(key_name, key, group)
         self._affix_cache.clear()
 
@@ -185,7 +199,8 @@ class LexiconMatcher:
         for row in group:
             by_kind.setdefault(row["match"], []).append(row["pattern"])
         if "lemma" in by_kind:
-            self.lemma_matcher.add(key_name, [self._lemma_doc(t) for t in by_kind["lemma"]])
+            phrases = by_kind["lemma"] + [p for t in by_kind["lemma"] for p in self._add_split(t, key)]
+            self.lemma_matcher.add(key_name, [self._lemma_doc(t) for t in phrases])
         if "exact" in by_kind:
             self.exact_matcher.add(key_name, [self.nlp.make_doc(t) for t in by_kind["exact"]])
         for pattern in by_kind.get("pattern", []):
@@ -209,6 +224,19 @@ class LexiconMatcher:
             else:
                 table = self.suffixes if lower.startswith("*") else self.prefixes
                 table.setdefault(len(text), {}).setdefault(text, []).append(key)
+
+    def _add_split(self, term: str, key: int) -> list[str]:
+        """Register the split form of a term that ends in a separable verb; its `te` form."""
+        *before, verb = term.lower().split()
+        particle = self.separable.get(verb)
+        if not particle or not verb.startswith(particle) or len(verb) <= len(particle):
+            return []
+        stem = verb[len(particle):]
+        strings = self.nlp.vocab.strings
+        lemmas = tuple(strings.add(t.lemma_) for t in self._lemma_doc(" ".join(before))) if before else ()
+        stem_lemma = strings.add(self._lemma_doc(stem)[0].lemma_)
+        self.split_verbs.setdefault(stem_lemma, []).append((strings.add(particle), lemmas, key))
+        return [" ".join([*before, particle, "te", stem])]
 
     def _lemma_doc(self, term: str) -> Doc:
         doc = self.nlp.make_doc(term)
@@ -250,7 +278,42 @@ class LexiconMatcher:
             found += self._wild_matches(lowers)
         if self.simple_patterns:
             found += self._simple_matches(doc)
-        return sorted(set(found), key=lambda m: (m[1], -m[2]))
+        if self.split_verbs:
+            found += self._split_matches(doc)
+        kept = self._outermost(sorted(set(found), key=lambda m: (m[1], -m[2])))
+        return [m for m in kept if m[0] not in self.ignored] if self.ignored else kept
+
+    def _outermost(self, found: list[tuple[int, int, int]]) -> list[tuple[int, int, int]]:
+        """Drop a hit that lies inside a longer hit for the same label: the longer phrase is
+        the reading that counts. "Autoriteit Persoonsgegevens" names a regulator (listed under
+        `ignore`: no evidence of privacy) and is not also the clear term "persoonsgegevens"."""
+        keys, reach, kept = self.keys, {}, []
+        for key, start, end in found:  # by start, longest first
+            label = keys[key][0] if key in keys else key
+            outer = reach.get(label)
+            if outer is not None and outer[1] >= end and (outer[0], outer[1]) != (start, end):
+                continue
+            if outer is None or end > outer[1]:
+                reach[label] = (start, end)
+            kept.append((key, start, end))
+        return kept
+
+    def _split_matches(self, doc: Doc) -> list[tuple[int, int, int]]:
+        arr = doc.to_array([LEMMA, LOWER, IS_PUNCT])
+        verbs = numpy.asarray(list(self.split_verbs), dtype="uint64")
+        found = []
+        for i in numpy.nonzero(numpy.isin(arr[:, 0], verbs))[0].tolist():
+            for particle, before, key in self.split_verbs[int(arr[i, 0])]:
+                for j in range(i + 1, min(len(arr), i + 1 + SEPARABLE_WINDOW)):
+                    if arr[j, 2]:
+                        break
+                    if int(arr[j, 1]) != particle:
+                        continue
+                    first = j - len(before)
+                    if first > i and all(int(arr[first + k, 0]) == lemma for k, lemma in enumerate(before)):
+                        found.append((key, i, j + 1))
+                    break
+        return found
 
     def _compile(self, pattern: list[dict[str, Any]]) -> tuple[tuple[int, object], ...] | None:
         """A pattern of {LOWER|ORTH|LEMMA: word} and {LIKE_NUM: true} tokens as (column, value)."""
@@ -323,9 +386,13 @@ class LexiconMatcher:
         path.mkdir(parents=True, exist_ok=True)
         (path / "entries.json").write_text(json.dumps(self.entries, ensure_ascii=False),
                                            encoding="utf-8")
+        (path / "separable.json").write_text(json.dumps(self.separable, ensure_ascii=False),
+                                             encoding="utf-8")
 
     def from_disk(self, path: str | Path, exclude: Iterable[str] = ()) -> LexiconMatcher:
         self.entries = []
         self._reset()
+        separable = Path(path) / "separable.json"
+        self.separable = json.loads(separable.read_text(encoding="utf-8")) if separable.exists() else {}
         self.add_entries(json.loads((Path(path) / "entries.json").read_text(encoding="utf-8")))
         return self

@@ -17,7 +17,7 @@ from spacy.language import Language
 
 import gaimon.lexicon  # noqa: F401  (registers the components)
 import gaimon.textcat  # noqa: F401  (registers the architecture)
-from gaimon.taxonomy import Taxonomy
+from gaimon.taxonomy import Taxonomy, load_separable
 
 TEXTCAT = "textcat_multilabel"
 EXPLAINER = "gaimon_explainer"
@@ -30,6 +30,7 @@ def build_pipeline(lang: str, taxonomy: Taxonomy, lemmas: dict[str, str],
     lemmatizer = nlp.add_pipe("gaimon_lemmatizer")
     lemmatizer.add_forms(lemmas)
     lexicon = nlp.add_pipe("gaimon_lexicon")
+    lexicon.add_separable(load_separable()[lang])
     lexicon.add_entries(taxonomy.entries(lang))
     if textcat is not None:
         nlp.add_pipe(TEXTCAT, config={"model": textcat, "threshold": 0.5})

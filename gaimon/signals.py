@@ -10,7 +10,7 @@ from __future__ import annotations
 import json
 import tempfile
 from collections.abc import Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -31,6 +31,8 @@ class ClassifyReport:
     relevant: int = 0
     signals: int = 0
     model_version: str = ""
+    cut: int = 0                                          # documents classified on their start only
+    errors: list[str] = field(default_factory=list)      # one line per document that failed
 
 
 def signal_rows(result: Classification, model_version: str, now: str,
@@ -76,7 +78,8 @@ def store(con: duckdb.DuckDBPyConnection, results: list[Classification], version
     for result in results:
         corrected, added = apply(result, corrections.get(result.id, []), theme_of or {})
         final.append((corrected, added))
-    classified = [{"doc_id": r.id, "relevant": r.relevant, "lang": r.lang, "model_version": version}
+    classified = [{"doc_id": r.id, "relevant": r.relevant, "lang": r.lang, "model_version": version,
+                   "read_chars": r.read_chars, "closest_call": r.closest_call, "margin": r.margin}
                   for r, _ in final]
     rows = [row for r, added in final if r.relevant for row in signal_rows(r, version, now, added)]
     files = [_write_jsonl(classified), _write_jsonl(rows)]
@@ -104,8 +107,9 @@ def classify_documents(con: duckdb.DuckDBPyConnection, classifier: Classifier) -
         batch = [ClassifyInput(id=d, title=t or "", text=x or "", lang=lang,
                                relevant=forced_relevance(corrections.get(d, [])))
                  for d, t, x, lang in rows]
-        results = list(classifier.classify_many(batch))
+        results = list(classifier.classify_many(batch, on_error=lambda e: report.errors.append(str(e))))
         report.documents += len(results)
+        report.cut += sum(r.read_chars is not None for r in results)
         report.signals += store(con, results, classifier.version, classifier.theme_of)
         report.relevant += con.execute(
             "SELECT count(*) FROM documents WHERE relevant AND doc_id IN (SELECT unnest(?))",

@@ -160,7 +160,8 @@ def store_batch(home: Home, result: fanout.BatchResult, model: fanout.Model) -> 
         signals = fanout.store_file(con, result, model)
     result.results.unlink(missing_ok=True)
     result.results.with_name(result.results.name.replace(".out.jsonl", ".jsonl")).unlink(missing_ok=True)
-    return {"documents": result.documents, "relevant": result.relevant, "signals": signals}
+    return {"documents": result.documents, "relevant": result.relevant, "signals": signals,
+            "cut": result.cut, "failed": len(result.errors)}
 
 
 def detect_alerts(home: Home, run_id: str) -> dict[str, Any]:

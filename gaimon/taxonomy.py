@@ -86,15 +86,18 @@ class Lexicon(Strict):
     a term with `*` at its start or end matches words by their lower-cased form
     (`deepfake*` finds `deepfakevideo's`, `*chatbot` finds `zorgchatbot`, `virtuele vriend*`
     finds `virtuele vriendin`). `exact` terms are matched case-sensitively on the surface
-    form (acronyms such as `AVG`).
+    form (acronyms such as `AVG`). `ignore` lists phrases that contain a term but are no
+    evidence: a hit inside one does not count (a regulator's name, *Autoriteit Persoonsgegevens*,
+    is no privacy item).
     """
 
     terms: list[str] = Field(default_factory=list)
     weak: list[str] = Field(default_factory=list)
     exact: list[str] = Field(default_factory=list)
     patterns: list[TokenPattern] = Field(default_factory=list)
+    ignore: list[str] = Field(default_factory=list)
 
-    @field_validator("terms", "weak", "exact")
+    @field_validator("terms", "weak", "exact", "ignore")
     @classmethod
     def _well_formed(cls, terms: list[str]) -> list[str]:
         for term in terms:
@@ -215,6 +218,7 @@ class LexiconEntry:
     strong: bool     # clear evidence on its own, or only together with other evidence
     match: str       # lemma | exact | affix | wildphrase | pattern
     pattern: Any     # the term, or a token pattern
+    ignore: bool = False  # no evidence: hits inside it are dropped
 
 
 def output_dimension(dimension: str) -> str:
@@ -225,14 +229,15 @@ def output_dimension(dimension: str) -> str:
 def _entries(label: str, node: str, lexicon: Lexicon | None) -> Iterator[LexiconEntry]:
     if lexicon is None:
         return
-    for strong, terms in ((True, lexicon.terms), (False, lexicon.weak)):
+    for strong, ignore, terms in ((True, False, lexicon.terms), (False, False, lexicon.weak),
+                                  (False, True, lexicon.ignore)):
         for term in terms:
             if "*" not in term:
-                yield LexiconEntry(label, node, strong, "lemma", term)
+                yield LexiconEntry(label, node, strong, "lemma", term, ignore)
             elif " " not in term:
-                yield LexiconEntry(label, node, strong, "affix", term)
+                yield LexiconEntry(label, node, strong, "affix", term, ignore)
             else:
-                yield LexiconEntry(label, node, strong, "wildphrase", term)
+                yield LexiconEntry(label, node, strong, "wildphrase", term, ignore)
     for term in lexicon.exact:
         yield LexiconEntry(label, node, True, "exact", term)
     for pattern in lexicon.patterns:
@@ -307,6 +312,15 @@ def load_lemmas(path: Path | str | None = None) -> dict[str, dict[str, str]]:
     tables = {lang: {str(k).lower(): str(v).lower() for k, v in (data.get(lang) or {}).items()}
               for lang in LANGS}
     return tables
+
+
+def load_separable(path: Path | str | None = None) -> dict[str, dict[str, str]]:
+    """Per language, verbs whose particle splits off, with the particle (`nadenken: na`)."""
+    path = Path(path or LEMMAS_FILE)
+    data = yaml.safe_load(path.read_text(encoding="utf-8")) if path.exists() else None
+    table = (data or {}).get("separable") or {}
+    return {lang: {str(k).lower(): str(v).lower() for k, v in (table.get(lang) or {}).items()}
+            for lang in LANGS}
 
 
 @cache

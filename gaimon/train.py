@@ -1,8 +1,9 @@
 """Train the classifier's text model and keep versioned models under $GAIMON_HOME/models/.
 
 Training data is the labelled JSONL under taxonomy/train/<lang>/ (files `train*.jsonl`; files
-`dev*.jsonl` are held out for evaluation and never trained on), plus analysts' corrections from
-the warehouse (`gaimon label`). A model is a directory `models/<version>/` with one spaCy
+`dev*.jsonl` are held out for evaluation and never trained on), the real texts of
+taxonomy/train/real/ (`train.jsonl`; labels their source cannot express are left out of the
+loss, see gaimon/registers.py), plus analysts' corrections from the warehouse (`gaimon label`). A model is a directory `models/<version>/` with one spaCy
 pipeline per language, the taxonomy and rules it was built with, and meta.json; `models/current`
 names the model in use.
 
@@ -17,24 +18,24 @@ from __future__ import annotations
 
 import json
 import os
-import random
 import shutil
 import time
 from collections.abc import Callable, Iterable, Iterator
 from datetime import UTC, datetime
 from pathlib import Path
 
+import numpy
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 from spacy.language import Language
 from spacy.training import Example
-from spacy.util import compounding, fix_random_seed, minibatch
-from thinc.api import Adam
+from spacy.util import fix_random_seed
 
 from gaimon.classify import CODE_FILES, Classifier, fingerprint
 from gaimon.decide import CONFIG_FILE, RELEVANT, ClassifierConfig, load_config
 from gaimon.errors import GaimonError
 from gaimon.home import Home
 from gaimon.nlp import EXPLAINER, TEXTCAT, build_pipeline
+from gaimon.registers import is_real, known
 from gaimon.taxonomy import (
     LANGS,
     LEMMAS_FILE,
@@ -46,8 +47,11 @@ from gaimon.taxonomy import (
     load_taxonomy,
     output_dimension,
 )
+from gaimon.textcat import Fit, fit
 
 GOLD_DIR = TAXONOMY_DIR / "train"
+REAL_DIR = "real"
+HEADLINE_VIEW = "#headline"
 # Part of every fingerprint; the classifier's code files are part of it too (CODE_FILES).
 MODEL_FORMAT = "gaimon-classifier-1"
 CURRENT = "current"
@@ -69,6 +73,12 @@ class GoldItem(BaseModel):
     policy_options: list[str] = Field(default_factory=list)
     legal_frameworks: list[str] = Field(default_factory=list)
     kind: str | None = None
+    # Real items only (taxonomy/train/real/): their source, and labels that are plausible but
+    # not certain (unknown, neither positive nor negative).
+    source_dataset: str | None = None
+    weak_values: list[str] = Field(default_factory=list)
+    weak_sectors: list[str] = Field(default_factory=list)
+    orig_labels: dict = Field(default_factory=dict)
 
     @property
     def body(self) -> str:
@@ -78,7 +88,8 @@ class GoldItem(BaseModel):
     def is_relevant(self) -> bool:
         if self.relevant is not None:
             return self.relevant
-        return any(getattr(self, d) for d in LIST_DIMENSIONS)
+        # Every real item is about AI, labelled or not.
+        return self.source_dataset is not None or any(getattr(self, d) for d in LIST_DIMENSIONS)
 
 
 class GoldError(GaimonError, ValueError):
@@ -107,6 +118,30 @@ def gold_files(split: str, root: Path = GOLD_DIR) -> list[Path]:
     return sorted(p for lang in LANGS for p in (root / lang).glob(f"{split}*.jsonl"))
 
 
+def real_files(split: str, root: Path = GOLD_DIR) -> list[Path]:
+    """`train` or `dev` split of the real, partially labelled texts."""
+    path = root / REAL_DIR / f"{split}.jsonl"
+    return [path] if path.exists() else []
+
+
+def training_files() -> list[Path]:
+    return [*gold_files("train"), *real_files("train")]
+
+
+def training_items() -> list[GoldItem]:
+    """The training files' items, plus the headline of every item not about AI as an item of
+    its own: the real headlines are all about AI, and without headlines that are not, a title
+    alone would look like AI to the model."""
+    items = list(read_gold(training_files()))
+    return items + [GoldItem(id=f"{i.id}{HEADLINE_VIEW}", title=i.title, text="", lang=i.lang, relevant=False)
+                    for i in items if not i.is_relevant and i.title and i.text]
+
+
+def dev_files() -> list[Path]:
+    """Held out, never trained on: the project's dev split and the real texts' dev split."""
+    return [*gold_files("dev"), *real_files("dev")]
+
+
 def label_set(taxonomy: Taxonomy) -> list[str]:
     """What the text model predicts: relevance, every top-level node, kinds."""
     labels = [RELEVANT]
@@ -116,12 +151,20 @@ def label_set(taxonomy: Taxonomy) -> list[str]:
 
 
 def gold_cats(item: GoldItem, labels: list[str]) -> dict[str, float]:
+    """The item's truth per label; labels its source cannot express are left out (unknown)."""
     given = {RELEVANT} if item.is_relevant else set()
     if item.is_relevant:
         given |= {f"{d}:{i}" for d in LIST_DIMENSIONS for i in getattr(item, d)}
     if item.kind:
         given.add(f"kind:{item.kind}")
-    return {label: float(label in given) for label in labels}
+    return {label: float(label in given) for label in labels if _known(item, label)}
+
+
+def _known(item: GoldItem, label: str) -> bool:
+    if not item.is_relevant:
+        return True  # not about AI: no label applies
+    dimension, node = label.split(":", 1)
+    return known(item, dimension, node)
 
 
 def examples_for(lang: str, items: list[GoldItem], taxonomy: Taxonomy, lemmas: dict[str, str]) -> list[Example]:
@@ -140,31 +183,33 @@ def _prepare(nlp: Language, text: str):
 
 
 def train_pipeline(lang: str, items: list[GoldItem], taxonomy: Taxonomy, lemmas: dict[str, str],
-                   config: ClassifierConfig, log: Callable[[str], None] = lambda _: None,
-                   foreign: list[Example] | None = None) -> Language:
-    """One language's pipeline with its text classifier trained on `items` (and on `foreign`
-    examples, docs of other languages made by their own pipelines)."""
+                   config: ClassifierConfig, log: Callable[[str], None] = lambda _: None) -> Language:
+    """One language's pipeline with its text classifier trained on `items`."""
     cfg = config.training
     fix_random_seed(cfg.seed)
-    arch = {"@architectures": "gaimon.LemmaBOW.v1", "ngram_size": cfg.ngram_size,
-            "length": cfg.length, "lexicon": cfg.lexicon, "nO": len(label_set(taxonomy))}
+    arch = {"@architectures": "gaimon.LemmaLogistic.v1", "ngram_size": cfg.ngram_size,
+            "length": cfg.length, "lexicon": cfg.lexicon, "subwords": cfg.subwords,
+            "nO": len(label_set(taxonomy))}
     nlp = build_pipeline(lang, taxonomy, lemmas, textcat=arch)
     labels = label_set(taxonomy)
-    examples = [Example.from_dict(_prepare(nlp, item.body), {"cats": gold_cats(item, labels)})
-                for item in items]
-    own = list(examples)
-    examples += foreign or []
+    docs = [_prepare(nlp, item.body) for item in items]
+    cats = [gold_cats(item, labels) for item in items]
     textcat = nlp.get_pipe(TEXTCAT)
-    textcat.initialize(lambda: examples, nlp=nlp, labels=labels)
-    optimizer = Adam(cfg.learn_rate, L2=cfg.l2, L2_is_weight_decay=True)
-    rng = random.Random(cfg.seed)
-    for epoch in range(cfg.epochs):
-        rng.shuffle(examples)
-        losses: dict[str, float] = {}
-        for batch in minibatch(examples, size=compounding(cfg.batch_start, cfg.batch_stop, 1.001)):
-            textcat.update(batch, sgd=optimizer, drop=cfg.dropout, losses=losses)
-        log(f"{lang} epoch {epoch + 1}/{cfg.epochs}: loss {losses.get(TEXTCAT, 0.0):.3f}")
-    nlp.add_pipe(EXPLAINER).fit(textcat.model, list(textcat.labels), [eg.predicted for eg in own])
+    sample = [Example.from_dict(doc.copy(), {"cats": c}) for doc, c in zip(docs[:8], cats[:8], strict=True)]
+    textcat.initialize(lambda: sample, nlp=nlp, labels=labels)
+    order = list(textcat.labels)
+    truth = numpy.zeros((len(docs), len(order)), dtype="f")
+    known = numpy.zeros_like(truth)
+    weights = [cfg.real_weight if is_real(item) else 1.0 for item in items]
+    for row, given in enumerate(cats):
+        for column, label in enumerate(order):
+            if label in given:  # left out: the item's source cannot say
+                truth[row, column], known[row, column] = given[label], weights[row]
+    fit(textcat.model, docs, truth, known,
+        Fit(epochs=cfg.epochs, learn_rate=cfg.learn_rate, l2=cfg.l2, batch_size=cfg.batch_size, seed=cfg.seed,
+            balance=cfg.balance),
+        lambda m: log(f"{lang} {m}"))
+    nlp.add_pipe(EXPLAINER).fit(textcat.model, order, docs)
     return nlp
 
 
@@ -180,7 +225,7 @@ class TrainReport(BaseModel):
 def base_fingerprint() -> str:
     """What a model trained from the repository depends on: data, taxonomy, rules and code."""
     parts = [MODEL_FORMAT.encode()]
-    for path in [TAXONOMY_FILE, LEMMAS_FILE, CONFIG_FILE, *gold_files("train")]:
+    for path in [TAXONOMY_FILE, LEMMAS_FILE, CONFIG_FILE, *training_files()]:
         parts += [f"{path.parent.name}/{path.name}".encode(), path.read_bytes() if path.exists() else b""]
     for path in CODE_FILES:
         parts += [path.name.encode(), path.read_bytes()]
@@ -203,7 +248,7 @@ def train_model(home: Home, corrections: list[GoldItem] | None = None,
     started = time.perf_counter()
     corrections = corrections or []
     taxonomy, lemmas, config = load_taxonomy(), load_lemmas(), load_config()
-    items = list(read_gold(gold_files("train"))) + corrections
+    items = training_items() + corrections
     base, full = base_fingerprint(), model_fingerprint(corrections)
     version = model_version(taxonomy, full)
     counts = {}

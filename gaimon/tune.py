@@ -4,7 +4,10 @@ The training split is cut into folds; a model trained on the other folds labels 
 every training item gets model probabilities from a model that never saw it. On those held-out
 predictions a logistic combination is fitted per dimension (see gaimon/decide.py), once with
 the model and once for the lexicon alone, and a threshold is chosen per dimension that
-maximises its macro F1. The dev split is not used: it stays for evaluation.
+maximises its macro F1, one for leads and one for headlines. Labels a real item's source cannot
+express are left out. The title rule is kept for a dimension only where a clear term in the
+title is right at least TITLE_PRECISION of the time, on the project's items and on real text
+alike. The dev splits are not used: they stay for evaluation.
 """
 
 from __future__ import annotations
@@ -26,15 +29,26 @@ from gaimon.decide import (
     ClassifierConfig,
     Features,
     Stack,
-    logit,
+    is_headline,
+    model_logit,
     rule_features,
     with_themes,
 )
 from gaimon.nlp import TEXTCAT
+from gaimon.registers import is_real
 from gaimon.taxonomy import LANGS, Taxonomy, load_lemmas, load_taxonomy
-from gaimon.train import GoldItem, gold_cats, gold_files, label_set, read_gold, train_pipeline
+from gaimon.train import (
+    HEADLINE_VIEW,
+    GoldItem,
+    gold_cats,
+    label_set,
+    train_pipeline,
+    training_items,
+)
 
 FOLDS = 3
+TITLE_PRECISION = 0.8
+MIN_SHORT_ROWS = 50  # fewer headlines than this reaching a dimension: no threshold of their own
 THRESHOLDS = [round(float(t), 2) for t in numpy.arange(0.05, 0.81, 0.05)]
 
 
@@ -44,9 +58,15 @@ class HeldOut:
     feats: dict[str, Features]
     probs: dict[str, float]
 
+    @property
+    def short(self) -> bool:
+        return is_headline(self.item.text)
+
 
 def fold_of(item_id: str, folds: int = FOLDS) -> int:
-    return int(hashlib.sha1(item_id.encode()).hexdigest(), 16) % folds
+    """An item's fold; an item's headline view goes with the item."""
+    base = item_id.removesuffix(HEADLINE_VIEW)
+    return int(hashlib.sha1(base.encode()).hexdigest(), 16) % folds
 
 
 def held_out_predictions(items: list[GoldItem], taxonomy: Taxonomy, config: ClassifierConfig,
@@ -71,36 +91,43 @@ def held_out_predictions(items: list[GoldItem], taxonomy: Taxonomy, config: Clas
     return rows
 
 
-SHARED = 5  # strong, weak, title, hits, model: the columns before the per-label offsets
+OWN_SHARE = 0.8
+SHARED = 7  # strong, weak, title, hits, model, short, short x model: before the per-label offsets
+MODEL_COLUMNS = (4, 6)
 OFFSET_L2 = 3.0
 INTERACTION_L2 = 30.0
 
 
-def _design(rows: list[tuple[Features, float]], keys: list[str], labels: list[str]) -> numpy.ndarray:
-    """Columns: strong, weak, title, log hits, logit(p); then per label an indicator, and the
-    label's own share of logit(p) and of the clear-term count."""
+Row = tuple[Features, float, bool]  # a label's lexicon features, model probability, headline
+
+
+def _design(rows: list[Row], keys: list[str], labels: list[str]) -> numpy.ndarray:
+    """Columns: strong, weak, title, log hits, logit(p), headline, headline x logit(p); then per
+    label an indicator, and the label's own share of logit(p) and of the clear-term count."""
     n = len(labels)
     x = numpy.zeros((len(rows), SHARED + 3 * n))
     column = {label: SHARED + i for i, label in enumerate(labels)}
-    for i, ((f, p), key) in enumerate(zip(rows, keys, strict=True)):
-        strong, lp = min(f.strong, MAX_STRONG), logit(p)
-        x[i, :SHARED] = [strong, min(f.weak, MAX_WEAK), f.title, numpy.log1p(f.hits), lp]
+    for i, ((f, p, short), key) in enumerate(zip(rows, keys, strict=True)):
+        strong, lp = min(f.strong, MAX_STRONG), model_logit(p, f)
+        x[i, :SHARED] = [strong, min(f.weak, MAX_WEAK), f.title, numpy.log1p(f.hits), lp, short, short * lp]
         x[i, column[key]] = 1.0
         x[i, column[key] + n] = lp
         x[i, column[key] + 2 * n] = strong
     return x
 
 
-def fit_logistic(x: numpy.ndarray, y: numpy.ndarray, penalty: numpy.ndarray, steps: int = 50) -> numpy.ndarray:
+def fit_logistic(x: numpy.ndarray, y: numpy.ndarray, penalty: numpy.ndarray, steps: int = 50,
+                 weight: numpy.ndarray | None = None) -> numpy.ndarray:
     """Weights (bias first) of an L2-regularised logistic regression, by Newton's method.
-    `penalty` gives each column of x its own L2 strength."""
+    `penalty` gives each column of x its own L2 strength; `weight` each row its weight."""
+    weight = numpy.ones(len(x)) if weight is None else weight
     x = numpy.hstack([numpy.ones((len(x), 1)), x])
     w = numpy.zeros(x.shape[1])
     penalty = numpy.concatenate([[0.0], penalty])
     for _ in range(steps):
         p = 1.0 / (1.0 + numpy.exp(-numpy.clip(x @ w, -30, 30)))
-        grad = x.T @ (p - y) + penalty * w
-        hess = (x * (p * (1 - p))[:, None]).T @ x + numpy.diag(penalty + 1e-9)
+        grad = x.T @ (weight * (p - y)) + penalty * w
+        hess = (x * (weight * p * (1 - p))[:, None]).T @ x + numpy.diag(penalty + 1e-9)
         step = numpy.linalg.solve(hess, grad)
         w -= step
         if numpy.abs(step).max() < 1e-6:
@@ -109,7 +136,7 @@ def fit_logistic(x: numpy.ndarray, y: numpy.ndarray, penalty: numpy.ndarray, ste
 
 
 def _stack(w: numpy.ndarray, labels: list[str], with_model: bool, threshold: float,
-           title_rule: bool) -> Stack:
+           title_rule: bool, threshold_short: float | None = None) -> Stack:
     n = len(labels)
 
     def per_label(start: int) -> dict[str, float]:
@@ -119,7 +146,9 @@ def _stack(w: numpy.ndarray, labels: list[str], with_model: bool, threshold: flo
     return Stack(bias=round(float(w[0]), 3), strong=round(float(w[1]), 3), weak=round(float(w[2]), 3),
                  title=round(float(w[3]), 3), hits=round(float(w[4]), 3),
                  model=round(float(w[5]), 3) if with_model else 0.0,
-                 threshold=threshold, title_rule=title_rule, offsets=per_label(1 + SHARED),
+                 short=round(float(w[6]), 3), short_model=round(float(w[7]), 3) if with_model else 0.0,
+                 threshold=threshold, threshold_short=threshold_short,
+                 title_rule=title_rule, offsets=per_label(1 + SHARED),
                  model_offsets=per_label(1 + SHARED + n) if with_model else {},
                  strong_offsets=per_label(1 + SHARED + 2 * n))
 
@@ -137,90 +166,153 @@ def _macro_f1(table: dict[str, list[tuple[float, int]]], threshold: float) -> fl
 
 def fit_dimension(dimension: str, labels: list[str], data: list[HeldOut], with_model: bool) -> Stack:
     """The combination of one dimension, fitted on the held-out rows that reach it."""
-    if dimension == "relevant":
-        reach = [r for r in data if RELEVANT in r.feats]
-    elif dimension == "kind":
-        reach = data
-    else:
-        reach = [r for r in data if r.item.is_relevant]
-    rows, ys, keys = [], [], []
+    reach = data if dimension in ("relevant", "kind") else [r for r in data if r.item.is_relevant]
+    rows: list[Row] = []
+    ys, keys, real = [], [], []
     for r in reach:
         truth = gold_cats(r.item, [RELEVANT, *labels])
         for label in labels:
-            rows.append((r.feats.get(label, Features()), r.probs.get(label, 0.0)))
+            if label not in truth:
+                continue  # the item's source cannot say
+            rows.append((r.feats.get(label, Features()), r.probs.get(label, 0.0), r.short))
             ys.append(truth[label])
             keys.append(label)
+            real.append(is_real(r.item))
     x, y = _design(rows, keys, labels), numpy.asarray(ys)
     n = len(labels)
     penalty = numpy.concatenate([numpy.full(SHARED, 1.0), numpy.full(n, OFFSET_L2),
                                  numpy.full(2 * n, INTERACTION_L2)])
     if not with_model:
-        x[:, SHARED - 1] = 0.0
-        x[:, SHARED + n: SHARED + 2 * n] = 0.0
-        penalty[SHARED - 1] = 1e6
-        penalty[SHARED + n: SHARED + 2 * n] = 1e6
-    w = fit_logistic(x, y, penalty)
+        for col in (*MODEL_COLUMNS, *range(SHARED + n, SHARED + 2 * n)):
+            x[:, col] = 0.0
+            penalty[col] = 1e6
+    w = fit_logistic(x, y, penalty, weight=_balanced(real))
     probe = _stack(w, labels, with_model, 0.5, False)
-    raw = [probe.score(p if with_model else None, f, key.split(":", 1)[1])
-           for (f, p), key in zip(rows, keys, strict=True)]
-    title_hits = [(y_, f.strong_title) for (f, _), y_ in zip(rows, ys, strict=True) if f.strong_title]
-    title_rule = bool(title_hits) and sum(y_ for y_, _ in title_hits) / len(title_hits) >= 0.8
-    final = [1.0 if title_rule and f.strong_title else s for (f, _), s in zip(rows, raw, strict=True)]
-    table: dict[str, list[tuple[float, int]]] = {}
-    for key, s, y_ in zip(keys, final, ys, strict=True):
-        table.setdefault(key, []).append((s, int(y_)))
+    raw = [probe.score(p if with_model else None, f, key.split(":", 1)[1], short)
+           for (f, p, short), key in zip(rows, keys, strict=True)]
+    title_rule = _title_rule_holds(rows, ys, real)
+    final = [1.0 if title_rule and f.strong_title else s for (f, _, _), s in zip(rows, raw, strict=True)]
+    if dimension == "kind":
+        return _stack(w, labels, with_model, 0.5, title_rule)  # kind: the best-scoring label
     if dimension == "relevant":
-        best = max(THRESHOLDS, key=lambda t: _macro_f1(table, t))
-    elif dimension == "kind":
-        best = 0.5  # kind is the best-scoring label; its threshold is not used
-    else:
-        best = max(THRESHOLDS, key=lambda t: _macro_f1(table, t))
-    return _stack(w, labels, with_model, best, title_rule)
+        # With an AI term and without one: two thresholds, chosen together for the F1 of all.
+        term = [RELEVANT in r.feats for r in reach]
+        pairs = list(zip(final, ys, term, strict=True))
+        best = max(((a, b) for a in THRESHOLDS for b in NO_TERM_THRESHOLDS),
+                   key=lambda ab: _f1([(s >= (ab[0] if t else ab[1]), y_) for s, y_, t in pairs]))
+        stack = _stack(w, labels, with_model, best[0], title_rule)
+        if with_model:
+            stack.threshold_no_term = best[1]
+        return stack
+    long_best, short_best = _thresholds(keys, final, ys, [short for _, _, short in rows], real)
+    return _stack(w, labels, with_model, long_best, title_rule, short_best)
 
 
-def _scored(stack: Stack, dimension: str, labels: list[str], rows: list[HeldOut], with_model: bool
+NO_TERM_THRESHOLDS = [round(float(t), 2) for t in numpy.arange(0.3, 0.96, 0.05)]
+
+
+def _f1(decisions: list[tuple[bool, float]]) -> float:
+    tp = sum(d and y for d, y in decisions)
+    fp = sum(d and not y for d, y in decisions)
+    fn = sum(not d and y for d, y in decisions)
+    return 2 * tp / (2 * tp + fp + fn) if tp else 0.0
+
+
+def _title_rule_holds(rows: list[Row], ys: list[float], real: list[bool]) -> bool:
+    """A clear term in the title is right often enough, on the project's items and on real text
+    (each judged where it has at least ten such rows)."""
+    verdicts = []
+    for want in (False, True):
+        hits = [y for (f, _, _), y, r in zip(rows, ys, real, strict=True) if f.strong_title and r == want]
+        if len(hits) >= 10:
+            verdicts.append(sum(hits) / len(hits) >= TITLE_PRECISION)
+    return bool(verdicts) and all(verdicts)
+
+
+def _balanced(real: list[bool]) -> numpy.ndarray:
+    """Row weights that give the project's items OWN_SHARE of the say and the real texts the
+    rest (the real texts outnumber the others, and their label rates differ)."""
+    real_ = numpy.asarray(real, dtype=bool)
+    n_real, n_own = real_.sum(), (~real_).sum()
+    if not n_real or not n_own:
+        return numpy.ones(len(real_))
+    return numpy.where(real_, (1 - OWN_SHARE) * len(real_) / n_real, OWN_SHARE * len(real_) / n_own)
+
+
+def _thresholds(keys: list[str], scores: list[float], ys: list[float], short: list[bool], real: list[bool]
+                ) -> tuple[float, float | None]:
+    """Thresholds that maximise macro F1 on leads and, where there are enough, on headlines
+    (the mean of the macro F1 of the project's items and of the real texts)."""
+    out = []
+    for want in (False, True):
+        tables: dict[bool, dict[str, list[tuple[float, int]]]] = {False: {}, True: {}}
+        for key, s, y_, sh, r in zip(keys, scores, ys, short, real, strict=True):
+            if sh == want:
+                tables[r].setdefault(key, []).append((s, int(y_)))
+        filled = [t for t in tables.values() if t]
+        rows = max((len(v) for t in filled for v in t.values()), default=0)
+        enough = filled and (not want or rows >= MIN_SHORT_ROWS)
+        out.append(max(THRESHOLDS, key=lambda t: sum(_macro_f1(x, t) for x in filled) / len(filled))
+                   if enough else None)
+    return out[0] if out[0] is not None else 0.5, out[1]
+
+
+def _scored(stack: Stack, labels: list[str], rows: list[HeldOut], with_model: bool
             ) -> list[dict[str, tuple[float, int]]]:
-    """Per item and label of a dimension: the final score (title rule included) and the truth."""
+    """Per item and known label of a dimension: the final score (title rule included) and the truth."""
     out = []
     for r in rows:
         truth = gold_cats(r.item, labels)
         row = {}
         for label in labels:
+            if label not in truth:
+                continue
             f = r.feats.get(label, Features())
             node = label.split(":", 1)[1]
             score = 1.0 if stack.title_rule and f.strong_title else stack.score(
-                r.probs.get(label, 0.0) if with_model else None, f, node)
+                r.probs.get(label, 0.0) if with_model else None, f, node, r.short)
             row[node] = (score, int(truth[label]))
         out.append(row)
     return out
 
 
 def joint_thresholds(values: Stack, themes: Stack, data: list[HeldOut], labels: list[str],
-                     theme_of: dict[str, str], with_model: bool) -> tuple[float, float]:
+                     theme_of: dict[str, str], with_model: bool, short: bool = False) -> tuple[float, float]:
     """Thresholds of values and themes chosen together: a theme is given when its own score
     passes or one of its values is given, so the values' threshold moves the themes' F1 too."""
-    reach = [r for r in data if r.item.is_relevant]
-    value_rows = _scored(values, "values", [lb for lb in labels if lb.startswith("values:")], reach, with_model)
-    theme_rows = _scored(themes, "themes", [lb for lb in labels if lb.startswith("themes:")], reach, with_model)
+    reach = [r for r in data if r.item.is_relevant and r.short == short]
+    value_rows = _scored(values, [lb for lb in labels if lb.startswith("values:")], reach, with_model)
+    theme_rows = _scored(themes, [lb for lb in labels if lb.startswith("themes:")], reach, with_model)
+    groups = [[i for i, r in enumerate(reach) if is_real(r.item) == want] for want in (False, True)]
+    groups = [g for g in groups if g]
 
     def f1s(tv: float, tt: float) -> float:
-        vtable: dict[str, list[tuple[float, int]]] = {}
-        ttable: dict[str, list[tuple[float, int]]] = {}
-        for vrow, trow in zip(value_rows, theme_rows, strict=True):
-            implied = {theme_of[v] for v, (s, _) in vrow.items() if s >= tv}
-            for v, pair in vrow.items():
-                vtable.setdefault(v, []).append(pair)
-            for t, (s, y) in trow.items():
-                ttable.setdefault(t, []).append((1.0 if t in implied else s, y))
-        return _macro_f1(vtable, tv) + _macro_f1(ttable, tt)
+        total = 0.0
+        for group in groups:
+            vtable: dict[str, list[tuple[float, int]]] = {}
+            ttable: dict[str, list[tuple[float, int]]] = {}
+            for i in group:
+                vrow, trow = value_rows[i], theme_rows[i]
+                implied = {theme_of[v] for v, (s, _) in vrow.items() if s >= tv}
+                for v, pair in vrow.items():
+                    vtable.setdefault(v, []).append(pair)
+                for t, (s, y) in trow.items():
+                    ttable.setdefault(t, []).append((1.0 if t in implied else s, y))
+            total += _macro_f1(vtable, tv) + _macro_f1(ttable, tt)
+        return total / len(groups)
 
     return max(((tv, tt) for tv in THRESHOLDS for tt in THRESHOLDS), key=lambda pair: f1s(*pair))
 
 
 def tune(config: ClassifierConfig, log: Callable[[str], None] = lambda _: None) -> ClassifierConfig:
     taxonomy = load_taxonomy()
-    items = list(read_gold(gold_files("train")))
+    items = training_items()
     data = held_out_predictions(items, taxonomy, config, log)
+    return fit_combination(config, data, taxonomy, log)
+
+
+def fit_combination(config: ClassifierConfig, data: list[HeldOut], taxonomy: Taxonomy,
+                    log: Callable[[str], None] = lambda _: None) -> ClassifierConfig:
     labels = label_set(taxonomy)
     result = config.model_copy(deep=True)
     for dimension in COMBINED:
@@ -232,17 +324,52 @@ def tune(config: ClassifierConfig, log: Callable[[str], None] = lambda _: None) 
     for table, with_model in ((result.with_model, True), (result.rules_only, False)):
         tv, tt = joint_thresholds(table["values"], table["themes"], data, labels, theme_of, with_model)
         table["values"].threshold, table["themes"].threshold = tv, tt
+        if table["values"].threshold_short is not None:
+            tv, tt = joint_thresholds(table["values"], table["themes"], data, labels, theme_of, with_model, True)
+            table["values"].threshold_short, table["themes"].threshold_short = tv, tt
+    for table, with_model in ((result.with_model, True), (result.rules_only, False)):
+        for dimension in ("values", "themes", "sectors"):
+            mine = [lb for lb in labels if lb.startswith(f"{dimension}:")]
+            table[dimension].threshold_offsets = label_thresholds(table[dimension], mine, data, with_model)
     log(f"thresholds with model: values {result.with_model['values'].threshold}, "
         f"themes {result.with_model['themes'].threshold}")
     return result
 
 
+OFFSET_STEPS = [-0.2, -0.15, -0.1, -0.05, 0.05, 0.1]
+MIN_POSITIVES = 10
+MIN_GAIN = 0.02
+
+
+def label_thresholds(stack: Stack, labels: list[str], data: list[HeldOut], with_model: bool) -> dict[str, float]:
+    """Per label, a shift of the dimension's threshold where it raises that label's held-out F1
+    clearly (by MIN_GAIN), for labels with at least MIN_POSITIVES positives."""
+    reach = [r for r in data if r.item.is_relevant]
+    rows = _scored(stack, labels, reach, with_model)
+    out = {}
+    for label in labels:
+        node = label.split(":", 1)[1]
+        cuts = [(stack.cut(r.short), row[node]) for r, row in zip(reach, rows, strict=True) if node in row]
+        if sum(y for _, (_, y) in cuts) < MIN_POSITIVES:
+            continue
+
+        def f1(shift: float) -> float:
+            return _f1([(s >= c + shift, y) for c, (s, y) in cuts])  # noqa: B023
+
+        best = max(OFFSET_STEPS, key=f1)
+        if f1(best) >= f1(0.0) + MIN_GAIN:
+            out[node] = best
+    return out
+
+
 HEADER = """\
 # How the classifier combines lexicon evidence with the trained model (see gaimon/decide.py and
 # docs/classification.md). Per dimension: score = sigmoid(bias + model * logit(p)
-# + strong * n_strong + weak * n_weak + title * in_title + hits * log(1 + n_hits)); a label is
-# given when its score reaches `threshold` (kind: the best-scoring kind). `with_model` applies
-# when a trained model exists, `rules_only` to the lexicon alone.
+# + strong * n_strong + weak * n_weak + title * in_title + hits * log(1 + n_hits)
+# + headline * (short + short_model * logit(p))); a label is given when its score reaches
+# `threshold` (a headline: `threshold_short`; kind: the best-scoring kind; relevance without an
+# AI term: `threshold_no_term`). `with_model` applies when a trained model exists, `rules_only`
+# to the lexicon alone.
 #
 # The coefficients are fitted by `gaimon train --tune` on held-out predictions of the training
 # split; edit `training` by hand.

@@ -160,3 +160,134 @@ def test_without_a_model_the_lexicon_alone_labels(tmp_path: Path, monkeypatch):
 def test_an_analyst_decision_on_relevance_overrides_the_gate(classifier):  # noqa: F811
     item = ClassifyInput(id="f", lang="en", title="Storm hits coast", text="Winds of 110 km/h.", relevant=True)
     assert classifier.classify(item).relevant
+
+
+# A parliamentary report of 1.25 million characters: past spaCy's limit of a million (E088).
+LONG = ("Kamerstuk over kunstmatige intelligentie bij de overheid. "
+        + "De commissie bespreekt de inzet van algoritmen en de gevolgen voor burgers. " * 16_500)
+
+
+@pytest.fixture(scope="module")
+def rules_home(tmp_path_factory):
+    """A home whose classifier is the lexicon alone (no training needed)."""
+    from gaimon.home import Home
+
+    return Home(tmp_path_factory.mktemp("rules") / "home").ensure()
+
+
+def _run(home, *args: str) -> subprocess.CompletedProcess:
+    env = dict(os.environ, GAIMON_HOME=str(home.root), GAIMON_AUTOTRAIN="0")
+    return subprocess.run([GAIMON, *args], env=env, capture_output=True, text=True, timeout=600)
+
+
+def test_a_text_too_long_for_spacy_is_classified_on_its_start_and_says_so():
+    from gaimon.classify import Classifier
+
+    assert len(LONG) > 1_200_000
+    items = [ClassifyInput(id="before", lang="en", title="ChatGPT leaks chat history", text="A privacy bug."),
+             ClassifyInput(id="long", lang="nl", title="Rapport over AI bij de overheid", text=LONG),
+             ClassifyInput(id="after", lang="en", title="Deepfake of a mayor", text="A deepfake video spread.")]
+    results = list(Classifier().classify_many(items))
+    assert [r.id for r in results] == ["before", "long", "after"]
+    long = results[1]
+    assert long.relevant and 90_000 <= long.read_chars <= 100_000
+    assert all(e.end <= long.read_chars for e in long.evidence)
+    assert json.loads(long.model_dump_json())["read_chars"] == long.read_chars
+    assert "read_chars" not in json.loads(results[0].model_dump_json())
+
+
+def test_one_item_that_fails_never_takes_the_others_down(monkeypatch):
+    import gaimon.classify
+    from gaimon.classify import Classifier, ClassifyError
+
+    # Without the cut, spaCy itself refuses the long text (E088): only that item may be lost.
+    monkeypatch.setattr(gaimon.classify, "MAX_CHARS", 2_000_000)
+    items = [ClassifyInput(id=f"ok{i}", lang="nl", title="AI-chatbot verzint antwoorden", text="Een chatbot.")
+             for i in range(3)]
+    items.insert(1, ClassifyInput(id="kamerstuk-2026-123", lang="nl", title="Rapport", text=LONG))
+    failures: list[ClassifyError] = []
+    results = list(Classifier().classify_many(items, on_error=failures.append))
+    assert [r.id for r in results] == ["ok0", "ok1", "ok2"]
+    assert len(failures) == 1 and "kamerstuk-2026-123" in str(failures[0]) and "\n" not in str(failures[0])
+    with pytest.raises(ClassifyError, match="kamerstuk-2026-123"):
+        list(Classifier().classify_many(items))
+
+
+def test_classify_jsonl_keeps_the_lines_around_a_huge_one(rules_home, tmp_path: Path):
+    source = tmp_path / "in.jsonl"
+    lines = [{"id": "a", "lang": "en", "title": "ChatGPT and privacy", "text": "Chat logs leaked."},
+             {"id": "huge", "lang": "nl", "title": "Rapport", "text": LONG},
+             {"id": "b", "lang": "en", "title": "Deepfake", "text": "A deepfake of a mayor."}]
+    source.write_text("".join(json.dumps(line) + "\n" for line in lines), encoding="utf-8")
+    done = _run(rules_home, "classify", "--jsonl", str(source))
+    assert done.returncode == 0, done.stderr
+    rows = [json.loads(line) for line in done.stdout.splitlines()]
+    assert [r["id"] for r in rows] == ["a", "huge", "b"]
+    assert rows[1]["read_chars"] <= 100_000 and "read_chars" not in rows[0]
+
+
+def test_binary_garbage_and_invalid_lines_are_skipped_with_one_line_each(rules_home, tmp_path: Path):
+    source = tmp_path / "in.jsonl"
+    source.write_bytes(b'{"id": "a", "lang": "en", "title": "ChatGPT", "text": "privacy"}\n'
+                       b"\x89PNG\x1a\x00\x00\x00IHDR\xff\xfe\xfd\n"
+                       b'{"title": "no id", "text": "ChatGPT"}\n'
+                       b'{"id": "c", "text": 42}\n'
+                       b'{"id": "d", "lang": "en", "title": "Deepfake", "text": "A deepfake."}\n')
+    done = _run(rules_home, "classify", "--jsonl", str(source))
+    assert done.returncode == 1
+    assert "Traceback" not in done.stderr
+    assert [json.loads(line)["id"] for line in done.stdout.splitlines()] == ["a", "d"]
+    errors = done.stderr.strip().splitlines()
+    assert any("in.jsonl:2" in e and "UTF-8" in e for e in errors), errors
+    assert any("in.jsonl:3" in e and "id: Field required" in e for e in errors), errors
+    assert any("in.jsonl:4" in e and "text: Input should be a valid string" in e for e in errors), errors
+    assert not any("validation error for" in e for e in errors)
+
+
+def test_the_warehouse_classifies_everything_around_a_huge_document_and_records_the_cut(tmp_path: Path):
+    from gaimon import warehouse
+    from gaimon.home import Home
+    from gaimon.load import load_staged
+    from gaimon.normalize import canonical_url, content_hash, document_id
+
+    home = Home(tmp_path / "home").ensure()
+    warehouse.init(home.warehouse)
+    articles = {"a": ("AI-chatbot lekt persoonsgegevens", "Een chatbot van de gemeente lekte gegevens."),
+                "kamerstuk": ("Rapport over AI bij de overheid", LONG),
+                "b": ("Deepfake van burgemeester", "Een deepfake-video van de burgemeester ging rond.")}
+    staged = tmp_path / "staged.jsonl"
+    staged.write_text("".join(json.dumps({
+        "source": "fixture", "url": f"https://example.nl/{name}", "canonical_url": canonical_url(f"https://example.nl/{name}"),
+        "title": title, "text": text, "published": "2026-11-18T09:00:00Z", "lang": "nl",
+        "fetched_at": "2026-11-20T08:00:00Z", "content_hash": content_hash(title, text)}) + "\n"
+        for name, (title, text) in articles.items()), encoding="utf-8")
+    with warehouse.open_warehouse(home.warehouse) as con:
+        load_staged(con, [staged])
+    done = _run(home, "classify")
+    assert done.returncode == 0, done.stderr
+    said = " ".join(done.stdout.split())
+    assert "3 document(s) classified" in said and "1 too long" in said
+    long_id = document_id(canonical_url("https://example.nl/kamerstuk"))
+    assert _run(home, "label", long_id, "--add", "sectors:public_sector").returncode == 0
+    with warehouse.open_warehouse(home.warehouse, read_only=True) as con:
+        rows = dict(con.execute("SELECT doc_id, read_chars FROM documents WHERE model_version IS NOT NULL").fetchall())
+        signals = con.execute("SELECT count(*) FROM signals WHERE doc_id = ?", [long_id]).fetchone()[0]
+    assert len(rows) == 3 and signals > 0
+    assert 90_000 <= rows.pop(long_id) <= 100_000 and set(rows.values()) == {None}
+
+
+def test_a_batch_file_of_the_daily_run_keeps_its_other_documents_when_one_fails(tmp_path: Path, monkeypatch):
+    import gaimon.classify
+    from gaimon import fanout
+    from gaimon.classify import Classifier
+
+    monkeypatch.setattr(gaimon.classify, "MAX_CHARS", 2_000_000)  # spaCy itself refuses LONG
+    batch = tmp_path / "batch-00000.jsonl"
+    items = [ClassifyInput(id="a", lang="nl", title="AI-chatbot verzint regels", text="Een chatbot."),
+             ClassifyInput(id="kamerstuk", lang="nl", title="Rapport", text=LONG),
+             ClassifyInput(id="b", lang="en", title="Deepfake of a mayor", text="A deepfake video.")]
+    batch.write_text("".join(i.model_dump_json() + "\n" for i in items), encoding="utf-8")
+    result = fanout.classify_file(batch, fanout.Model(Classifier().version, None))
+    stored = [json.loads(line)["id"] for line in result.results.read_text(encoding="utf-8").splitlines()]
+    assert stored == ["a", "b"] and result.documents == 2
+    assert len(result.errors) == 1 and "kamerstuk" in result.errors[0] and "batch-00000" in result.errors[0]

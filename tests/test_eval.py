@@ -98,3 +98,44 @@ def test_eval_names_the_line_of_a_bad_gold_file(tmp_path: Path, env):
     path.write_text('{"id": "x", "text": "ok"}\n{"id": "y"}\n', encoding="utf-8")
     done = subprocess.run([GAIMON, "eval", str(path)], env=env, capture_output=True, text=True, timeout=600)
     assert done.returncode == 2 and "gold.jsonl:2" in done.stderr
+
+
+def real(id_: str, source: str, **fields) -> GoldItem:
+    return GoldItem(id=id_, text="", title="t", lang="en", source_dataset=source, **fields)
+
+
+def test_labels_a_real_source_cannot_express_count_neither_way():
+    golds = [real("m1", "mit_ai_risk_repository_v3", values=["reliability"], themes=["safety"]),
+             real("m2", "mit_ai_risk_repository_v3", values=[], weak_values=["privacy"]),
+             real("a1", "aiaaic", values=["privacy"], themes=["safety"], sectors=["media", "culture"],
+                  orig_labels={"sector": ["Media/entertainment/sports/arts"]}),
+             real("a2", "aiaaic", values=["privacy"], themes=["safety"], weak_sectors=["cybersecurity"],
+                  orig_labels={"sector": ["Automotive"]}),
+             real("a3", "aiaaic", values=["reliability"], sectors=["education"], orig_labels={"sector": ["Education"]})]
+    preds = [predicted("m1", values=["reliability"], sectors=["healthcare"], kind="incident"),
+             predicted("m2", values=["privacy", "ownership"]),  # values unknown: no empty list is a no
+             predicted("a1", values=["privacy"], sectors=["media"]),  # media alone hits the merged label
+             predicted("a2", values=["privacy"], sectors=["cybersecurity", "education", "science"]),
+             predicted("a3", values=["reliability"], sectors=["education"])]
+    result = evaluate(golds, preds)
+    values, sectors = result.dimensions["values"], result.dimensions["sectors"]
+    assert set(values.labels) == {"privacy", "reliability"} and values.macro.f1 == 1.0
+    # MIT says nothing of healthcare; AIAAIC nothing of cybersecurity; Automotive is a no to
+    # education; science, never given by these items, is not scored.
+    assert set(sectors.labels) == {"media+culture", "education"}
+    assert sectors.labels["media+culture"].f1 == 1.0 and sectors.labels["education"].fp == 1
+    assert result.dimensions["kind"].labels == {}
+    assert set(result.registers) == {"real_headlines", "real_risk_descriptions"}
+    assert result.registers["real_risk_descriptions"].items == 2
+    assert result.registers["real_headlines"].items == 3
+
+
+def test_calibration_error_compares_scores_with_how_often_they_are_right():
+    golds = [gold(str(n), values=["privacy"] if n < 8 else []) for n in range(10)]
+    # Every item scores privacy 0.8 (right 8 times in 10) and reliability 0.1 (never right).
+    preds = [predicted(str(n), values=["privacy"], scores={"values": {"privacy": 0.8, "reliability": 0.1}})
+             for n in range(10)]
+    assert evaluate(golds, preds).calibration["values"] == pytest.approx(0.05)
+    preds = [predicted(str(n), values=["privacy"], scores={"values": {"privacy": 1.0, "reliability": 0.5}})
+             for n in range(10)]
+    assert evaluate(golds, preds).calibration["values"] == pytest.approx((10 * 0.2 + 10 * 0.5) / 20)

@@ -133,8 +133,16 @@ def test_signal_rows_keep_model_version_score_and_evidence(labelled_home: Home, 
         assert version == classifier.version and 0.0 <= score <= 1.0 and kind == "ARRAY"
         for span in json.loads(evidence):
             assert body[span["start"]:span["end"]] == span["text"]
-    values = [json.loads(e) for d, _, _, _, _, e, _ in rows if d == "values"]
-    assert values and all(values)
+    # Every label given to the item shows the words that earned it.
+    assert all(json.loads(e) for d, _, _, _, _, e, _ in rows if d in ("themes", "values", "sectors"))
+
+
+@pytest.mark.xfail(strict=True, reason="known weak spot: the Dutch model, sure of itself, still "
+                   "outweighs a clear term it has seen in training (docs/classification.md)")
+def test_a_clear_term_the_model_has_seen_keeps_its_value(labelled_home: Home, classifier):  # noqa: F811
+    with warehouse.open_warehouse(labelled_home.warehouse) as con:
+        classify_documents(con, classifier)
+    assert "values:reliability" in signals(labelled_home, doc("chatbot"))
 
 
 HOLD_WRITER = """\
@@ -175,3 +183,59 @@ def test_a_warehouse_command_waits_while_a_run_writes(labelled_home: Home, args)
         labels = con.execute("SELECT count(*) FROM labels").fetchone()[0]
         classified = con.execute("SELECT count(*) FROM documents WHERE relevant IS NOT NULL").fetchone()[0]
     assert (labels, classified) == ((1, 0) if args[0] == "label" else (0, 2))
+
+
+WEEK_ITEMS = {
+    "clear": ("Chatbot van gemeente verzint regels voor bijstand",
+              "De AI-chatbot van de gemeente gaf inwoners verzonnen antwoorden over de bijstand. "
+              "De Autoriteit Persoonsgegevens onderzoekt of persoonsgegevens zijn gelekt."),
+    "passing": ("Gemeente presenteert begroting voor 2027",
+                "De gemeente trekt meer geld uit voor wegen, sport en zorg. Een klein deel gaat naar "
+                "de automatisering van de afvalinzameling."),
+    "weather": ("Storm raast over de kust", "Het KNMI gaf code oranje af voor de kustprovincies."),
+    "strike": ("Buschauffeurs leggen werk neer", "De vakbond eist een hoger loon voor chauffeurs."),
+}
+
+
+@pytest.fixture
+def week_home(tmp_path: Path) -> Home:
+    """A week of loaded documents, classified through the batch files the daily run uses."""
+    from gaimon import fanout
+
+    home = Home(tmp_path / "home").ensure()
+    warehouse.init(home.warehouse)
+    staged = tmp_path / "week.jsonl"
+    staged.write_text("".join(json.dumps({
+        "source": "fixture", "url": url(name), "canonical_url": canonical_url(url(name)), "title": title,
+        "text": text, "published": "2026-11-18T09:00:00Z", "lang": "nl", "fetched_at": "2026-11-20T08:00:00Z",
+        "content_hash": content_hash(title, text)}) + "\n" for name, (title, text) in WEEK_ITEMS.items()),
+        encoding="utf-8")
+    model = fanout.Model(fanout._classifier(None).version, None)  # the lexicon alone, as workers load it
+    with warehouse.open_warehouse(home.warehouse) as con:
+        load_staged(con, [staged])
+        for batch in fanout.export(con, model.version, tmp_path / "batches", 2):
+            fanout.store_file(con, fanout.classify_file(batch, model), model)
+    return home
+
+
+def test_label_uncertain_lists_the_weeks_closest_calls_first(week_home: Home):
+    with warehouse.open_warehouse(week_home.warehouse, read_only=True) as con:
+        stored = dict(con.execute("SELECT doc_id, abs(margin) FROM documents").fetchall())
+    assert len(stored) == len(WEEK_ITEMS) and None not in stored.values()
+    done = gaimon(week_home, "label", "--uncertain", "--limit", "3")
+    assert done.returncode == 0, done.stderr
+    listed = [line.split()[0] for line in done.stdout.splitlines() if line.split() and line.split()[0] in stored]
+    assert "2026-W47" in done.stdout and len(listed) == 3
+    assert listed == sorted(stored, key=lambda d: (stored[d], d))[:3]
+    # Once an analyst has decided, the document leaves the list.
+    assert gaimon(week_home, "label", listed[0], "--remove", "relevant:ai").returncode == 0
+    again = gaimon(week_home, "label", "--uncertain", "--week", "2026-W47")
+    assert listed[0] not in again.stdout and listed[1] in again.stdout
+
+
+def test_label_uncertain_refuses_a_bad_week_in_one_line(week_home: Home):
+    done = gaimon(week_home, "label", "--uncertain", "--week", "2026-47")
+    assert done.returncode == 2 and "week must look like 2026-W47" in done.stderr
+    assert len(done.stderr.strip().splitlines()) == 1
+    empty = gaimon(week_home, "label", "--uncertain", "--week", "2025-W01")
+    assert empty.returncode == 0 and "no classified documents" in empty.stdout

@@ -106,3 +106,95 @@ def test_rules_alone_label_a_clear_item(rules):
                          text="A judge fined two lawyers after ChatGPT made up citations.", lang="en")
     result = rules.classify(item)
     assert result.relevant and "reliability" in result.values and "safety" in result.themes
+
+
+@pytest.mark.parametrize("text,lang,word", [
+    ("Tesla's Autopilot failed to see a truck crossing the highway.", "en", "Autopilot"),
+    ("Police in London expand live facial recognition at train stations.", "en", "facial recognition"),
+    ("De gemeente stopt met gezichtsherkenning bij de ingang van het stadion.", "nl", "gezichtsherkenning"),
+    ("LMs can be prompted to reveal personal data from their training sets.", "en", "LMs"),
+    ("A conversational agent told a user to stop taking his medication.", "en", "conversational agent"),
+    ("Waymo recalls software after robotaxis hit a gate.", "en", "Waymo"),
+    ("A self-driving car ran a red light in San Francisco.", "en", "self-driving"),
+    ("Google Bard gave a wrong answer about the James Webb telescope.", "en", "Google Bard"),
+    ("Users of the Gemini app saw historically inaccurate images.", "en", "Gemini app"),
+    ("Claude Code deleted a production database.", "en", "Claude Code"),
+    ("Study: recommendation algorithms push teenagers towards extreme content.", "en", "recommendation algorithms"),
+    ("Membership inference attacks query a model to learn whether the model's outputs reveal a record.", "en", "model's outputs"),
+    ("Zelfrijdende taxi's rijden vanaf volgend jaar in Amsterdam.", "nl", "Zelfrijdende"),
+    ("Meta trained Llama 3 on public posts from Facebook users.", "en", "Llama 3"),
+])
+def test_the_ways_real_texts_name_ai_pass_the_relevance_lexicon(rules, text, lang, word):
+    nlp = rules.nlp[lang]
+    hits = rules.hits(nlp, nlp(text), text)
+    assert any(h.label == "relevant:ai" and h.strong and word in text[h.start:h.end] for h in hits), hits
+
+
+@pytest.mark.parametrize("text,lang", [
+    ("Claude Monet's water lilies fetch 65 million at a New York sale.", "en"),
+    ("A Gemini spacecraft capsule sells at auction for a record price.", "en"),
+    ("The club's scouting model faces its toughest test this summer.", "en"),
+    ("Het Concertgebouworkest brengt een ode aan Claude Debussy.", "nl"),
+])
+def test_names_that_are_also_other_things_are_no_clear_ai_term(rules, text, lang):
+    nlp = rules.nlp[lang]
+    assert not [h for h in rules.hits(nlp, nlp(text), text) if h.label == "relevant:ai" and h.strong]
+
+
+def _labels(rules, lang: str, title: str, text: str, dimension: str = "values") -> set[str]:
+    result = rules.classify(ClassifyInput(id="x", lang=lang, title=title, text=text))
+    assert result.relevant
+    return set(getattr(result, dimension))
+
+
+def _hit_labels(rules, lang: str, text: str) -> set[str]:
+    nlp = rules.nlp[lang]
+    return {h.label for h in rules.hits(nlp, nlp(text), text)}
+
+
+def test_a_regulator_named_in_passing_is_no_privacy_item(rules):
+    nl = ("De Autoriteit Persoonsgegevens (AP) raadt kiezers af om AI-chatbots te gebruiken als "
+          "stemhulp. Uit onderzoek van de AP blijkt dat de chatbots vaak eenzijdig advies geven.")
+    en = ("The Department for Education said schools should test AI chatbots for accuracy before "
+          "pupils use them. The ICO and the EDPB were also consulted on the guidance.")
+    assert "privacy" not in _labels(rules, "nl", "Toezichthouder waarschuwt voor AI-chatbots als stemhulp", nl)
+    assert "privacy" not in _labels(rules, "en", "Schools told to check AI chatbots before use", en)
+    nlp = rules.nlp["nl"]
+    strong = {h.label for h in rules.hits(nlp, nlp(nl), nl) if h.strong}
+    assert "values:privacy" not in strong
+    # A privacy item that names the regulator keeps its label.
+    assert "privacy" in _labels(rules, "nl", "AP onderzoekt datalek bij AI-chatbot",
+                                "De Autoriteit Persoonsgegevens onderzoekt een datalek waarbij "
+                                "persoonsgegevens van gebruikers van een AI-chatbot op straat kwamen.")
+
+
+def test_computing_power_and_powering_are_not_about_energy_or_who_holds_power(rules):
+    values = {"values:sustainability", "values:democratic_steering"}
+    for lang, text in [("en", "Nvidia results beat forecasts\nNvidia chips are powering the boom in generative "
+                              "AI, and demand for computing power keeps rising, the company said."),
+                       ("nl", "Nvidia verkoopt meer chips\nDe vraag naar rekenkracht voor AI blijft groeien.")]:
+        nlp = rules.nlp[lang]
+        words = {text[h.start:h.end] for h in rules.hits(nlp, nlp(text), text) if h.label in values}
+        assert not {w for w in words if "power" in w or "reken" in w}, words
+        assert not values & {f"values:{v}" for v in _labels(rules, lang, *text.split("\n"))}
+    assert "values:sustainability" in _hit_labels(rules, "en", "AI data centres push up power consumption.")
+
+
+def test_boekt_is_the_verb_not_the_noun_books(rules):
+    title, text = ("Nvidia boekt recordomzet door vraag naar AI-chips",
+                   "De Amerikaanse chipmaker boekte in het afgelopen kwartaal een recordomzet dankzij de "
+                   "grote vraag naar chips voor AI-toepassingen in datacenters, en verwacht dat die groei "
+                   "het komende jaar doorzet.")
+    assert not {"sectors:culture"} & _hit_labels(rules, "nl", f"{title}\n{text}")
+    assert "culture" not in _labels(rules, "nl", title, text, "sectors")
+    assert "sectors:culture" in _hit_labels(rules, "nl", "Uitgevers brengen minder boeken uit door AI.")
+
+
+@pytest.mark.parametrize("text", [
+    "Leerlingen die ChatGPT gebruiken, denken volgens docenten minder kritisch na over hun bronnen.",
+    "Docenten zien dat leerlingen niet meer leren kritisch na te denken sinds ChatGPT.",
+])
+def test_a_split_dutch_verb_still_matches_its_term(rules, text):
+    nlp = rules.nlp["nl"]
+    hits = rules.hits(nlp, nlp(text), text)
+    assert any(h.label == "values:cognitive" and h.strong and "kritisch na" in text[h.start:h.end] for h in hits), hits

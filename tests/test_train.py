@@ -17,12 +17,27 @@ from gaimon.evaluate import evaluate_classifier
 from gaimon.home import Home
 from gaimon.load import load_staged
 from gaimon.normalize import canonical_url, content_hash, document_id
-from gaimon.train import base_fingerprint, current_model, gold_files, load_classifier, read_gold
+from gaimon.train import (
+    GoldItem,
+    base_fingerprint,
+    current_model,
+    gold_cats,
+    gold_files,
+    load_classifier,
+    read_gold,
+    real_files,
+    training_files,
+)
 
 GAIMON = str(Path(sys.executable).with_name("gaimon"))
 # The targets of the classifier on the dev split (macro F1; relevance: F1 of "about AI").
-FLOORS = {"themes": 0.85, "values": 0.80, "sectors": 0.80}
+FLOORS = {"themes": 0.80, "values": 0.78, "sectors": 0.81}
 RELEVANCE_FLOOR = 0.95
+# On the real texts' dev split (wording nobody here wrote), per register: macro F1 over the
+# labels the register can express, and the share of items the relevance gate lets through.
+REAL_FLOORS = {"real_headlines": {"themes": 0.49, "values": 0.43, "sectors": 0.57},
+               "real_risk_descriptions": {"themes": 0.45, "values": 0.45}}
+REAL_PASS_FLOOR = 0.95
 
 
 @pytest.fixture(scope="module")
@@ -39,11 +54,41 @@ def test_quality_gate_relevance_on_dev(dev_scores):
     assert dev_scores.relevance.f1 >= RELEVANCE_FLOOR
 
 
+@pytest.fixture(scope="module")
+def real_dev_scores(classifier):  # noqa: F811
+    return evaluate_classifier(classifier, read_gold(real_files("dev")))
+
+
+@pytest.mark.parametrize(("register", "dimension"),
+                         [(r, d) for r, floors in REAL_FLOORS.items() for d in floors])
+def test_quality_gate_macro_f1_on_real_dev(real_dev_scores, register, dimension):
+    scores = real_dev_scores.registers[register].dimensions[dimension]
+    assert scores.macro.f1 >= REAL_FLOORS[register][dimension], scores.labels
+
+
+def test_quality_gate_real_texts_about_ai_pass_the_relevance_gate(real_dev_scores):
+    assert real_dev_scores.relevance.recall >= REAL_PASS_FLOOR
+
+
 def test_dev_split_is_never_trained_on():
-    train = {i.id for i in read_gold(gold_files("train"))}
-    dev = {i.id for i in read_gold(gold_files("dev"))}
+    train = {i.id for i in read_gold(training_files())}
+    dev = {i.id for i in read_gold([*gold_files("dev"), *real_files("dev")])}
     assert train and dev and not train & dev
-    assert all("dev" not in p.name for p in gold_files("train"))
+    assert all("dev" not in p.name for p in training_files())
+    assert len(real_files("train")) == len(real_files("dev")) == 1
+
+
+def test_labels_a_real_source_cannot_express_are_left_out_of_training():
+    labels = ["relevant:ai", "values:privacy", "values:reliability", "sectors:cybersecurity",
+              "sectors:healthcare", "sectors:labour", "kind:incident"]
+    mit = GoldItem(id="m", text="Data poisoning attacks corrupt a model.", lang="en",
+                   source_dataset="mit_ai_risk_repository_v3", values=["reliability"], sectors=["cybersecurity"])
+    assert gold_cats(mit, labels) == {"relevant:ai": 1.0, "values:privacy": 0.0, "values:reliability": 1.0,
+                                      "sectors:cybersecurity": 1.0}
+    unlabelled = GoldItem(id="a", title="Robot dog patrols city park", text="", lang="en", source_dataset="aiaaic",
+                          weak_sectors=["cybersecurity"], orig_labels={"sector": ["Govt - municipal"]},
+                          sectors=["public_sector"])
+    assert gold_cats(unlabelled, labels) == {"relevant:ai": 1.0, "sectors:healthcare": 0.0}
 
 
 def test_a_model_is_a_versioned_directory_named_by_current(trained_home: Home, classifier):  # noqa: F811
