@@ -34,20 +34,25 @@ def url(name: str) -> str:
     return f"https://news.example/{name}"
 
 
-@pytest.fixture
-def labelled_home(tmp_path: Path) -> Home:
-    """A fresh warehouse with two loaded documents."""
+def staged_home(tmp_path: Path, articles: dict[str, tuple[str, str]]) -> tuple[Home, Path]:
+    """A fresh warehouse and a staging file of the articles, loaded."""
     home = Home(tmp_path / "home").ensure()
     warehouse.init(home.warehouse)
     staged = tmp_path / "fixture.jsonl"
     staged.write_text("".join(json.dumps({
         "source": "fixture", "url": url(name), "canonical_url": canonical_url(url(name)), "title": title,
         "text": text, "published": "2026-11-18T09:00:00Z", "lang": "nl", "fetched_at": "2026-11-20T08:00:00Z",
-        "content_hash": content_hash(title, text)}) + "\n" for name, (title, text) in ARTICLES.items()),
+        "content_hash": content_hash(title, text)}) + "\n" for name, (title, text) in articles.items()),
         encoding="utf-8")
     with warehouse.open_warehouse(home.warehouse) as con:
         load_staged(con, [staged])
-    return home
+    return home, staged
+
+
+@pytest.fixture
+def labelled_home(tmp_path: Path) -> Home:
+    """A fresh warehouse with two loaded documents."""
+    return staged_home(tmp_path, ARTICLES)[0]
 
 
 def doc(name: str) -> str:
@@ -202,17 +207,9 @@ def week_home(tmp_path: Path) -> Home:
     """A week of loaded documents, classified through the batch files the daily run uses."""
     from gaimon import fanout
 
-    home = Home(tmp_path / "home").ensure()
-    warehouse.init(home.warehouse)
-    staged = tmp_path / "week.jsonl"
-    staged.write_text("".join(json.dumps({
-        "source": "fixture", "url": url(name), "canonical_url": canonical_url(url(name)), "title": title,
-        "text": text, "published": "2026-11-18T09:00:00Z", "lang": "nl", "fetched_at": "2026-11-20T08:00:00Z",
-        "content_hash": content_hash(title, text)}) + "\n" for name, (title, text) in WEEK_ITEMS.items()),
-        encoding="utf-8")
+    home, _ = staged_home(tmp_path, WEEK_ITEMS)
     model = fanout.Model(fanout._classifier(None).version, None)  # the lexicon alone, as workers load it
     with warehouse.open_warehouse(home.warehouse) as con:
-        load_staged(con, [staged])
         for batch in fanout.export(con, model.version, tmp_path / "batches", 2):
             fanout.store_file(con, fanout.classify_file(batch, model), model)
     return home
