@@ -8,7 +8,7 @@ export PREFECT_SERVER_ANALYTICS_ENABLED := false
 export DO_NOT_TRACK := 1
 export PREFECT_LOGGING_LEVEL ?= WARNING
 
-.PHONY: demo test lint install clean system-packages pango
+.PHONY: demo test test-fast lint install clean system-packages pango
 
 $(STAMP): pyproject.toml constraints.txt
 	test -d $(VENV) || $(PYTHON) -m venv $(VENV)
@@ -21,8 +21,10 @@ install: $(STAMP)
 demo: $(STAMP) pango
 	$(BIN)/gaimon demo
 
+# Style, then the import contract: stages import downstream only (pyproject.toml).
 lint: $(STAMP)
 	$(BIN)/ruff check .
+	$(BIN)/lint-imports --no-cache
 
 # The digest's browser tests need headless Chromium; WeasyPrint needs Pango and a font.
 # Installed from Debian only when missing (as root, or through sudo).
@@ -41,8 +43,15 @@ pango:
 	  DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq --no-install-recommends \
 	  libpango-1.0-0 libpangoft2-1.0-0 fonts-dejavu-core; }
 
+# Tests run on one worker per core (pytest-xdist); each worker starts its own Prefect server once.
+PYTEST := $(BIN)/python -m pytest -q -n auto
+
 test: $(STAMP) lint system-packages
-	$(BIN)/python -m pytest -q
+	$(PYTEST)
+
+# Everything but the tests marked slow (real Prefect servers, the demo, Dask, the browser).
+test-fast: $(STAMP) lint
+	$(PYTEST) -m "not slow"
 
 clean:
 	rm -rf var .pytest_cache

@@ -26,10 +26,10 @@ from pathlib import Path
 
 import spacy
 
-from gaimon.classify import ClassifyInput
+from gaimon.classify.classifier import ClassifyInput
 from gaimon.home import Home
 from gaimon.taxonomy import LANGS
-from gaimon.train import GOLD_DIR, ensure_model, load_classifier
+from gaimon.train.training import GOLD_DIR, ensure_model, load_classifier
 
 
 def _pieces() -> dict[str, list[dict]]:

@@ -1,6 +1,6 @@
 """Crawl speed on the offline demo corpus, and the cost of a re-crawl when nothing changed.
 
-Serves demo/corpus on 127.0.0.1 with gaimon.corpus_server.CorpusServer, crawls every source
+Serves demo/corpus on 127.0.0.1 with gaimon.ops.corpus_server.CorpusServer, crawls every source
 of demo/sources.yaml into a fresh home (each source in its own Scrapy process, `--jobs` at a
 time), then crawls them all again. Prints pages per second for the first crawl (responses
 received / wall time, also per source) and the requests the unchanged re-crawl made.
@@ -20,10 +20,10 @@ from pathlib import Path
 REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO))
 
-from gaimon.corpus_server import CorpusServer  # noqa: E402
-from gaimon.crawl import CrawlError, crawl_many  # noqa: E402
+from gaimon.crawl.run import CrawlError, crawl_many  # noqa: E402
 from gaimon.home import Home  # noqa: E402
-from gaimon.load import load_day  # noqa: E402
+from gaimon.load.loader import load_day  # noqa: E402
+from gaimon.ops.corpus_server import CorpusServer  # noqa: E402
 from gaimon.registry import load_registry, localize_registry  # noqa: E402
 
 DAY = "2026-11-30"

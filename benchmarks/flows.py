@@ -55,7 +55,7 @@ def stage_times(flow_run_id) -> dict[str, tuple[int, float]]:
 
 def daily_run(base: str, label: str, **runner) -> dict:
     from flows.daily import DailyParams, daily
-    from gaimon.demo import DEMO_DIR
+    from flows.demo import DEMO_DIR
     from gaimon.home import Home
     from gaimon.registry import localize_registry
 
@@ -137,8 +137,8 @@ def main() -> None:
 
     from prefect.testing.utilities import prefect_test_harness
 
-    from gaimon.corpus_server import CorpusServer
-    from gaimon.demo import DEMO_DIR
+    from flows.demo import DEMO_DIR
+    from gaimon.ops.corpus_server import CorpusServer
 
     with ExitStack() as stack:
         stack.enter_context(nullcontext() if os.environ.get("PREFECT_API_URL")

@@ -21,8 +21,9 @@ import tempfile
 import time
 from pathlib import Path
 
-from gaimon import snapshot, warehouse
+from gaimon import warehouse
 from gaimon.home import Home
+from gaimon.ops import snapshot
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from warehouse import generate  # noqa: E402  (benchmarks/warehouse.py)

@@ -17,13 +17,13 @@ import argparse
 import json
 import time
 
-from gaimon.classify import Classification, Classifier, ClassifyInput
-from gaimon.decide import decide, is_headline, load_config
-from gaimon.evaluate import evaluate
-from gaimon.registers import REGISTERS
+from gaimon.classify.classifier import Classification, Classifier, ClassifyInput
+from gaimon.classify.decide import decide, is_headline, load_config
 from gaimon.taxonomy import LANGS, LIST_DIMENSIONS, load_lemmas, load_taxonomy
-from gaimon.train import dev_files, read_gold, train_pipeline, training_items
-from gaimon.tune import fit_combination, held_out_predictions
+from gaimon.train.evaluate import evaluate
+from gaimon.train.registers import REGISTERS
+from gaimon.train.training import dev_files, read_gold, train_pipeline, training_items
+from gaimon.train.tune import fit_combination, held_out_predictions
 
 VARIANTS: dict[str, dict] = {
     "lemmas": {"subwords": 0.0},

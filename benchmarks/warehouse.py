@@ -24,9 +24,9 @@ import duckdb
 import yaml
 
 from gaimon import warehouse
-from gaimon.detect import DetectParams, refresh
-from gaimon.load import load_staged
-from gaimon.procedures import update_procedures
+from gaimon.detect.alerts import DetectParams, refresh
+from gaimon.detect.procedures import update_procedures
+from gaimon.load.loader import load_staged
 from gaimon.taxonomy import TAXONOMY_FILE
 
 HERE = Path(__file__).resolve().parent

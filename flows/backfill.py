@@ -12,8 +12,8 @@ from prefect import flow
 
 from flows import common, tasks
 from flows.weekly import digests
-from gaimon import snapshot
-from gaimon.schedule import weeks_between
+from gaimon.ops import snapshot
+from gaimon.ops.schedule import weeks_between
 
 
 class BackfillParams(common.RunParams):

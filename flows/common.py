@@ -19,10 +19,11 @@ from prefect.task_runners import ThreadPoolTaskRunner
 from pydantic import BaseModel
 
 from flows import tasks
-from gaimon import fanout, lock
+from gaimon.classify import fanout
 from gaimon.home import Home, get_home
+from gaimon.ops import lock
+from gaimon.ops.runs import SourceRun
 from gaimon.registry import Registry, load_registry
-from gaimon.runs import SourceRun
 from gaimon.settings import Settings, load_settings
 
 

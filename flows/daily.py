@@ -21,9 +21,9 @@ from prefect import flow
 
 from flows import common, tasks
 from flows.weekly import WeeklyParams, send_pending, weekly
-from gaimon import snapshot, steps
+from gaimon.ops import snapshot, steps
+from gaimon.ops.runs import SourceRun
 from gaimon.registry import Source
-from gaimon.runs import SourceRun
 
 
 class DailyParams(common.RunParams):

@@ -15,7 +15,7 @@ from flows.daily import daily
 from flows.reclassify import reclassify
 from flows.weekly import weekly
 from gaimon.home import Home
-from gaimon.schedule import next_runs
+from gaimon.ops.schedule import next_runs
 from gaimon.settings import DEFAULT_SETTINGS, Settings
 
 TAGS = ["gaimon"]
@@ -28,7 +28,7 @@ def deployments(settings: Settings, home: Home) -> list[RunnerDeployment]:
              "settings": None if settings.path == DEFAULT_SETTINGS else str(settings.path)}
     zone = settings.timezone
     # No Prefect concurrency limit: a served process killed with its slot never gives it back.
-    # One run per home is the home's run lock (gaimon.lock): a run due while another runs waits.
+    # One run per home is the home's run lock (gaimon.ops.lock): a run due while another runs waits.
     common = {"tags": TAGS, "entrypoint_type": EntrypointType.MODULE_PATH}
     return [
         daily.to_deployment("gaimon-daily", schedules=[Cron(settings.schedules.daily, timezone=zone)],

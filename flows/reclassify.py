@@ -16,8 +16,8 @@ from prefect import flow
 
 from flows import common, tasks
 from flows.weekly import digests
-from gaimon import snapshot
-from gaimon.schedule import recent_weeks
+from gaimon.ops import snapshot
+from gaimon.ops.schedule import recent_weeks
 
 
 class ReclassifyParams(common.RunParams):

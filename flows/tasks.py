@@ -1,6 +1,6 @@
-"""Prefect tasks around gaimon.steps.
+"""Prefect tasks around gaimon.ops.steps.
 
-How much runs at once is decided in the flow (gaimon.lock keeps one run per home and one
+How much runs at once is decided in the flow (gaimon.ops.lock keeps one run per home and one
 warehouse writer; the fan-out keeps `limits.crawl` crawls in flight), not by Prefect tag
 concurrency limits: a killed run's slots on the Prefect server are never given back.
 Retries, back-off and time-outs come from the settings file.
@@ -12,7 +12,7 @@ from prefect import Task, task
 from prefect.cache_policies import NO_CACHE
 from prefect.tasks import exponential_backoff
 
-from gaimon import steps
+from gaimon.ops import steps
 from gaimon.settings import TaskPolicy
 
 

@@ -16,8 +16,8 @@ from datetime import UTC, datetime
 from prefect import flow
 
 from flows import common, tasks
-from gaimon import snapshot, steps
-from gaimon.schedule import recent_weeks
+from gaimon.ops import snapshot, steps
+from gaimon.ops.schedule import recent_weeks
 
 
 class WeeklyParams(common.RunParams):

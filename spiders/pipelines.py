@@ -8,8 +8,7 @@ from urllib.parse import urlsplit
 
 from scrapy.exceptions import DropItem
 
-from gaimon.home import get_home
-from gaimon.normalize import (
+from gaimon.crawl.normalize import (
     canonical_url,
     clean_text,
     content_hash,
@@ -20,7 +19,8 @@ from gaimon.normalize import (
     normal_lang,
     to_utc,
 )
-from gaimon.staging import staged_path
+from gaimon.crawl.staging import staged_path
+from gaimon.home import get_home
 from spiders.items import FetchedItem
 
 # Save the source's state every so many items, so a crash loses little memory.

@@ -56,12 +56,12 @@ TWISTED_REACTOR = "twisted.internet.asyncioreactor.AsyncioSelectorReactor"
 FEED_EXPORT_ENCODING = "utf-8"
 LOG_LEVEL = "INFO"
 
-# Stats go to a JSON file the parent process reads (see gaimon.crawl).
+# Stats go to a JSON file the parent process reads (see gaimon.crawl.run).
 EXTENSIONS = {"spiders.extensions.StatsDump": 500}
 STATS_DUMP_FILE = None
 
 # Our own server on 127.0.0.1 (demo corpus, tests) needs no politeness delay; the
-# per-domain concurrency ceiling still holds. gaimon.crawl applies these for loopback sources.
+# per-domain concurrency ceiling still holds. gaimon.crawl.run applies these for loopback sources.
 LOOPBACK_SETTINGS = {
     "DOWNLOAD_DELAY": 0,
     "AUTOTHROTTLE_ENABLED": False,

@@ -6,9 +6,9 @@ from __future__ import annotations
 import pytest
 
 from gaimon import warehouse
-from gaimon.classify import Classifier
+from gaimon.classify.classifier import Classifier
 from gaimon.home import Home
-from gaimon.train import ensure_model
+from gaimon.train.training import ensure_model
 
 
 @pytest.fixture(scope="session")
@@ -21,6 +21,6 @@ def trained_home(tmp_path_factory) -> Home:
 
 @pytest.fixture(scope="session")
 def classifier(trained_home: Home) -> Classifier:
-    from gaimon.train import load_classifier
+    from gaimon.train.training import load_classifier
 
     return load_classifier(trained_home)

@@ -16,8 +16,8 @@ os.environ.setdefault("DO_NOT_TRACK", "1")
 os.environ.setdefault("GAIMON_MODEL_CACHE", os.path.join(tempfile.gettempdir(), "gaimon-test-models"))
 
 from gaimon import warehouse  # noqa: E402
-from gaimon.corpus_server import CorpusServer  # noqa: E402
 from gaimon.home import Home  # noqa: E402
+from gaimon.ops.corpus_server import CorpusServer  # noqa: E402
 from gaimon.registry import localize_registry  # noqa: E402
 
 FIXTURES = Path(__file__).parent / "fixtures"
@@ -55,7 +55,7 @@ def prefect_server():
     from ten seconds to over a minute on a busy 2-core machine, so it gets what gaimon gives."""
     from prefect.testing.utilities import prefect_test_harness
 
-    from gaimon.orchestration import STARTUP_SECONDS
+    from gaimon.ops.orchestration import STARTUP_SECONDS
 
     with prefect_test_harness(server_startup_timeout=STARTUP_SECONDS):
         yield

@@ -9,7 +9,7 @@ import json
 from datetime import date, datetime, timedelta
 
 from gaimon import warehouse
-from gaimon.detect import detect
+from gaimon.detect.alerts import detect
 from gaimon.home import Home
 
 WEEK = "2026-W47"

@@ -15,8 +15,8 @@ from pathlib import Path
 
 from gaimon import warehouse
 from gaimon.home import Home
-from gaimon.lock import RUN, Holder, read_holder
-from gaimon.steps import PAUSE_AT
+from gaimon.ops.lock import RUN, Holder, read_holder
+from gaimon.ops.steps import PAUSE_AT
 
 # Retries that wait fractions of a second, small classification batches (so that two Dask
 # workers share them), no PDF; a run that finds another on its home gives up at once.

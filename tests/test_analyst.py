@@ -14,9 +14,10 @@ import pytest
 from typer.testing import CliRunner
 from warehouse_data import ANALYST_WEEK, analyst_world
 
-from gaimon import snapshot, warehouse
+from gaimon import warehouse
 from gaimon.cli import app
 from gaimon.home import Home
+from gaimon.ops import snapshot
 
 GUIDE = Path(__file__).resolve().parent.parent / "docs" / "analyst.md"
 QUESTION = re.compile(r"^### (\d+)\. (.+?)\n(.*?)```sql\n(.*?)```", re.S | re.M)

@@ -3,9 +3,6 @@ hostile crawled text that stays text."""
 
 from __future__ import annotations
 
-import os
-import shutil
-import subprocess
 from contextlib import ExitStack
 from pathlib import Path
 
@@ -20,20 +17,15 @@ from gaimon.home import Home
 pytestmark = pytest.mark.slow
 
 
-def _install_chromium() -> None:
-    """The Makefile installs Chromium before the tests; a bare pytest run as root does it here."""
-    if preview.available():
-        return
-    if shutil.which("apt-get") and os.geteuid() == 0:
-        subprocess.run(["apt-get", "update", "-qq"], check=True)
-        subprocess.run(["apt-get", "install", "-y", "-qq", "chromium", "chromium-driver"], check=True)
+def _require_chromium() -> None:
+    """`make test` installs Chromium (Makefile: system-packages); a test never installs it."""
     if not preview.available():
-        pytest.fail("headless Chromium is needed: apt-get install chromium chromium-driver")
+        pytest.fail("headless Chromium is needed: run `make system-packages` (Debian chromium, chromium-driver)")
 
 
 @pytest.fixture(scope="module")
 def digest_files(tmp_path_factory):
-    _install_chromium()
+    _require_chromium()
     home = Home(tmp_path_factory.mktemp("browser") / "home").ensure()
     warehouse.init(home.warehouse)
     week = plant(home)

@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 from classifier_world import classifier, trained_home  # noqa: F401
 
-from gaimon.classify import ClassifyInput
+from gaimon.classify.classifier import ClassifyInput
 from gaimon.taxonomy import CANONICAL
 
 ITEMS = [
@@ -137,9 +137,9 @@ def test_model_only_labels_are_explained_by_the_words_the_model_weighs(classifie
 
 
 def test_classify_many_keeps_order_across_chunks(classifier, monkeypatch):  # noqa: F811
-    import gaimon.classify
+    import gaimon.classify.classifier
 
-    monkeypatch.setattr(gaimon.classify, "CHUNK", 3)
+    monkeypatch.setattr(gaimon.classify.classifier, "CHUNK", 3)
     items = [ClassifyInput(id=str(i), lang=("nl" if i % 2 else None), title=f"AI nieuws {i}",
                            text="ChatGPT en privacy" if i % 3 else "The weather is fine.") for i in range(10)]
     assert [r.id for r in classifier.classify_many(items)] == [str(i) for i in range(10)]
@@ -148,7 +148,7 @@ def test_classify_many_keeps_order_across_chunks(classifier, monkeypatch):  # no
 def test_without_a_model_the_lexicon_alone_labels(tmp_path: Path, monkeypatch):
     monkeypatch.setenv("GAIMON_AUTOTRAIN", "0")
     from gaimon.home import Home
-    from gaimon.train import load_classifier
+    from gaimon.train.training import load_classifier
 
     rules = load_classifier(Home(tmp_path / "fresh").ensure())
     assert rules.version.startswith("rules-") and not rules.trained
@@ -181,7 +181,7 @@ def _run(home, *args: str) -> subprocess.CompletedProcess:
 
 
 def test_a_text_too_long_for_spacy_is_classified_on_its_start_and_says_so():
-    from gaimon.classify import Classifier
+    from gaimon.classify.classifier import Classifier
 
     assert len(LONG) > 1_200_000
     items = [ClassifyInput(id="before", lang="en", title="ChatGPT leaks chat history", text="A privacy bug."),
@@ -197,11 +197,11 @@ def test_a_text_too_long_for_spacy_is_classified_on_its_start_and_says_so():
 
 
 def test_one_item_that_fails_never_takes_the_others_down(monkeypatch):
-    import gaimon.classify
-    from gaimon.classify import Classifier, ClassifyError
+    import gaimon.classify.classifier
+    from gaimon.classify.classifier import Classifier, ClassifyError
 
     # Without the cut, spaCy itself refuses the long text (E088): only that item may be lost.
-    monkeypatch.setattr(gaimon.classify, "MAX_CHARS", 2_000_000)
+    monkeypatch.setattr(gaimon.classify.classifier, "MAX_CHARS", 2_000_000)
     items = [ClassifyInput(id=f"ok{i}", lang="nl", title="AI-chatbot verzint antwoorden", text="Een chatbot.")
              for i in range(3)]
     items.insert(1, ClassifyInput(id="kamerstuk-2026-123", lang="nl", title="Rapport", text=LONG))
@@ -246,9 +246,9 @@ def test_binary_garbage_and_invalid_lines_are_skipped_with_one_line_each(rules_h
 
 def test_the_warehouse_classifies_everything_around_a_huge_document_and_records_the_cut(tmp_path: Path):
     from gaimon import warehouse
+    from gaimon.crawl.normalize import canonical_url, content_hash, document_id
     from gaimon.home import Home
-    from gaimon.load import load_staged
-    from gaimon.normalize import canonical_url, content_hash, document_id
+    from gaimon.load.loader import load_staged
 
     home = Home(tmp_path / "home").ensure()
     warehouse.init(home.warehouse)
@@ -277,11 +277,11 @@ def test_the_warehouse_classifies_everything_around_a_huge_document_and_records_
 
 
 def test_a_batch_file_of_the_daily_run_keeps_its_other_documents_when_one_fails(tmp_path: Path, monkeypatch):
-    import gaimon.classify
-    from gaimon import fanout
-    from gaimon.classify import Classifier
+    import gaimon.classify.classifier
+    from gaimon.classify import fanout
+    from gaimon.classify.classifier import Classifier
 
-    monkeypatch.setattr(gaimon.classify, "MAX_CHARS", 2_000_000)  # spaCy itself refuses LONG
+    monkeypatch.setattr(gaimon.classify.classifier, "MAX_CHARS", 2_000_000)  # spaCy itself refuses LONG
     batch = tmp_path / "batch-00000.jsonl"
     items = [ClassifyInput(id="a", lang="nl", title="AI-chatbot verzint regels", text="Een chatbot."),
              ClassifyInput(id="kamerstuk", lang="nl", title="Rapport", text=LONG),

@@ -5,10 +5,10 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-from gaimon.cluster import ClusterDoc, assign_clusters, cluster_documents
-from gaimon.corpus_server import CorpusServer
-from gaimon.crawl import crawl_many
-from gaimon.load import load_day
+from gaimon.crawl.run import crawl_many
+from gaimon.load.cluster import ClusterDoc, assign_clusters, cluster_documents
+from gaimon.load.loader import load_day
+from gaimon.ops.corpus_server import CorpusServer
 from gaimon.registry import load_registry, localize_registry
 
 FIXTURES = Path(__file__).parent / "fixtures"

@@ -3,8 +3,8 @@
 import json
 from pathlib import Path
 
-from gaimon.crawl import crawl_source
-from gaimon.load import load_day
+from gaimon.crawl.run import crawl_source
+from gaimon.load.loader import load_day
 from gaimon.registry import load_registry
 
 FIXTURES = Path(__file__).parent / "fixtures"
@@ -53,7 +53,7 @@ def test_crawl_command_and_sources_check_report_health(home, tmp_path):
     from typer.testing import CliRunner
 
     from gaimon.cli import app
-    from gaimon.corpus_server import CorpusServer
+    from gaimon.ops.corpus_server import CorpusServer
     from gaimon.registry import localize_registry
 
     fixtures = Path(__file__).parent / "fixtures"
@@ -134,9 +134,9 @@ def test_a_crawl_killed_mid_feed_loses_no_item_and_stages_none_twice(home, tmp_p
     from collections import Counter
 
     from gaimon import warehouse
-    from gaimon.corpus_server import CorpusServer
-    from gaimon.crawl import crawl_command
+    from gaimon.crawl.run import crawl_command
     from gaimon.home import REPO_ROOT
+    from gaimon.ops.corpus_server import CorpusServer
     from gaimon.registry import localize_registry
     from spiders.pipelines import SAVE_EVERY
 

@@ -6,8 +6,8 @@ from __future__ import annotations
 import pytest
 from classifier_world import classifier, trained_home  # noqa: F401
 
-from gaimon.classify import Classifier, ClassifyInput
-from gaimon.decide import (
+from gaimon.classify.classifier import Classifier, ClassifyInput
+from gaimon.classify.decide import (
     RELEVANT,
     ClassifierConfig,
     Features,

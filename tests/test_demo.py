@@ -13,8 +13,8 @@ import pytest
 from flows_world import gaimon
 from typer.testing import CliRunner
 
+from flows.demo import DEMO_DIR
 from gaimon.cli import app
-from gaimon.demo import DEMO_DIR
 from gaimon.home import Home
 
 pytestmark = pytest.mark.slow

@@ -9,7 +9,7 @@ import pytest
 from warehouse_data import Builder, Story, weeks_back
 
 from gaimon import warehouse
-from gaimon.detect import DetectParams, detect, detect_report
+from gaimon.detect.alerts import DetectParams, detect, detect_report
 
 SECTORS = ["healthcare", "education", "media"]
 VALUES = ["privacy", "reliability", "employment", "ownership"]

@@ -32,9 +32,9 @@ from gaimon.digest.model import colour
 from gaimon.digest.review import dismiss, draft_signals, restore
 from gaimon.digest.sentences import best_sentence, sentence_around
 from gaimon.digest.text import limits
-from gaimon.digest.weeks import WeekError, trailing_weeks, week_days
 from gaimon.digest.workflow import frozen, store
 from gaimon.home import Home
+from gaimon.weeks import WeekError, trailing_weeks, week_days
 
 ATOM = "{http://www.w3.org/2005/Atom}"
 

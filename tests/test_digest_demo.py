@@ -8,17 +8,18 @@ import json
 import pytest
 from pypdf import PdfReader
 
+from flows.demo import DEMO_DIR
 from gaimon import warehouse
-from gaimon.corpus_server import CorpusServer
-from gaimon.crawl import crawl_many
-from gaimon.demo import DEMO_DIR
-from gaimon.detect import detect_home
+from gaimon.classify.signals import classify_home
+from gaimon.crawl.run import crawl_many
+from gaimon.detect.alerts import detect_home
 from gaimon.digest import build_digest
 from gaimon.digest.archive import load_data
 from gaimon.home import Home
-from gaimon.load import load_day
+from gaimon.load.loader import load_day
+from gaimon.ops.corpus_server import CorpusServer
 from gaimon.registry import load_registry, localize_registry
-from gaimon.signals import classify_home
+from gaimon.train.training import load_classifier
 
 pytestmark = pytest.mark.slow
 
@@ -43,7 +44,7 @@ def test_the_demo_digest_names_the_planted_risk(tmp_path):
         reports = crawl_many(load_registry(registry).sources, home, registry)
     assert all(not isinstance(r, Exception) for r in reports), reports
     load_day(home)
-    classify_home(home)
+    classify_home(home, load_classifier(home))
     detect_home(home)
 
     report = build_digest(home, week)

@@ -11,9 +11,9 @@ from pathlib import Path
 import pytest
 from classifier_world import trained_home  # noqa: F401
 
-from gaimon.classify import Classification
-from gaimon.evaluate import evaluate
-from gaimon.train import GoldItem
+from gaimon.classify.classifier import Classification
+from gaimon.train.evaluate import evaluate
+from gaimon.train.training import GoldItem
 
 GAIMON = str(Path(sys.executable).with_name("gaimon"))
 

@@ -8,9 +8,10 @@ import duckdb
 from typer.testing import CliRunner
 from warehouse_data import Builder, Story, weeks_back
 
-from gaimon import snapshot, warehouse
+from gaimon import warehouse
 from gaimon.cli import app
-from gaimon.detect import detect
+from gaimon.detect.alerts import detect
+from gaimon.ops import snapshot
 
 
 def fill(home) -> None:

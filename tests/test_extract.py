@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from gaimon.normalize import clean_text
+from gaimon.crawl.normalize import clean_text
 from spiders.extract import extract_article, fuller_text
 
 PAGE = Path(__file__).parent / "fixtures" / "extract" / "eu-outlet-article.html"

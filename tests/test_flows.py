@@ -10,10 +10,11 @@ from conftest import FIXTURES
 from flows_world import contents, gaimon, kill, quick, rows, wait_for_lock
 
 from flows.daily import DailyParams, daily
-from gaimon import lock, runs, steps, warehouse
+from gaimon import warehouse
 from gaimon.home import Home
+from gaimon.ops import lock, runs, steps
+from gaimon.ops.schedule import week_of
 from gaimon.registry import localize_registry
-from gaimon.schedule import week_of
 from gaimon.settings import load_settings
 
 pytestmark = pytest.mark.slow
@@ -152,7 +153,7 @@ STAGED = [
 def test_backfill_rebuilds_a_range_of_weeks_and_reclassify_labels_everything_again(prefect_server, home, con):
     from flows.backfill import BackfillParams, backfill
     from flows.reclassify import ReclassifyParams, reclassify
-    from gaimon.load import load_staged
+    from gaimon.load.loader import load_staged
 
     quick(home)
     staged = home.staging / DAY / "zorgnieuws.jsonl"

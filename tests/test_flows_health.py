@@ -10,8 +10,9 @@ from datetime import datetime, timedelta
 
 import pytest
 
-from gaimon import runs, warehouse
-from gaimon.health import flagged, source_health
+from gaimon import warehouse
+from gaimon.ops import runs
+from gaimon.ops.health import flagged, source_health
 
 START = datetime(2026, 10, 1, 4)
 
@@ -105,7 +106,7 @@ def test_staged_files_are_loaded_once_unless_they_grow(con, home):
 
 
 def test_a_run_starts_by_loading_what_a_killed_run_staged_on_an_earlier_day(home):
-    from gaimon import steps
+    from gaimon.ops import steps
     from gaimon.registry import Registry
 
     staged = home.staging / "2026-11-20" / "zorgnieuws.jsonl"
@@ -218,8 +219,8 @@ def test_a_run_that_finds_the_warehouse_held_fails_in_one_line_and_is_in_gaimon_
 def test_runs_and_health_read_the_snapshot_while_another_process_writes(home):
     from typer.testing import CliRunner
 
-    from gaimon import snapshot
     from gaimon.cli import app
+    from gaimon.ops import snapshot
 
     with warehouse.open_warehouse(home.warehouse) as con:
         history(con, "bron", STEADY)
@@ -241,7 +242,7 @@ def test_runs_and_health_read_the_snapshot_while_another_process_writes(home):
 
 
 def test_a_run_that_cannot_write_its_end_gets_it_from_the_next_run(home):
-    from gaimon import steps
+    from gaimon.ops import steps
     from gaimon.registry import Registry
 
     start = steps.begin(home, "daily", {}, registry=Registry(sources=[]))

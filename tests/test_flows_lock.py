@@ -13,13 +13,13 @@ import textwrap
 import pytest
 from flows_world import SlowFeed, add_source, gaimon, kill, quick, rows, wait_for_lock
 
-from gaimon import lock
 from gaimon.home import Home
+from gaimon.ops import lock
 
 HOLD = textwrap.dedent("""\
     import sys, threading
     from pathlib import Path
-    from gaimon import lock
+    from gaimon.ops import lock
     from gaimon.home import Home
     home = Home(Path(sys.argv[1]))
     with lock.run_lock(home, "daily", 0), lock.writer(home, "load_source"):

@@ -8,7 +8,7 @@ import pytest
 from pydantic import ValidationError
 
 from gaimon.home import Home
-from gaimon.schedule import (
+from gaimon.ops.schedule import (
     digest_due,
     last_complete_week,
     missed_weeks,

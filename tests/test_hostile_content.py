@@ -11,9 +11,9 @@ from pathlib import Path
 
 import pytest
 
-from gaimon.corpus_server import CorpusServer
-from gaimon.crawl import crawl_source, log_file
-from gaimon.load import load_day
+from gaimon.crawl.run import crawl_source, log_file
+from gaimon.load.loader import load_day
+from gaimon.ops.corpus_server import CorpusServer
 from gaimon.registry import load_registry, localize_registry
 
 FIXTURES = Path(__file__).parent / "fixtures"

@@ -8,8 +8,8 @@ from pathlib import Path
 
 import pytest
 
-from gaimon.corpus_server import CorpusServer
-from gaimon.crawl import crawl_source
+from gaimon.crawl.run import crawl_source
+from gaimon.ops.corpus_server import CorpusServer
 from gaimon.registry import load_registry, localize_registry
 
 FIXTURES = Path(__file__).parent / "fixtures"

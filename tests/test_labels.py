@@ -13,12 +13,12 @@ import pytest
 from classifier_world import classifier, trained_home  # noqa: F401
 
 from gaimon import warehouse
-from gaimon.classify import Classifier
+from gaimon.classify.classifier import Classifier
+from gaimon.classify.signals import classify_documents
+from gaimon.crawl.normalize import canonical_url, content_hash, document_id
 from gaimon.home import Home
-from gaimon.labels import corrections_for_training
-from gaimon.load import load_staged
-from gaimon.normalize import canonical_url, content_hash, document_id
-from gaimon.signals import classify_documents
+from gaimon.load.loader import load_staged
+from gaimon.train.training import corrections_for_training
 
 GAIMON = str(Path(sys.executable).with_name("gaimon"))
 ARTICLES = {
@@ -153,7 +153,8 @@ def test_a_clear_term_the_model_has_seen_keeps_its_value(labelled_home: Home, cl
 HOLD_WRITER = """\
 import sys
 from pathlib import Path
-from gaimon import lock, warehouse
+from gaimon import warehouse
+from gaimon.ops import lock
 from gaimon.home import Home
 home = Home(Path(sys.argv[1]))
 with lock.writer(home, "load_source"), warehouse.open_warehouse(home.warehouse):
@@ -205,8 +206,7 @@ WEEK_ITEMS = {
 @pytest.fixture
 def week_home(tmp_path: Path) -> Home:
     """A week of loaded documents, classified through the batch files the daily run uses."""
-    from gaimon import fanout
-
+    from gaimon.classify import fanout
     home, _ = staged_home(tmp_path, WEEK_ITEMS)
     model = fanout.Model(fanout._classifier(None).version, None)  # the lexicon alone, as workers load it
     with warehouse.open_warehouse(home.warehouse) as con:

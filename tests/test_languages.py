@@ -8,12 +8,12 @@ from pathlib import Path
 import pytest
 
 from gaimon import warehouse
-from gaimon.classify import Classifier
-from gaimon.corpus_server import CorpusServer
-from gaimon.crawl import crawl_source
-from gaimon.load import load_day
+from gaimon.classify.classifier import Classifier
+from gaimon.classify.signals import classify_documents
+from gaimon.crawl.run import crawl_source
+from gaimon.load.loader import load_day
+from gaimon.ops.corpus_server import CorpusServer
 from gaimon.registry import load_registry, localize_registry
-from gaimon.signals import classify_documents
 from gaimon.taxonomy import LANGS
 
 FIXTURES = Path(__file__).parent / "fixtures"

@@ -10,7 +10,7 @@ import pytest
 from typer.testing import CliRunner
 
 from gaimon.cli import app
-from gaimon.corpus_server import CorpusServer
+from gaimon.ops.corpus_server import CorpusServer
 from gaimon.registry import localize_registry
 
 FIXTURES = Path(__file__).parent / "fixtures"

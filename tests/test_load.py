@@ -1,9 +1,9 @@
 import json
 
 from gaimon import warehouse
-from gaimon.load import load_staged
-from gaimon.normalize import canonical_url, content_hash
-from gaimon.snapshot import snapshot_path
+from gaimon.crawl.normalize import canonical_url, content_hash
+from gaimon.load.loader import load_staged
+from gaimon.ops.snapshot import snapshot_path
 
 
 def staged(path, items):

@@ -7,7 +7,7 @@ import gzip
 
 import pytest
 
-from gaimon.normalize import (
+from gaimon.crawl.normalize import (
     canonical_url,
     clean_text,
     detect_language,

@@ -44,7 +44,7 @@ def test_serve_list_shows_the_daily_and_weekly_schedules(prefect_server, home, t
     assert [(s.schedule.cron, s.schedule.timezone) for s in daily.schedules] == [("0 6 * * *", "Europe/Amsterdam")]
     assert daily.parameters["params"]["home"] == str(home.root)
     # No slots on the server that a killed run could keep for ever: one run per home is a lock
-    # the operating system releases (gaimon.lock).
+    # the operating system releases (gaimon.ops.lock).
     assert daily.global_concurrency_limit is None
     assert limits == []
 

@@ -9,11 +9,11 @@ from urllib.parse import unquote
 
 import pytest
 
-from gaimon.corpus_server import CorpusServer
-from gaimon.crawl import crawl_source, log_file
-from gaimon.load import load_day
+from gaimon.crawl.run import crawl_source, log_file
+from gaimon.crawl.source_state import SourceState, source_health
+from gaimon.load.loader import load_day
+from gaimon.ops.corpus_server import CorpusServer
 from gaimon.registry import load_registry, localize_registry
-from gaimon.source_state import SourceState, source_health
 
 FIXTURES = Path(__file__).parent / "fixtures"
 DAY = "2026-11-28"

@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 import yaml
 
-from gaimon.classify import Classifier, ClassifyInput
+from gaimon.classify.classifier import Classifier, ClassifyInput
 from gaimon.taxonomy import CANONICAL, LANGS, TAXONOMY_FILE, TaxonomyError, load_taxonomy
 
 

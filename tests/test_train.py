@@ -13,11 +13,11 @@ import pytest
 from classifier_world import classifier, trained_home  # noqa: F401
 
 from gaimon import warehouse
-from gaimon.evaluate import evaluate_classifier
+from gaimon.crawl.normalize import canonical_url, content_hash, document_id
 from gaimon.home import Home
-from gaimon.load import load_staged
-from gaimon.normalize import canonical_url, content_hash, document_id
-from gaimon.train import (
+from gaimon.load.loader import load_staged
+from gaimon.train.evaluate import evaluate_classifier
+from gaimon.train.training import (
     GoldItem,
     base_fingerprint,
     current_model,
@@ -101,25 +101,25 @@ def test_a_model_is_a_versioned_directory_named_by_current(trained_home: Home, c
 
 
 def test_a_new_home_gets_the_model_without_training_again(tmp_path: Path, classifier, monkeypatch):  # noqa: F811
-    import gaimon.train
+    import gaimon.train.training
 
     def no_training(*args, **kwargs):
         raise AssertionError("trained again")
 
-    monkeypatch.setattr(gaimon.train, "train_model", no_training)
+    monkeypatch.setattr(gaimon.train.training, "train_model", no_training)
     fresh = Home(tmp_path / "fresh").ensure()
     assert load_classifier(fresh).version == classifier.version
     assert current_model(fresh) is not None
 
 
 def test_training_data_and_taxonomy_are_part_of_the_version(monkeypatch, tmp_path: Path):
-    import gaimon.train
+    import gaimon.train.training
 
     before = base_fingerprint()
     extra = tmp_path / "en" / "train_extra.jsonl"
     extra.parent.mkdir()
     extra.write_text(json.dumps({"id": "x", "text": "ChatGPT", "relevant": True}) + "\n", encoding="utf-8")
-    monkeypatch.setattr(gaimon.train, "gold_files", lambda split: [*gold_files(split), extra])
+    monkeypatch.setattr(gaimon.train.training, "gold_files", lambda split: [*gold_files(split), extra])
     assert base_fingerprint() != before
 
 

@@ -161,8 +161,7 @@ for _ in sys.stdin:
 
 
 def test_a_snapshot_is_published_whole_while_an_analyst_holds_the_last_one(home):
-    from gaimon import snapshot
-
+    from gaimon.ops import snapshot
     first = snapshot.publish_snapshot(home, "gaimon load")
     analyst = subprocess.Popen([sys.executable, "-c", HOLD, str(first.path)], stdin=subprocess.PIPE,
                                stdout=subprocess.PIPE, text=True)

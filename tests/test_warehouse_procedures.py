@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from warehouse_data import AI_ACT, legislative_items, staged_item, write_staged
 
-from gaimon.load import load_staged
-from gaimon.procedures import update_procedures
+from gaimon.detect.procedures import update_procedures
+from gaimon.load.loader import load_staged
 
 
 def corpus() -> list[dict]:

@@ -115,7 +115,7 @@ class Builder:
 
 def staged_item(url: str, title: str, text: str = "", published: str = "2026-11-18T09:00:00Z",
                 fetched: str = "2026-11-20T08:00:00Z", source: str = "fixture", **more) -> dict:
-    from gaimon.normalize import canonical_url, content_hash
+    from gaimon.crawl.normalize import canonical_url, content_hash
 
     return {"source": source, "url": url, "canonical_url": canonical_url(url), "title": title,
             "text": text, "published": published, "lang": "en", "fetched_at": fetched,
@@ -167,7 +167,7 @@ ANALYST_WEEK = "2026-W47"
 def record_run(con: duckdb.DuckDBPyConnection) -> str | None:
     """A run record to point provenance at, when run records exist in this warehouse."""
     try:
-        from gaimon import runs
+        from gaimon.ops import runs
     except ImportError:
         return None
     return runs.start_run(con, "daily", {"fixture": "analyst"})
@@ -178,8 +178,8 @@ def analyst_world(con: duckdb.DuckDBPyConnection, tmp_path: Path) -> None:
     word, a value new to a sector, a falling one, legislation, and provenance to trace."""
     import random
 
-    from gaimon.detect import detect
-    from gaimon.load import load_staged
+    from gaimon.detect.alerts import detect
+    from gaimon.load.loader import load_staged
 
     rng = random.Random(7)
     run_id = record_run(con)

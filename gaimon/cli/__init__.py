@@ -15,7 +15,8 @@ from rich.table import Table
 app = typer.Typer(help="gaimon: monitor the societal risks of generative AI, per sector.",
                   no_args_is_help=True, add_completion=False)
 console = Console()
-err = Console(stderr=True)
+# Messages on stderr stay one line each, whatever the terminal width: they are grepped and logged.
+err = Console(stderr=True, soft_wrap=True)
 
 HomeOpt = Annotated[Path | None, typer.Option("--home", envvar="GAIMON_HOME",
                                               help="Home folder (default ./var)")]

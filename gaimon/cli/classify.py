@@ -16,7 +16,7 @@ from gaimon.errors import GaimonError
 from gaimon.home import get_home
 
 if TYPE_CHECKING:
-    from gaimon.classify import ClassifyInput
+    from gaimon.classify.classifier import ClassifyInput
 
 
 def _log(message: str) -> None:
@@ -37,11 +37,11 @@ def classify(
     than 100,000 characters is classified on its start, and its line adds "read_chars". A bad
     line, or an item that cannot be classified, is reported on stderr and skipped (exit 1).
     """
-    from gaimon.train import load_classifier
+    from gaimon.train.training import load_classifier
 
     h = get_home(home)
     if jsonl is None:
-        from gaimon.signals import classify_home
+        from gaimon.classify.signals import classify_home
 
         classifier = load_classifier(h.ensure(), _log)
         with writer(h, "gaimon classify"):
@@ -80,7 +80,7 @@ def read_items(path: Path, report: Callable[[str], None]) -> Iterator[ClassifyIn
     skipped. Lines are decoded one by one, so bytes that are not UTF-8 cost only their line."""
     from pydantic import ValidationError
 
-    from gaimon.classify import ClassifyInput
+    from gaimon.classify.classifier import ClassifyInput
 
     with open(path, "rb") as fh:
         for number, raw in enumerate(fh, start=1):
@@ -118,14 +118,13 @@ def train(
     evaluate: Annotated[bool, typer.Option("--eval/--no-eval", help="Score the new model on the dev split")] = True,
 ) -> None:
     """Train the classifier on taxonomy/train and analysts' corrections; make it the current model."""
-    from gaimon.labels import corrections_for_training
-    from gaimon.train import train_model
+    from gaimon.train.training import corrections_for_training, train_model
 
     h = get_home(home).ensure()
     if tune:
-        from gaimon.decide import load_config
-        from gaimon.tune import tune as fit
-        from gaimon.tune import write_config
+        from gaimon.classify.decide import load_config
+        from gaimon.train.tune import tune as fit
+        from gaimon.train.tune import write_config
 
         write_config(fit(load_config(), _log))
         console.print("combination refitted: taxonomy/classifier.yaml")
@@ -134,9 +133,9 @@ def train(
     console.print(f"model {report.version}: {report.items} item(s), {report.corrections} correction(s), "
                   f"{report.seconds} s -> {report.path}")
     if evaluate:
-        from gaimon.classify import Classifier
-        from gaimon.evaluate import evaluate_classifier
-        from gaimon.train import dev_files, read_gold
+        from gaimon.classify.classifier import Classifier
+        from gaimon.train.evaluate import evaluate_classifier
+        from gaimon.train.training import dev_files, read_gold
 
         result = evaluate_classifier(Classifier(model_dir=report.path), read_gold(dev_files()))
         _print_summary(result)
@@ -144,7 +143,7 @@ def train(
 
 def _print_summary(result) -> None:
     if result.registers:
-        from gaimon.registers import REGISTER_NAMES
+        from gaimon.train.registers import REGISTER_NAMES
 
         rows = [{"register": REGISTER_NAMES[name], "items": r.items, "relevant F1": f"{r.relevance.f1:.3f}",
                  "passed": f"{r.relevance.recall:.3f}",
@@ -172,9 +171,9 @@ def eval_(
     """Precision, recall and F1 per label, macro and micro per dimension, against gold labels;
     per register (news leads, real headlines, real risk descriptions) and with the calibration
     error of the scores."""
-    from gaimon.classify import Classifier
-    from gaimon.evaluate import evaluate_classifier
-    from gaimon.train import GoldError, dev_files, load_classifier, read_gold
+    from gaimon.classify.classifier import Classifier
+    from gaimon.train.evaluate import evaluate_classifier
+    from gaimon.train.training import GoldError, dev_files, load_classifier, read_gold
 
     paths = gold or dev_files()
     missing = [p for p in paths if not Path(p).exists()]
@@ -222,7 +221,7 @@ def label(
     lists the documents whose corrections would help the model most.
     """
     from gaimon import warehouse
-    from gaimon.labels import record, stored_classification
+    from gaimon.classify.correct import record, stored_classification
 
     h = get_home(home)
     if not h.warehouse.exists():
@@ -251,7 +250,7 @@ def label(
 
 def _least_sure(h, week: str | None, limit: int) -> None:
     from gaimon import warehouse
-    from gaimon.labels import least_sure
+    from gaimon.classify.labels import least_sure
 
     with warehouse.open_warehouse(h.warehouse, read_only=True) as con:
         rows = least_sure(con, week, limit)

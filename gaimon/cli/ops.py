@@ -41,7 +41,7 @@ def _prepared(home: Path | None, settings: Path | None, flow: str | None) -> Ite
     """Before a flow starts: the home's run lock held (a second run waits, then says which run
     holds it), and Prefect kept in the home and answering. Both fail in one line, not a
     traceback. Prefect must not be imported before this."""
-    from gaimon import lock, orchestration
+    from gaimon.ops import lock, orchestration
     from gaimon.settings import load_settings
 
     h = get_home(home).ensure()
@@ -174,8 +174,8 @@ def serve(
 @contextmanager
 def _reading(home: Path | None) -> Iterator[duckdb.DuckDBPyConnection]:
     """The warehouse to read; while a run holds it, the analysts' snapshot (saying so)."""
-    from gaimon import snapshot, warehouse
-
+    from gaimon import warehouse
+    from gaimon.ops import snapshot
     h = warehouse.existing(get_home(home))
     try:
         con = warehouse.connect(h.warehouse, read_only=True)
@@ -203,7 +203,7 @@ def runs(
 ) -> None:
     """The latest runs: flow, status, duration, sources that failed, new documents."""
     from gaimon import warehouse
-    from gaimon.runs import recent_runs, unrecorded
+    from gaimon.ops.runs import recent_runs, unrecorded
 
     # Runs that could not write their start or end to the warehouse are noted beside it.
     noted = {r["run_id"]: r for r in unrecorded(warehouse.existing(get_home(home)))}
@@ -228,7 +228,7 @@ def health(
     flagged_only: Annotated[bool, typer.Option("--flagged", help="Only flagged sources")] = False,
 ) -> None:
     """Health of each source: failures in a row, last volume against its own history."""
-    from gaimon.health import source_health
+    from gaimon.ops.health import source_health
 
     with _reading(home) as con:
         rows = source_health(con)
@@ -253,7 +253,7 @@ def demo(
                                       "a second demo finds the same URLs")] = 8739,
 ) -> None:
     """Crawl the bundled offline corpus on 127.0.0.1 and run the daily and weekly flows."""
-    from gaimon.demo import run_demo
+    from flows.demo import run_demo
 
     with _prepared(home, None, "demo"):
         result = run_demo(get_home(home).ensure(), port=port)

@@ -32,7 +32,7 @@ def load(
 ) -> None:
     """Load staged JSONL into the warehouse (same item twice = one row). Exits 1 when a line
     could not be loaded (each is named by file and line; the good lines are loaded)."""
-    from gaimon.load import load_day
+    from gaimon.load.loader import load_day
 
     h = get_home(home).ensure()
     with writer(h, "gaimon load"):
@@ -59,9 +59,9 @@ def crawl(
     could not be loaded; a source that simply had nothing new is not a failure."""
     from datetime import UTC, datetime
 
-    from gaimon import lock
-    from gaimon.crawl_run import crawl_and_record
-    from gaimon.normalize import to_utc
+    from gaimon.crawl.normalize import to_utc
+    from gaimon.ops import lock
+    from gaimon.ops.crawl_run import crawl_and_record
     from gaimon.registry import load_registry
     from gaimon.settings import load_settings
 

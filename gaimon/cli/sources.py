@@ -51,8 +51,8 @@ def check(
     if live:
         _check_live(sources, source, jobs, as_json)
         return
+    from gaimon.crawl.source_state import source_health
     from gaimon.registry import load_registry
-    from gaimon.source_state import source_health
 
     health = source_health(get_home(home), load_registry(sources))
     if as_json:
@@ -67,7 +67,7 @@ def check(
 
 
 def _check_live(sources: Path | None, names: list[str] | None, jobs: int, as_json: bool) -> None:
-    from gaimon.live_check import check_live
+    from gaimon.crawl.live_check import check_live
 
     checks = check_live(sources, names, jobs=jobs)
     if as_json:

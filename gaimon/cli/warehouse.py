@@ -29,7 +29,7 @@ def detect(
 ) -> None:
     """Refresh weekly aggregates and procedures, and recompute emerging-risk alerts."""
     from gaimon import warehouse
-    from gaimon.detect import DetectParams, detect_report
+    from gaimon.detect.alerts import DetectParams, detect_report
 
     try:
         params = DetectParams(baseline_weeks=baseline_weeks, alpha=alpha, min_stories=min_stories,
@@ -143,8 +143,8 @@ def sql(
 
 def _open_snapshot(home: Home) -> tuple[duckdb.DuckDBPyConnection, str]:
     """An analyst connection to the home's snapshot, and a line saying how fresh it is."""
-    from gaimon import snapshot, warehouse
-
+    from gaimon import warehouse
+    from gaimon.ops import snapshot
     path = snapshot.snapshot_path(warehouse.existing(home))
     if not path.exists():
         raise warehouse.WarehouseFileError(
@@ -165,15 +165,13 @@ def _open_snapshot(home: Home) -> tuple[duckdb.DuckDBPyConnection, str]:
 def writer(home: Home, step: str) -> AbstractContextManager[None]:
     """The home's writer lock for a command: it waits for a run's writing step (saying so)
     instead of failing on DuckDB's lock."""
-    from gaimon import lock
-
+    from gaimon.ops import lock
     return lock.writer(home, step, say=lambda m: err.print(m, markup=False, highlight=False, soft_wrap=True))
 
 
 def published(home: Home, by: str, run_id: str | None = None) -> None:
     """After a command that wrote the warehouse: publish the analysts' snapshot, and say so."""
-    from gaimon import snapshot
-
+    from gaimon.ops import snapshot
     done = snapshot.publish_after(home, by, run_id)
     if done is None:
         err.print(f"[yellow]warning[/yellow] the analysts' snapshot {snapshot.snapshot_path(home)} was not "
@@ -183,8 +181,8 @@ def published(home: Home, by: str, run_id: str | None = None) -> None:
 @app.command(name="snapshot")
 def snapshot_command(home: HomeOpt = None) -> None:
     """Publish the analysts' read-only copy of the warehouse now (every run does it when it ends)."""
-    from gaimon import snapshot, warehouse
-
+    from gaimon import warehouse
+    from gaimon.ops import snapshot
     h = warehouse.existing(get_home(home))
     done = snapshot.publish_snapshot(h, "gaimon snapshot")
     console.print(f"{done.path}: {done.bytes / 1e6:.1f} MB, published in {done.seconds:.1f} s",
@@ -197,8 +195,9 @@ def export(
     home: HomeOpt = None,
 ) -> None:
     """Write the analysts' snapshot's tables as partitioned Parquet, with a manifest.json."""
-    from gaimon import snapshot, warehouse
-    from gaimon.export import export_parquet
+    from gaimon import warehouse
+    from gaimon.ops import snapshot
+    from gaimon.ops.export import export_parquet
 
     path = snapshot.snapshot_path(warehouse.existing(get_home(home)))
     with warehouse.open_warehouse(path, read_only=True, files=True) as con:

@@ -5,7 +5,6 @@ gather (warehouse -> DigestData) -> render (HTML, text, Markdown, PDF) -> archiv
 """
 
 from gaimon.digest.gather import gather
-from gaimon.digest.weeks import check_week
 from gaimon.digest.workflow import (
     BuildReport,
     DigestError,
@@ -14,6 +13,7 @@ from gaimon.digest.workflow import (
     latest_week,
     write_digest,
 )
+from gaimon.weeks import check_week
 
 __all__ = ["BuildReport", "DigestError", "approve_digest", "build_digest", "check_week", "gather",
            "latest_week", "write_digest"]

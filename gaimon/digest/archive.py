@@ -19,8 +19,8 @@ from pydantic import ValidationError
 from gaimon.digest import render
 from gaimon.digest.model import DigestData
 from gaimon.digest.state import Issue
-from gaimon.digest.weeks import WEEK
 from gaimon.errors import GaimonError
+from gaimon.weeks import WEEK
 
 FORMATS = ("html", "md", "txt", "pdf")
 log = logging.getLogger(__name__)

@@ -29,8 +29,8 @@ from gaimon.digest.model import (
     colour,
 )
 from gaimon.digest.sentences import best_sentence
-from gaimon.digest.weeks import check_week, trailing_weeks, week_days
 from gaimon.taxonomy import Taxonomy, default_taxonomy
+from gaimon.weeks import check_week, trailing_weeks, week_days
 
 SETTINGS_FILE = Path(__file__).resolve().parent / "digest.yaml"
 GENERAL = "general"

@@ -99,13 +99,13 @@ def record_correction(home: Home, doc_id: str, dimension: str, label: str, reaso
     `relevant:ai` removed. False when the warehouse keeps no such corrections.
     """
     try:
-        from gaimon import labels
+        from gaimon.classify import correct, labels
     except ImportError:
         return False
     key = _label_key(dimension, label)
     try:
         with warehouse.open_warehouse(home.warehouse) as con:
-            labels.record(con, doc_id, add=[key] if action == "add" else [],
+            correct.record(con, doc_id, add=[key] if action == "add" else [],
                           remove=[key] if action == "remove" else [], analyst=analyst,
                           note=f"digest review: {reason}" if reason else "digest review")
     except (labels.LabelError, duckdb.CatalogException) as exc:

@@ -1,7 +1,7 @@
 """Where the digest's items come from: source health, jurisdictions and procedure stages.
 
 Source health and legislative procedures are kept by other stages (`source_health` in
-gaimon.health, the views v_source_health and v_legislation). The digest uses them when the
+gaimon.ops.health, the views v_source_health and v_legislation). The digest uses them when the
 warehouse has them and otherwise falls back on what `documents` and `sources` say.
 """
 
@@ -42,17 +42,11 @@ def _rows(con: duckdb.DuckDBPyConnection, sql: str, params: list | None = None) 
 
 
 def _health_rows(con: duckdb.DuckDBPyConnection) -> list[dict[str, Any]] | None:
-    try:
-        from gaimon.health import source_health  # type: ignore[import-not-found]
-    except ImportError:
-        source_health = None
     # The operator section is a courtesy: a failure here must not stop the digest.
     try:
-        if source_health is not None:
-            return [_as_dict(r) for r in source_health(con)]
         if _has_view(con, "v_source_health"):
-            return _rows(con, "SELECT * FROM v_source_health")
-    except Exception as exc:  # noqa: BLE001
+            return [_as_dict(r) for r in warehouse.query(con, "queries/source_health")]
+    except duckdb.Error as exc:
         log.warning("source health unavailable, using document counts: %s", exc)
     return None
 

@@ -16,9 +16,9 @@ from gaimon import warehouse
 from gaimon.digest import archive
 from gaimon.digest.gather import gather
 from gaimon.digest.state import Issue, StateStore, now
-from gaimon.digest.weeks import check_span, check_week
 from gaimon.errors import GaimonError
 from gaimon.home import Home
+from gaimon.weeks import check_span, check_week
 
 LANGS = ("nl", "en")
 

@@ -30,10 +30,10 @@ from twisted.internet.error import (
 from twisted.internet.error import TimeoutError as TwistedTimeout
 from twisted.web._newclient import ResponseFailed, ResponseNeverReceived
 
+from gaimon.crawl.normalize import canonical_url, detect_language, to_utc
+from gaimon.crawl.source_state import SourceState
 from gaimon.home import get_home
-from gaimon.normalize import canonical_url, detect_language, to_utc
 from gaimon.registry import Source, load_registry
-from gaimon.source_state import SourceState
 from spiders.consent import consent_wall
 from spiders.content import ContentError, header_charset
 from spiders.extract import extract_article

@@ -19,7 +19,7 @@ from pathlib import Path
 from string import Template
 from urllib.parse import quote, urlencode
 
-from gaimon.normalize import normal_lang
+from gaimon.crawl.normalize import normal_lang
 from spiders.content import ContentError, parse_json
 from spiders.items import FetchedItem
 from spiders.spiders.base import RegistrySpider, guarded

@@ -1,4 +1,4 @@
--- Written into the analysts' copy only (gaimon/snapshot.py): when and by what it was published.
+-- Written into the analysts' copy only (gaimon/ops/snapshot.py): when and by what it was published.
 CREATE OR REPLACE TABLE snapshot_info AS
 SELECT $published_at::TIMESTAMP AS published_at,
        $published_by::VARCHAR AS published_by,

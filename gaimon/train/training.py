@@ -3,7 +3,7 @@
 Training data is the labelled JSONL under taxonomy/train/<lang>/ (files `train*.jsonl`; files
 `dev*.jsonl` are held out for evaluation and never trained on), the real texts of
 taxonomy/train/real/ (`train.jsonl`; labels their source cannot express are left out of the
-loss, see gaimon/registers.py), plus analysts' corrections from the warehouse (`gaimon label`). A model is a directory `models/<version>/` with one spaCy
+loss, see gaimon/train/registers.py), plus analysts' corrections from the warehouse (`gaimon label`). A model is a directory `models/<version>/` with one spaCy
 pipeline per language, the taxonomy and rules it was built with, and meta.json; `models/current`
 names the model in use.
 
@@ -24,18 +24,22 @@ from collections.abc import Callable, Iterable, Iterator
 from datetime import UTC, datetime
 from pathlib import Path
 
+import duckdb
 import numpy
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 from spacy.language import Language
 from spacy.training import Example
 from spacy.util import fix_random_seed
 
-from gaimon.classify import CODE_FILES, Classifier, fingerprint
-from gaimon.decide import CONFIG_FILE, RELEVANT, ClassifierConfig, load_config
+from gaimon import warehouse
+from gaimon.classify import fanout
+from gaimon.classify.classifier import CODE_FILES, Classifier, fingerprint
+from gaimon.classify.decide import CONFIG_FILE, RELEVANT, ClassifierConfig, load_config
+from gaimon.classify.langid import guess_lang
+from gaimon.classify.nlp import EXPLAINER, TEXTCAT, build_pipeline
+from gaimon.classify.textcat import Fit, fit
 from gaimon.errors import GaimonError
 from gaimon.home import Home
-from gaimon.nlp import EXPLAINER, TEXTCAT, build_pipeline
-from gaimon.registers import is_real, known
 from gaimon.taxonomy import (
     LANGS,
     LEMMAS_FILE,
@@ -47,7 +51,7 @@ from gaimon.taxonomy import (
     load_taxonomy,
     output_dimension,
 )
-from gaimon.textcat import Fit, fit
+from gaimon.train.registers import is_real, known
 
 GOLD_DIR = TAXONOMY_DIR / "train"
 REAL_DIR = "real"
@@ -364,9 +368,50 @@ def autotrain_enabled() -> bool:
 def load_classifier(home: Home, log: Callable[[str], None] = lambda _: None) -> Classifier:
     """The classifier to use in `home`: its trained model (trained now if needed), or the rules
     alone when automatic training is switched off (GAIMON_AUTOTRAIN=0) and no model fits."""
-    from gaimon.labels import corrections_for_training
-
     if not autotrain_enabled():
         current = current_model(home)
         return Classifier(model_dir=current) if current else Classifier()
     return Classifier(model_dir=ensure_model(home, lambda: corrections_for_training(home, log=log), log))
+
+
+def corrections_for_training(home: Home, con: duckdb.DuckDBPyConnection | None = None,
+                             log: Callable[[str], None] = lambda _: None) -> list:
+    """Corrected documents as gold items: their stored labels, which reflect the corrections.
+
+    Reads the warehouse if it can; a warehouse that is missing or locked by a writer gives none
+    (and says so through `log`).
+    """
+    if con is None:
+        if not home.warehouse.exists():
+            return []
+        try:
+            with warehouse.open_warehouse(home.warehouse, read_only=True) as ro:
+                return corrections_for_training(home, ro, log)
+        except duckdb.Error as exc:
+            log(f"analysts' corrections not read, the warehouse is not available: {exc}")
+            return []
+    try:
+        rows = warehouse.query(con, "queries/labels_training")
+    except duckdb.CatalogException:
+        return []
+    items = []
+    for row in rows:
+        gold = {d: [] for d in LIST_DIMENSIONS}
+        kind = None
+        for key in row["labels"] or []:
+            dimension, label = key.split(":", 1)
+            if dimension == "kind":
+                kind = label
+            elif dimension in gold:
+                gold[dimension].append(label)
+        title, text = row["title"] or "", row["text"] or ""
+        lang = row["lang"] if row["lang"] in ("nl", "en") else guess_lang(f"{title}\n{text}")
+        items.append(GoldItem(id=f"label:{row['doc_id']}", title=title, text=text, lang=lang,
+                              relevant=bool(row["relevant"]), kind=kind, **gold))
+    return items
+
+
+def writer_model(home: Home) -> fanout.Model:
+    """The home's model, trained now if none fits (only the writer may train: it reads the
+    warehouse for analysts' corrections)."""
+    return fanout.remember(load_classifier(home))

@@ -15,8 +15,8 @@ from pathlib import Path
 import spacy
 from spacy.language import Language
 
-import gaimon.lexicon  # noqa: F401  (registers the components)
-import gaimon.textcat  # noqa: F401  (registers the architecture)
+import gaimon.classify.lexicon  # noqa: F401  (registers the components)
+import gaimon.classify.textcat  # noqa: F401  (registers the architecture)
 from gaimon.taxonomy import Taxonomy, load_separable
 
 TEXTCAT = "textcat_multilabel"

@@ -11,11 +11,11 @@ from pathlib import Path
 import duckdb
 
 from gaimon import warehouse
-from gaimon.cluster import cluster_documents
+from gaimon.crawl.normalize import document_id
+from gaimon.crawl.staging import StagedItem, StagingError, read_staged, staged_files
 from gaimon.home import Home
-from gaimon.normalize import document_id
+from gaimon.load.cluster import cluster_documents
 from gaimon.registry import Registry
-from gaimon.staging import StagedItem, StagingError, read_staged, staged_files
 
 log = logging.getLogger(__name__)
 
@@ -131,6 +131,6 @@ def load_day(home: Home, day: str | None = None, registry: Registry | None = Non
         if registry is not None:
             sync_sources(con, registry)
         report = load_staged(con, staged_files(home.staging, day), run_id)
-        # Syndicated copies of one story share a cluster_id (gaimon/cluster.py).
+        # Syndicated copies of one story share a cluster_id (gaimon/load/cluster.py).
         cluster_documents(con)
         return report

@@ -26,9 +26,9 @@ from typing import Any
 import duckdb
 
 from gaimon import warehouse
+from gaimon.crawl.staging import staged_files
 from gaimon.errors import GaimonError
 from gaimon.home import Home
-from gaimon.staging import staged_files
 
 # A run marked running on another machine is taken as dead after this long.
 STALE_AFTER = timedelta(hours=48)

@@ -1,7 +1,7 @@
 """Turn classifications of stored documents into `signals` rows.
 
 Every row keeps the model version, score and evidence that produced it. Analysts' corrections
-(the `labels` table, see gaimon/labels.py) are applied to each classification before it is
+(the `labels` table, see gaimon/classify/labels.py) are applied to each classification before it is
 written, so labelling again never undoes them; rows an analyst added have origin `analyst`.
 """
 
@@ -17,9 +17,9 @@ from pathlib import Path
 import duckdb
 
 from gaimon import warehouse
-from gaimon.classify import Classification, Classifier, ClassifyInput
+from gaimon.classify.classifier import Classification, Classifier, ClassifyInput
+from gaimon.classify.labels import apply, corrections_by_doc, forced_relevance
 from gaimon.home import Home
-from gaimon.labels import apply, corrections_by_doc, forced_relevance
 from gaimon.taxonomy import LIST_DIMENSIONS, default_taxonomy
 
 BATCH = 2000
@@ -117,11 +117,7 @@ def classify_documents(con: duckdb.DuckDBPyConnection, classifier: Classifier) -
     return report
 
 
-def classify_home(home: Home, classifier: Classifier | None = None) -> ClassifyReport:
-    """Classify a home's unlabelled documents with its model (trained first if there is none)."""
-    if classifier is None:
-        from gaimon.train import load_classifier
-
-        classifier = load_classifier(home)
+def classify_home(home: Home, classifier: Classifier) -> ClassifyReport:
+    """Classify a home's unlabelled documents with the given classifier."""
     with warehouse.open_warehouse(home.warehouse) as con:
         return classify_documents(con, classifier)

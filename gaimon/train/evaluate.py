@@ -8,7 +8,7 @@ adds false ones); `kind` as single-label classification; relevance as the binary
 predictions (for real items: in the gold data).
 
 Real items (taxonomy/train/real/) are labelled only partly: a label their source cannot
-express counts neither way (see gaimon/registers.py), and AIAAIC's media and culture are one
+express counts neither way (see gaimon/train/registers.py), and AIAAIC's media and culture are one
 label. Besides the totals, every register (NL and EN news leads, real headlines, real risk
 descriptions) is scored on its own, and per dimension the expected calibration error says how
 far the label scores are from the precision they promise: ECE = sum over ten score bins of
@@ -21,10 +21,10 @@ from collections.abc import Iterable
 
 from pydantic import BaseModel
 
-from gaimon.classify import Classification, Classifier, ClassifyInput
-from gaimon.registers import REGISTERS, is_real, known, merged, register
+from gaimon.classify.classifier import Classification, Classifier, ClassifyInput
 from gaimon.taxonomy import LIST_DIMENSIONS
-from gaimon.train import GoldItem
+from gaimon.train.registers import REGISTERS, is_real, known, merged, register
+from gaimon.train.training import GoldItem
 
 DIMENSIONS = (*LIST_DIMENSIONS, "kind")
 BINS = 10

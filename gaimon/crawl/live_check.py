@@ -18,7 +18,7 @@ from pathlib import Path
 
 import yaml
 
-from gaimon.crawl import CrawlError, CrawlReport, crawl_many
+from gaimon.crawl.run import CrawlError, CrawlReport, crawl_many
 from gaimon.home import Home
 from gaimon.registry import DEFAULT_REGISTRY, load_registry
 

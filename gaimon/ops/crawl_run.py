@@ -16,12 +16,12 @@ from pathlib import Path
 
 import duckdb
 
-from gaimon import steps
-from gaimon.crawl import CrawlError
+from gaimon.crawl.run import CrawlError
 from gaimon.errors import GaimonError
 from gaimon.home import Home
+from gaimon.ops import steps
+from gaimon.ops.runs import SourceRun
 from gaimon.registry import Registry, Source
-from gaimon.runs import SourceRun
 
 
 @dataclass

@@ -21,10 +21,11 @@ from pathlib import Path
 
 import duckdb
 
-from gaimon import lock, warehouse
+from gaimon import warehouse
 from gaimon.errors import GaimonError
 from gaimon.home import Home
-from gaimon.runs import utcnow
+from gaimon.ops import lock
+from gaimon.ops.runs import utcnow
 
 SNAPSHOT_NAME = "gaimon-analyst.duckdb"
 

@@ -2,7 +2,7 @@
 
 The training split is cut into folds; a model trained on the other folds labels each fold, so
 every training item gets model probabilities from a model that never saw it. On those held-out
-predictions a logistic combination is fitted per dimension (see gaimon/decide.py), once with
+predictions a logistic combination is fitted per dimension (see gaimon/classify/decide.py), once with
 the model and once for the lexicon alone, and a threshold is chosen per dimension that
 maximises its macro F1, one for leads and one for headlines. Labels a real item's source cannot
 express are left out. The title rule is kept for a dimension only where a clear term in the
@@ -19,8 +19,8 @@ from dataclasses import dataclass
 import numpy
 import yaml
 
-from gaimon.classify import Classifier
-from gaimon.decide import (
+from gaimon.classify.classifier import Classifier
+from gaimon.classify.decide import (
     COMBINED,
     CONFIG_FILE,
     MAX_STRONG,
@@ -34,10 +34,10 @@ from gaimon.decide import (
     rule_features,
     with_themes,
 )
-from gaimon.nlp import TEXTCAT
-from gaimon.registers import is_real
+from gaimon.classify.nlp import TEXTCAT
 from gaimon.taxonomy import LANGS, Taxonomy, load_lemmas, load_taxonomy
-from gaimon.train import (
+from gaimon.train.registers import is_real
+from gaimon.train.training import (
     HEADLINE_VIEW,
     GoldItem,
     gold_cats,
@@ -363,7 +363,7 @@ def label_thresholds(stack: Stack, labels: list[str], data: list[HeldOut], with_
 
 
 HEADER = """\
-# How the classifier combines lexicon evidence with the trained model (see gaimon/decide.py and
+# How the classifier combines lexicon evidence with the trained model (see gaimon/classify/decide.py and
 # docs/classification.md). Per dimension: score = sigmoid(bias + model * logit(p)
 # + strong * n_strong + weak * n_weak + title * in_title + hits * log(1 + n_hits)
 # + headline * (short + short_model * logit(p))); a label is given when its score reaches

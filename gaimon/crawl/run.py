@@ -15,12 +15,12 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
 
+from gaimon.crawl.normalize import iso_utc
+from gaimon.crawl.source_state import RunRecord, record_run
+from gaimon.crawl.staging import staged_path
 from gaimon.errors import GaimonError
 from gaimon.home import REPO_ROOT, Home
-from gaimon.normalize import iso_utc
 from gaimon.registry import DEFAULT_REGISTRY, Source
-from gaimon.source_state import RunRecord, record_run
-from gaimon.staging import staged_path
 
 
 @dataclass

@@ -1,9 +1,9 @@
 """Label texts with the scan's taxonomy, and say which words earned each label.
 
-One spaCy pipeline per language (see gaimon/nlp.py) finds lexicon terms; a trained text
-classifier, when there is one, adds what the lexicon misses; gaimon/decide.py combines the two.
+One spaCy pipeline per language (see gaimon/classify/nlp.py) finds lexicon terms; a trained text
+classifier, when there is one, adds what the lexicon misses; gaimon/classify/decide.py combines the two.
 Without a trained model the classifier runs on the lexicon alone (`Classifier()`); the usual
-entry point is `gaimon.train.load_classifier(home)`, which finds or trains the model.
+entry point is `gaimon.train.training.load_classifier(home)`, which finds or trains the model.
 """
 
 from __future__ import annotations
@@ -22,7 +22,7 @@ from spacy.attrs import IDX, LENGTH
 from spacy.language import Language
 from spacy.tokens import Doc
 
-from gaimon.decide import (
+from gaimon.classify.decide import (
     RELEVANT,
     ClassifierConfig,
     Decision,
@@ -34,9 +34,9 @@ from gaimon.decide import (
     relevance,
     rule_features,
 )
+from gaimon.classify.langid import guess_lang
+from gaimon.classify.nlp import EXPLAINER, TEXTCAT, build_pipeline, load_pipeline
 from gaimon.errors import GaimonError
-from gaimon.langid import guess_lang
-from gaimon.nlp import EXPLAINER, TEXTCAT, build_pipeline, load_pipeline
 from gaimon.taxonomy import (
     LANGS,
     LEMMAS_FILE,
@@ -136,14 +136,15 @@ def fingerprint(*parts: bytes) -> str:
 
 
 # The code that decides what a label is: a change to it is a new classifier version.
-CODE_FILES = [Path(__file__).with_name(name) for name in
-              ("classify.py", "decide.py", "lexicon.py", "nlp.py", "registers.py", "taxonomy.py", "textcat.py",
-               "train.py")]
+_PACKAGE = Path(__file__).resolve().parent.parent
+CODE_FILES = [_PACKAGE / name for name in
+              ("classify/classifier.py", "classify/decide.py", "classify/lexicon.py", "classify/nlp.py",
+               "classify/textcat.py", "train/registers.py", "train/training.py", "taxonomy.py")]
 
 
 def rules_fingerprint() -> str:
     """What the lexicon-only classifier depends on: taxonomy, extra lemmas, combination rules, code."""
-    from gaimon.decide import CONFIG_FILE
+    from gaimon.classify.decide import CONFIG_FILE
 
     files = [TAXONOMY_FILE, LEMMAS_FILE, CONFIG_FILE, *CODE_FILES]
     return fingerprint(*(p.read_bytes() if p.exists() else b"" for p in files))
@@ -152,7 +153,7 @@ def rules_fingerprint() -> str:
 class Classifier:
     """The taxonomy's lexicons, plus a trained model when `model_dir` is given.
 
-    A model directory (written by gaimon.train) holds one spaCy pipeline per language, the
+    A model directory (written by gaimon.train.training) holds one spaCy pipeline per language, the
     taxonomy and combination rules it was trained with, and meta.json with its version.
     """
 

@@ -10,7 +10,7 @@ shares features with the words it is made of or spelled like: Dutch compounds
 
 It is trained by `fit`, not by spaCy's update loop: the real texts are labelled only partly,
 and a label an item's source cannot express must weigh nothing in the loss; L2 on the weights
-keeps the probabilities away from 0 and 1, so that the combination in gaimon/decide.py can
+keeps the probabilities away from 0 and 1, so that the combination in gaimon/classify/decide.py can
 turn them into calibrated scores.
 
 A linear model can say which words move a label. After training, `gaimon_explainer` keeps,
@@ -37,7 +37,7 @@ from spacy.vocab import Vocab
 from thinc.api import Model
 from thinc.types import Floats2d
 
-from gaimon.lexicon import USER_DATA_KEY
+from gaimon.classify.lexicon import USER_DATA_KEY
 
 # Typical training items have about this many distinct n-grams; features are scaled so that
 # such an item has feature values near one.

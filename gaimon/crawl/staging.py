@@ -11,7 +11,7 @@ from typing import Any
 
 from pydantic import BaseModel, Field, ValidationError, field_validator
 
-from gaimon.normalize import to_utc
+from gaimon.crawl.normalize import to_utc
 
 
 class StagedItem(BaseModel):

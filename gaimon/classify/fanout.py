@@ -20,10 +20,10 @@ from pathlib import Path
 import duckdb
 
 from gaimon import warehouse
-from gaimon.classify import Classification, Classifier, ClassifyInput
+from gaimon.classify.classifier import Classification, Classifier, ClassifyInput
+from gaimon.classify.labels import corrections_by_doc, forced_relevance
+from gaimon.classify.signals import store
 from gaimon.home import Home
-from gaimon.labels import corrections_by_doc, forced_relevance
-from gaimon.signals import store
 
 log = logging.getLogger(__name__)
 
@@ -51,12 +51,8 @@ def work_dir(home: Home, run_id: str) -> Path:
     return home.root / "runs" / run_id / "classify"
 
 
-def writer_model(home: Home) -> Model:
-    """The home's model, trained now if none fits (only the writer may train: it reads the
-    warehouse for analysts' corrections)."""
-    from gaimon.train import load_classifier
-
-    classifier = load_classifier(home)
+def remember(classifier: Classifier) -> Model:
+    """Keep a loaded classifier for this process's batches and name its model for the others."""
     model_dir = str(classifier.model_dir) if classifier.model_dir else None
     _classifiers[model_dir] = classifier
     return Model(classifier.version, model_dir)

@@ -15,8 +15,8 @@ from dataclasses import asdict, dataclass
 import duckdb
 
 from gaimon import warehouse
+from gaimon.detect.procedures import update_procedures
 from gaimon.home import Home
-from gaimon.procedures import update_procedures
 
 MIN_BASELINE_WEEKS = 8
 

@@ -20,7 +20,7 @@ passes or one of its values is given.
 The relevance gate lets an item with an AI term of the lexicon pass at `threshold`; an item
 without one passes on the model alone when its score reaches the stricter `threshold_no_term`.
 The coefficients are fitted on held-out predictions of the training data (`gaimon train
---tune`, see gaimon/tune.py) and live in taxonomy/classifier.yaml, one set for the lexicon with
+--tune`, see gaimon/train/tune.py) and live in taxonomy/classifier.yaml, one set for the lexicon with
 the model and one for the lexicon alone.
 """
 

@@ -9,9 +9,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
-from gaimon.corpus_server import CorpusServer
 from gaimon.errors import GaimonError
 from gaimon.home import REPO_ROOT, Home
+from gaimon.ops.corpus_server import CorpusServer
 from gaimon.registry import localize_registry
 
 DEMO_DIR = REPO_ROOT / "demo"

@@ -2,7 +2,7 @@
 
 Only `crawl` and `classify_batch` may run elsewhere (threads, Dask workers): they read and
 write files in the home. Every other step writes the warehouse and runs in the flow's own
-process, one at a time, holding the home's writer lock (gaimon.lock).
+process, one at a time, holding the home's writer lock (gaimon.ops.lock).
 
 To rehearse a crash, `GAIMON_PAUSE_AT=<step>` (e.g. `store_batch`) makes a run stop for good
 when it reaches that step, warehouse open and writer lock held, and say so in
@@ -24,14 +24,17 @@ from typing import Any
 
 import duckdb
 
-from gaimon import fanout, lock, runs, schedule, warehouse
-from gaimon.cluster import cluster_documents
-from gaimon.crawl import CrawlError, crawl_source
-from gaimon.detect import detect_report
+from gaimon import warehouse
+from gaimon.classify import fanout
+from gaimon.crawl.run import CrawlError, crawl_source
+from gaimon.detect.alerts import detect_report
 from gaimon.home import Home
-from gaimon.load import load_staged, sync_sources
+from gaimon.load.cluster import cluster_documents
+from gaimon.load.loader import load_staged, sync_sources
+from gaimon.ops import lock, runs, schedule
 from gaimon.registry import Registry, Source
 from gaimon.settings import Settings
+from gaimon.train import training
 
 
 @dataclass
@@ -146,7 +149,7 @@ def cluster_stories(home: Home) -> int:
 def export_batches(home: Home, run_id: str, size: int,
                    everything: bool = False) -> tuple[fanout.Model, list[Path]]:
     """Pick the model (training it if none fits) and write the documents awaiting it as batch files."""
-    model = fanout.writer_model(home)
+    model = training.writer_model(home)
     with writing(home, "export_batches") as con:
         return model, fanout.export(con, model.version, fanout.work_dir(home, run_id), size, everything)
 

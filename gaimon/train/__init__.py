@@ -1,0 +1,1 @@
+"""Train: build, tune and evaluate the text model from labelled data and analysts' corrections."""
