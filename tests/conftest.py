@@ -11,6 +11,10 @@ import pytest
 
 os.environ.setdefault("PREFECT_SERVER_ANALYTICS_ENABLED", "false")
 os.environ.setdefault("DO_NOT_TRACK", "1")
+# pytest-xdist workers inherit COLUMNS=80, and rich pins a console to the COLUMNS it sees when it
+# is made: tests that read `gaimon` tables set their own width per invocation instead.
+os.environ.pop("COLUMNS", None)
+os.environ.pop("LINES", None)
 # Trained classifier models are cached for tests outside the user's ~/.cache (the cache key
 # covers taxonomy, training data and classifier code, so a cached model is never stale).
 os.environ.setdefault("GAIMON_MODEL_CACHE", os.path.join(tempfile.gettempdir(), "gaimon-test-models"))
