@@ -71,8 +71,6 @@ def stored_classification(con: duckdb.DuckDBPyConnection, doc_id: str) -> tuple[
             getattr(result, dimension).append(label)
         result.scores.setdefault(dimension, {})[label] = row["score"]
         spans = json.loads(row["evidence"] or "[]")
-        if isinstance(spans, str):  # written as a string holding JSON before migration 0011
-            spans = json.loads(spans)
         for span in spans:
             if {"text", "start", "end"} <= set(span):
                 result.evidence.append(Evidence(label=f"{dimension}:{label}", text=span["text"],

@@ -12,10 +12,12 @@ from dataclasses import dataclass
 import duckdb
 
 from gaimon import warehouse
+from gaimon.classify import correct, labels
 from gaimon.digest import archive
 from gaimon.digest.model import DigestData
 from gaimon.digest.workflow import BuildReport, DigestError, build_digest, folder, store
 from gaimon.home import Home
+from gaimon.taxonomy import RELEVANT
 
 log = logging.getLogger(__name__)
 WHOLE = "*"
@@ -89,7 +91,7 @@ def _check(home: Home, week: str, doc_id: str, dimension: str) -> None:
 
 
 def _label_key(dimension: str, label: str) -> str:
-    return "relevant:ai" if (dimension, label) == (WHOLE, WHOLE) else f"{dimension}:{label}"
+    return RELEVANT if (dimension, label) == (WHOLE, WHOLE) else f"{dimension}:{label}"
 
 
 def record_correction(home: Home, doc_id: str, dimension: str, label: str, reason: str | None,
@@ -98,10 +100,6 @@ def record_correction(home: Home, doc_id: str, dimension: str, label: str, reaso
     rewrite the document's signals at once and feed training. A whole document dismissed is
     `relevant:ai` removed. False when the warehouse keeps no such corrections.
     """
-    try:
-        from gaimon.classify import correct, labels
-    except ImportError:
-        return False
     key = _label_key(dimension, label)
     try:
         with warehouse.open_warehouse(home.warehouse) as con:
