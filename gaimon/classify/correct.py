@@ -24,7 +24,7 @@ def record(con: duckdb.DuckDBPyConnection, doc_id: str, add: list[str], remove: 
            taxonomy: Taxonomy | None = None) -> list[Correction]:
     """Store corrections of one document and apply them to its stored labels at once."""
     taxonomy = taxonomy or default_taxonomy()
-    if not con.execute("SELECT 1 FROM documents WHERE doc_id = ?", [doc_id]).fetchone():
+    if not warehouse.query(con, "queries/document_exists", {"doc_id": doc_id}):
         raise LabelError(f"no document {doc_id!r} in the warehouse")
     parsed = [(parse_label(t, taxonomy), "add") for t in add] + [(parse_label(t, taxonomy), "remove") for t in remove]
     kinds_added = [lb for (d, lb), a in parsed if d == "kind" and a == "add"]
@@ -90,7 +90,7 @@ def reapply(con: duckdb.DuckDBPyConnection, doc_id: str, taxonomy: Taxonomy | No
         return False
     was_relevant = result.relevant
     store(con, [result], version, theme_of={v: taxonomy.theme_of(v) for v in taxonomy.ids("values")})
-    now_relevant = con.execute("SELECT relevant FROM documents WHERE doc_id = ?", [doc_id]).fetchone()[0]
-    if now_relevant and not was_relevant:
-        con.execute("UPDATE documents SET model_version = NULL WHERE doc_id = ?", [doc_id])
+    [now] = warehouse.query(con, "queries/document_exists", {"doc_id": doc_id})
+    if now["relevant"] and not was_relevant:
+        con.execute(warehouse.sql("queries/document_requeue"), {"doc_id": doc_id})
     return True

@@ -85,8 +85,8 @@ def _check(home: Home, week: str, doc_id: str, dimension: str) -> None:
     if dimension not in DIMENSIONS:
         raise DigestError(f"dimension must be one of {', '.join(DIMENSIONS)}")
     with warehouse.open_warehouse(home.warehouse, read_only=True) as con:
-        found = con.execute("SELECT count(*) FROM documents WHERE doc_id = ?", [doc_id]).fetchone()
-    if not found or not found[0]:
+        found = warehouse.query(con, "queries/document_exists", {"doc_id": doc_id})
+    if not found:
         raise DigestError(f"no document {doc_id} in the warehouse")
 
 
