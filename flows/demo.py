@@ -46,8 +46,8 @@ def run_demo(home: Home, port: int = DEMO_PORT) -> DemoResult:
         raise GaimonError("the demo crawl stored no relevant documents: see `gaimon runs` and `gaimon health`")
     built = weekly(WeeklyParams(home=str(home.root), weeks=[week], send=False))
     with warehouse.open_warehouse(home.warehouse, read_only=True) as con:
-        documents = con.execute("SELECT count(*) FROM documents").fetchone()[0]
-        signals = con.execute("SELECT count(*) FROM signals").fetchone()[0]
+        [counts] = warehouse.query(con, "queries/warehouse_counts")
+    documents, signals = counts["documents"], counts["signals"]
     paths = {f"{lang} {fmt}": Path(path) for lang, formats in built["built"][week]["paths"].items()
              for fmt, path in formats.items()}
     return DemoResult(home.warehouse, paths, week, documents, signals, state.name)

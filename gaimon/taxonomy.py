@@ -29,6 +29,8 @@ LEMMAS_FILE = TAXONOMY_DIR / "lemmas.yaml"
 LIST_DIMENSIONS = ("themes", "values", "sectors", "roles", "policy_options", "legal_frameworks")
 DIMENSIONS = (*LIST_DIMENSIONS, "kinds")
 LANGS = ("nl", "en")
+# The label "about AI at all": the relevance gate's decision, and an analyst's correction of it.
+RELEVANT = "relevant:ai"
 
 # The scan's ids (see the taxonomy spec): a taxonomy file must hold every one of them.
 CANONICAL: dict[str, tuple[str, ...]] = {
@@ -203,7 +205,7 @@ class Taxonomy(Strict):
 
     def entries(self, lang: str) -> Iterator[LexiconEntry]:
         """Every lexicon term of one language, with the label it earns (`values:privacy`)."""
-        yield from _entries("relevant:ai", "ai", self.relevance.lexicon.get(lang))
+        yield from _entries(RELEVANT, RELEVANT.split(":")[1], self.relevance.lexicon.get(lang))
         for dimension, nodes in self.dimensions.items():
             name = output_dimension(dimension)
             for top in nodes:

@@ -46,6 +46,12 @@ def test_a_date_without_zone_is_read_in_the_source_time_zone():
     assert to_utc("not a date at all, really") is None
 
 
+def test_an_impossible_or_unknown_rfc822_date_is_no_date():
+    # A feed's typo must cost the item its date, not the crawl: no exception.
+    assert to_utc("Mon, 30 Feb 2026 10:00:00 GMT") is None
+    assert to_utc("Tue, 17 Nov 2026 10:30:00 XYZ") is None
+
+
 @pytest.mark.parametrize(("raw", "expected"), [
     ("HTTPS://Www.Politico.EU:443/article/x/?utm_source=RSS_Feed&utm_medium=RSS#top",
      "https://www.politico.eu/article/x/"),

@@ -24,7 +24,7 @@ def record(con: duckdb.DuckDBPyConnection, doc_id: str, add: list[str], remove: 
            taxonomy: Taxonomy | None = None) -> list[Correction]:
     """Store corrections of one document and apply them to its stored labels at once."""
     taxonomy = taxonomy or default_taxonomy()
-    if not con.execute("SELECT 1 FROM documents WHERE doc_id = ?", [doc_id]).fetchone():
+    if not warehouse.query(con, "queries/document_exists", {"doc_id": doc_id}):
         raise LabelError(f"no document {doc_id!r} in the warehouse")
     parsed = [(parse_label(t, taxonomy), "add") for t in add] + [(parse_label(t, taxonomy), "remove") for t in remove]
     kinds_added = [lb for (d, lb), a in parsed if d == "kind" and a == "add"]
@@ -71,8 +71,6 @@ def stored_classification(con: duckdb.DuckDBPyConnection, doc_id: str) -> tuple[
             getattr(result, dimension).append(label)
         result.scores.setdefault(dimension, {})[label] = row["score"]
         spans = json.loads(row["evidence"] or "[]")
-        if isinstance(spans, str):  # written as a string holding JSON before migration 0011
-            spans = json.loads(spans)
         for span in spans:
             if {"text", "start", "end"} <= set(span):
                 result.evidence.append(Evidence(label=f"{dimension}:{label}", text=span["text"],
@@ -92,7 +90,7 @@ def reapply(con: duckdb.DuckDBPyConnection, doc_id: str, taxonomy: Taxonomy | No
         return False
     was_relevant = result.relevant
     store(con, [result], version, theme_of={v: taxonomy.theme_of(v) for v in taxonomy.ids("values")})
-    now_relevant = con.execute("SELECT relevant FROM documents WHERE doc_id = ?", [doc_id]).fetchone()[0]
-    if now_relevant and not was_relevant:
-        con.execute("UPDATE documents SET model_version = NULL WHERE doc_id = ?", [doc_id])
+    [now] = warehouse.query(con, "queries/document_exists", {"doc_id": doc_id})
+    if now["relevant"] and not was_relevant:
+        con.execute(warehouse.sql("queries/document_requeue"), {"doc_id": doc_id})
     return True

@@ -35,10 +35,9 @@ from typing import NamedTuple
 import yaml
 from pydantic import BaseModel, ConfigDict, Field
 
-from gaimon.taxonomy import LIST_DIMENSIONS, TAXONOMY_DIR
+from gaimon.taxonomy import LIST_DIMENSIONS, RELEVANT, TAXONOMY_DIR
 
 CONFIG_FILE = TAXONOMY_DIR / "classifier.yaml"
-RELEVANT = "relevant:ai"
 # Dimensions with a combination of their own: relevance, the list dimensions, kind.
 COMBINED = ("relevant", *LIST_DIMENSIONS, "kind")
 MAX_STRONG, MAX_WEAK = 3, 5

@@ -18,9 +18,9 @@ import duckdb
 from gaimon import warehouse
 from gaimon.classify.classifier import Classification
 from gaimon.errors import GaimonError
-from gaimon.taxonomy import LIST_DIMENSIONS, Taxonomy, default_taxonomy
+from gaimon.taxonomy import LIST_DIMENSIONS, RELEVANT, Taxonomy, default_taxonomy
 
-RELEVANCE = ("relevant", "ai")
+RELEVANCE = tuple(RELEVANT.split(":", 1))
 
 
 class LabelError(GaimonError, ValueError):
@@ -88,7 +88,7 @@ def apply(result: Classification, corrections: list[Correction], theme_of: dict[
         ranked = sorted(out.scores.get("kind", {}).items(), key=lambda kv: -kv[1])
         out.kind = next((k for k, _ in ranked if f"kind:{k}" not in removes), out.kind)
     given = {f"{d}:{i}" for d in LIST_DIMENSIONS for i in getattr(out, d)} | {f"kind:{out.kind}"}
-    out.evidence = [e for e in out.evidence if e.label in given or e.label == "relevant:ai"]
+    out.evidence = [e for e in out.evidence if e.label in given or e.label == RELEVANT]
     added = {k for k in adds if k in given}
     for key in added:
         dimension, label = key.split(":", 1)

@@ -111,9 +111,8 @@ def classify_documents(con: duckdb.DuckDBPyConnection, classifier: Classifier) -
         report.documents += len(results)
         report.cut += sum(r.read_chars is not None for r in results)
         report.signals += store(con, results, classifier.version, classifier.theme_of)
-        report.relevant += con.execute(
-            "SELECT count(*) FROM documents WHERE relevant AND doc_id IN (SELECT unnest(?))",
-            [[r.id for r in results]]).fetchone()[0]
+        [relevant] = warehouse.query(con, "queries/documents_relevant_among", {"ids": [r.id for r in results]})
+        report.relevant += relevant["n"]
     return report
 
 

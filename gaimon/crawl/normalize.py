@@ -6,6 +6,7 @@ import hashlib
 import html
 import re
 from datetime import UTC, date, datetime, timedelta, timezone, tzinfo
+from email.utils import parsedate_tz
 from functools import lru_cache
 from typing import Any
 from urllib.parse import parse_qsl, unquote, urlencode, urlsplit, urlunsplit
@@ -46,19 +47,6 @@ NAMED_ZONES: dict[str, int] = {
     "PST": -480, "PDT": -420, "AKST": -540, "AKDT": -480, "HST": -600,
     "JST": 540, "KST": 540, "AEST": 600, "AEDT": 660,
 }
-MONTHS = {
-    "jan": 1, "feb": 2, "mar": 3, "apr": 4, "may": 5, "jun": 6, "jul": 7, "aug": 8,
-    "sep": 9, "oct": 10, "nov": 11, "dec": 12,
-    # Dutch, German and French abbreviations that differ from the English ones
-    "mrt": 3, "mei": 5, "okt": 10, "mär": 3, "mrz": 3, "mai": 5, "dez": 12, "okt.": 10,
-    "janv": 1, "févr": 2, "fév": 2, "mars": 3, "avr": 4, "juin": 6, "juil": 7, "aoû": 8,
-    "sept": 9, "déc": 12,
-}
-_RFC822 = re.compile(
-    r"^(?:[^\W\d_]{2,}\.?,?\s+)?(\d{1,2})\s+([^\W\d_]{3,}\.?)\s+(\d{2,4})"
-    r"(?:\s+(\d{1,2}):(\d{2})(?::(\d{2}))?)?\s*([+-]\d{2}:?\d{2}|[A-Za-z]{1,5})?"
-    r"(?:\s*\([^)]*\))?$"
-)
 _TRAILING_ZONE = re.compile(r"^(.*\d)\s*([A-Za-z]{1,5})$")
 
 
@@ -77,21 +65,25 @@ def _zone(name: str) -> tzinfo | None:
 
 
 def _rfc822(text: str) -> datetime | None:
-    match = _RFC822.match(text)
-    if not match:
+    """RFC 822/2822 dates with English month names, as email.utils reads them; a zone name it
+    does not know (CET, CEST, ...) is looked up in NAMED_ZONES. Other languages' month names
+    are left to dateparser."""
+    fields = parsedate_tz(text)
+    if fields is None:
         return None
-    day, month_name, year, hour, minute, second, zone = match.groups()
-    month = MONTHS.get(month_name.lower().rstrip(".")[:4]) or MONTHS.get(month_name.lower()[:3])
-    if not month:
+    *when, offset = fields
+    zone = text.rsplit(None, 1)[-1].strip("()").upper()
+    if zone.isalpha():  # email.utils reads a zone name it does not know as UTC
+        if zone in ("UT", "UTC", "GMT", "Z"):
+            offset = 0
+        elif (minutes := NAMED_ZONES.get(zone)) is not None:
+            offset = minutes * 60
+        else:
+            return None
+    try:
+        return datetime(*when[:6], tzinfo=_offset((offset or 0) // 60))
+    except ValueError:
         return None
-    year_n = int(year)
-    if year_n < 100:  # RFC 822 two-digit years, read as RFC 2822 says
-        year_n += 2000 if year_n < 50 else 1900
-    tz = _zone(zone) if zone else None
-    if zone and tz is None:
-        return None
-    return datetime(year_n, month, int(day), int(hour or 0), int(minute or 0), int(second or 0),
-                    tzinfo=tz)
 
 
 def _iso(text: str) -> datetime | None:

@@ -77,20 +77,18 @@ def refresh(con: duckdb.DuckDBPyConnection, params: DetectParams, run_id: str | 
         _run(con, "detect_sector_week")
         _run(con, "detect_emerging", {k: p[k] for k in ("baseline_weeks", "min_stories", "alpha", "min_ratio")})
         _run(con, "detect_alerts", {"method": params.method(), "run_id": run_id})
-        con.execute("CREATE OR REPLACE TEMP TABLE stopwords AS SELECT unnest($words) AS word",
-                    {"words": stopwords()})
+        con.execute(warehouse.sql("queries/detect_stopwords"), {"words": stopwords()})
         _run(con, "detect_term_weeks", {"baseline_weeks": params.baseline_weeks, "term_weeks": params.term_weeks})
-        con.execute("CREATE OR REPLACE TEMP TABLE found_terms AS " + warehouse.sql("queries/detect_terms"),
+        con.execute(warehouse.sql("queries/detect_found_terms") + warehouse.sql("queries/detect_terms"),
                     {"baseline_weeks": params.baseline_weeks, "min_stories": params.term_min_stories,
                      "min_sources": params.term_min_sources, "limit": params.term_limit, "run_id": run_id})
         _run(con, "detect_replace_terms")
-        weeks, alerts, terms = con.execute(
-            "SELECT (SELECT count(*) FROM week_totals), (SELECT count(*) FROM alerts),"
-            " (SELECT count(*) FROM found_terms)").fetchone()
+        [counts] = warehouse.query(con, "queries/detect_counts")
+        weeks, alerts, terms = counts["weeks"], counts["alerts"], counts["term_alerts"]
         seconds = time.perf_counter() - started
-        con.execute("INSERT INTO detections VALUES (now()::TIMESTAMP, ?, ?, ?, ?, ?, ?)",
-                    [run_id, json.dumps(p), weeks, alerts, terms, seconds])
-        con.execute("DROP TABLE value_facts; DROP TABLE stopwords; DROP TABLE term_weeks; DROP TABLE found_terms")
+        con.execute(warehouse.sql("queries/detect_record"), {"run_id": run_id, "params": json.dumps(p), **counts,
+                                                             "seconds": seconds})
+        con.execute(warehouse.sql("queries/detect_drop_temp"))
     return DetectReport(weeks=weeks, alerts=alerts, term_alerts=terms, procedures=0, seconds=seconds)
 
 

@@ -26,5 +26,5 @@ def update_procedures(con: duckdb.DuckDBPyConnection) -> int:
         warehouse.run_script(con, "queries/procedures_scan")
         warehouse.run_script(con, "queries/procedures_derive")
         warehouse.run_script(con, "queries/procedures_replace")
-        con.execute("DROP TABLE procedure_steps; DROP TABLE procedure_refs; DROP TABLE doc_identifiers")
-        return con.execute("SELECT count(*) FROM procedures").fetchone()[0]
+        warehouse.run_script(con, "queries/procedures_finish")
+        return warehouse.query(con, "queries/procedures_count")[0]["n"]

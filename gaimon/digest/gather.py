@@ -28,6 +28,7 @@ from gaimon.digest.model import (
     certainty,
     colour,
 )
+from gaimon.digest.render import strings
 from gaimon.digest.sentences import best_sentence
 from gaimon.taxonomy import Taxonomy, default_taxonomy
 from gaimon.weeks import check_week, trailing_weeks, week_days
@@ -88,17 +89,12 @@ def _span(value: Any) -> dict | None:
     return {"text": value["text"], "start": start, "end": end}
 
 
-def _evidence_spans(raw: Any) -> list[dict]:
-    """Evidence spans from the signals' JSON, also when it arrives as JSON text inside a
-    JSON string."""
-    spans = raw
-    for _ in range(3):
-        if not isinstance(spans, str):
-            break
-        try:
-            spans = json.loads(spans)
-        except ValueError:
-            return []
+def _evidence_spans(raw: str | None) -> list[dict]:
+    """Evidence spans from a signal's JSON column (DuckDB hands JSON over as text)."""
+    try:
+        spans = json.loads(raw or "[]")
+    except ValueError:
+        return []
     if not isinstance(spans, list):
         return []
     return [span for span in map(_span, spans) if span is not None]
@@ -116,7 +112,7 @@ class Gatherer:
 
     def name(self, dimension: str, node: str) -> str:
         if node == GENERAL:
-            return {"nl": "Algemeen", "en": "General"}.get(self.lang, "General")
+            return strings(self.lang)["general"]
         return self.taxonomy.label(dimension, node, self.lang)
 
     def _labels(self) -> dict[str, dict[str, list[str]]]:

@@ -15,7 +15,6 @@ from gaimon.digest.sentences import Sentence
 from gaimon.digest.text import Name, Note, Title, Url, host
 
 EMERGING = ("new", "rising")
-COLOURS = ("red", "amber", "green", "grey")
 
 
 def colour(status: str, stories: int, baseline: float) -> str:

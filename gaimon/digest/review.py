@@ -12,10 +12,12 @@ from dataclasses import dataclass
 import duckdb
 
 from gaimon import warehouse
+from gaimon.classify import correct, labels
 from gaimon.digest import archive
 from gaimon.digest.model import DigestData
 from gaimon.digest.workflow import BuildReport, DigestError, build_digest, folder, store
 from gaimon.home import Home
+from gaimon.taxonomy import RELEVANT
 
 log = logging.getLogger(__name__)
 WHOLE = "*"
@@ -83,13 +85,13 @@ def _check(home: Home, week: str, doc_id: str, dimension: str) -> None:
     if dimension not in DIMENSIONS:
         raise DigestError(f"dimension must be one of {', '.join(DIMENSIONS)}")
     with warehouse.open_warehouse(home.warehouse, read_only=True) as con:
-        found = con.execute("SELECT count(*) FROM documents WHERE doc_id = ?", [doc_id]).fetchone()
-    if not found or not found[0]:
+        found = warehouse.query(con, "queries/document_exists", {"doc_id": doc_id})
+    if not found:
         raise DigestError(f"no document {doc_id} in the warehouse")
 
 
 def _label_key(dimension: str, label: str) -> str:
-    return "relevant:ai" if (dimension, label) == (WHOLE, WHOLE) else f"{dimension}:{label}"
+    return RELEVANT if (dimension, label) == (WHOLE, WHOLE) else f"{dimension}:{label}"
 
 
 def record_correction(home: Home, doc_id: str, dimension: str, label: str, reason: str | None,
@@ -98,10 +100,6 @@ def record_correction(home: Home, doc_id: str, dimension: str, label: str, reaso
     rewrite the document's signals at once and feed training. A whole document dismissed is
     `relevant:ai` removed. False when the warehouse keeps no such corrections.
     """
-    try:
-        from gaimon.classify import correct, labels
-    except ImportError:
-        return False
     key = _label_key(dimension, label)
     try:
         with warehouse.open_warehouse(home.warehouse) as con:

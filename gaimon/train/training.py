@@ -171,13 +171,6 @@ def _known(item: GoldItem, label: str) -> bool:
     return known(item, dimension, node)
 
 
-def examples_for(lang: str, items: list[GoldItem], taxonomy: Taxonomy, lemmas: dict[str, str]) -> list[Example]:
-    """Training examples of one language made by that language's lexicon pipeline."""
-    nlp = build_pipeline(lang, taxonomy, lemmas)
-    labels = label_set(taxonomy)
-    return [Example.from_dict(_prepare(nlp, item.body), {"cats": gold_cats(item, labels)}) for item in items]
-
-
 def _prepare(nlp: Language, text: str):
     doc = nlp.make_doc(text)
     for name, proc in nlp.pipeline:
