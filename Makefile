@@ -21,8 +21,9 @@ install: $(STAMP)
 demo: $(STAMP) pango
 	$(BIN)/gaimon demo
 
-# Style, then the import contract: stages import downstream only (pyproject.toml).
+# Formatting, style, then the import contract: stages import downstream only (pyproject.toml).
 lint: $(STAMP)
+	$(BIN)/ruff format --check .
 	$(BIN)/ruff check .
 	$(BIN)/lint-imports --no-cache
 

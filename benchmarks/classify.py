@@ -33,8 +33,15 @@ from gaimon.train.training import GOLD_DIR, ensure_model, load_classifier
 
 
 def _pieces() -> dict[str, list[dict]]:
-    return {lang: [json.loads(line) for path in sorted((GOLD_DIR / lang).glob("*.jsonl"))
-                   for line in path.open(encoding="utf-8") if line.strip()] for lang in LANGS}
+    return {
+        lang: [
+            json.loads(line)
+            for path in sorted((GOLD_DIR / lang).glob("*.jsonl"))
+            for line in path.open(encoding="utf-8")
+            if line.strip()
+        ]
+        for lang in LANGS
+    }
 
 
 def documents(count: int, seed: int = 1) -> Iterator[ClassifyInput]:
@@ -92,12 +99,20 @@ def throughput(home: Path, count: int) -> None:
         split = [items[i::processes] for i in range(processes)]
         warm_split = [warm[i::processes] for i in range(processes)]
         token_time = _timed(_tokenize, warm_split, split, processes)
-        classify_time = _timed(_classify, [(str(home), part) for part in warm_split],
-                               [(str(home), part) for part in split], processes)
+        classify_time = _timed(
+            _classify,
+            [(str(home), part) for part in warm_split],
+            [(str(home), part) for part in split],
+            processes,
+        )
         for name, seconds in (("tokenizer alone", token_time), ("classifier", classify_time)):
-            print(f"  {processes} process(es), {name:15}: {count / seconds:8.1f} docs/s "
-                  f"{words / seconds:10.0f} words/s")
-        print(f"  {processes} process(es), classifier / tokenizer: {classify_time / token_time:.2f}x")
+            print(
+                f"  {processes} process(es), {name:15}: {count / seconds:8.1f} docs/s "
+                f"{words / seconds:10.0f} words/s"
+            )
+        print(
+            f"  {processes} process(es), classifier / tokenizer: {classify_time / token_time:.2f}x"
+        )
 
 
 def memory(home: Path, count: int) -> None:
@@ -108,16 +123,24 @@ def memory(home: Path, count: int) -> None:
         relevant += result.relevant
         if seen % 10000 == 0:
             peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
-            print(f"  {seen} documents, peak memory {peak:.0f} MB, {seen / (time.perf_counter() - started):.0f} docs/s")
+            print(
+                f"  {seen} documents, peak memory {peak:.0f} MB, {seen / (time.perf_counter() - started):.0f} docs/s"
+            )
     peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
-    print(f"{seen} documents classified as a stream ({relevant} relevant): peak memory {peak:.0f} MB")
+    print(
+        f"{seen} documents classified as a stream ({relevant} relevant): peak memory {peak:.0f} MB"
+    )
 
 
 def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--docs", type=int, default=1000, help="documents for the throughput run")
-    parser.add_argument("--memory", type=int, default=0, help="stream this many documents, report peak memory")
-    parser.add_argument("--home", type=Path, help="home with a trained model (default: a temporary one)")
+    parser.add_argument(
+        "--memory", type=int, default=0, help="stream this many documents, report peak memory"
+    )
+    parser.add_argument(
+        "--home", type=Path, help="home with a trained model (default: a temporary one)"
+    )
     args = parser.parse_args(argv)
     with tempfile.TemporaryDirectory() as tmp:
         home = args.home or Path(tmp) / "home"

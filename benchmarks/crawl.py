@@ -44,7 +44,9 @@ def main() -> None:
     root = Path(tempfile.mkdtemp(prefix="gaimon-bench-crawl-"))
     home = Home(root / "home").ensure()
     with CorpusServer(REPO / "demo" / "corpus") as server:
-        registry = localize_registry(REPO / "demo" / "sources.yaml", server.base, root / "sources.yaml")
+        registry = localize_registry(
+            REPO / "demo" / "sources.yaml", server.base, root / "sources.yaml"
+        )
         seconds, first = run(home, registry, args.jobs)
         served_first = server.take_log()
         loaded = load_day(home, DAY)
@@ -54,23 +56,31 @@ def main() -> None:
     ok = [r for r in first.values() if not isinstance(r, CrawlError)]
     responses = sum(r.responses for r in ok)
     print(f"sources: {len(first)}, jobs: {args.jobs}")
-    print(f"first crawl: {responses} pages in {seconds:.1f}s = {responses / seconds:.1f} pages/s "
-          f"({len(served_first)} requests served, {sum(r.staged for r in ok)} items staged, "
-          f"{loaded.new} documents loaded)")
+    print(
+        f"first crawl: {responses} pages in {seconds:.1f}s = {responses / seconds:.1f} pages/s "
+        f"({len(served_first)} requests served, {sum(r.staged for r in ok)} items staged, "
+        f"{loaded.new} documents loaded)"
+    )
     per_source = sorted((r.responses / r.seconds, r.source, r.responses) for r in ok if r.seconds)
     if per_source:
         slowest, fastest = per_source[0], per_source[-1]
-        print(f"  per source: {slowest[0]:.1f} pages/s ({slowest[1]}) to {fastest[0]:.1f} pages/s "
-              f"({fastest[1]}), each including its process start-up")
+        print(
+            f"  per source: {slowest[0]:.1f} pages/s ({slowest[1]}) to {fastest[0]:.1f} pages/s "
+            f"({fastest[1]}), each including its process start-up"
+        )
     again_ok = [r for r in second.values() if not isinstance(r, CrawlError)]
     conditional = sum(1 for s in served_again if s.conditional)
     not_modified = sum(1 for s in served_again if s.status == 304)
-    print(f"unchanged re-crawl: {len(served_again)} requests in {again_seconds:.1f}s "
-          f"({conditional} conditional, {not_modified} answered 304 Not Modified), "
-          f"{sum(r.staged for r in again_ok)} items staged")
+    print(
+        f"unchanged re-crawl: {len(served_again)} requests in {again_seconds:.1f}s "
+        f"({conditional} conditional, {not_modified} answered 304 Not Modified), "
+        f"{sum(r.staged for r in again_ok)} items staged"
+    )
     robots = sum(1 for s in served_again if s.path == "/robots.txt")
-    print(f"  of which robots.txt: {robots} (one per source process), feeds and pages: "
-          f"{len(served_again) - robots}")
+    print(
+        f"  of which robots.txt: {robots} (one per source process), feeds and pages: "
+        f"{len(served_again) - robots}"
+    )
     if failed:
         print(f"failed sources: {failed}")
     if args.keep:

@@ -37,8 +37,12 @@ def pdf_seconds(extra: list[dict] | None) -> tuple[float, int]:
         started = time.perf_counter()
         render.render_pdf(data)
         seconds = time.perf_counter() - started
-        longest = max(len(i.link.title) for s in [*data.sections, data.general]
-                      for kind in ("legislation", "enforcement", "research") for i in getattr(s, kind))
+        longest = max(
+            len(i.link.title)
+            for s in [*data.sections, data.general]
+            for kind in ("legislation", "enforcement", "research")
+            for i in getattr(s, kind)
+        )
         return seconds, longest
 
 

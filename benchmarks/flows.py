@@ -45,7 +45,8 @@ def stage_times(flow_run_id) -> dict[str, tuple[int, float]]:
 
     with get_client(sync_client=True) as client:
         task_runs = client.read_task_runs(
-            flow_run_filter=FlowRunFilter(id=FlowRunFilterId(any_=[flow_run_id])), limit=200)
+            flow_run_filter=FlowRunFilter(id=FlowRunFilterId(any_=[flow_run_id])), limit=200
+        )
     totals: dict[str, list[float]] = defaultdict(list)
     for run in task_runs:
         kind = run.name.split("-")[0]
@@ -63,14 +64,20 @@ def daily_run(base: str, label: str, **runner) -> dict:
     (home.root / "settings.yaml").write_text(SETTINGS)
     registry = localize_registry(DEMO_DIR / "sources.yaml", base, home.root / "sources.yaml")
     started = time.perf_counter()
-    state = daily(DailyParams(home=str(home.root), registry=str(registry), catch_up=False, **runner),
-                  return_state=True)
+    state = daily(
+        DailyParams(home=str(home.root), registry=str(registry), catch_up=False, **runner),
+        return_state=True,
+    )
     wall = time.perf_counter() - started
     summary = state.result()
-    return {"label": label, "wall": wall, "state": state.name,
-            "documents": sum(s["new"] for s in summary["sources"].values()),
-            "classified": summary["classify"].get("documents", 0),
-            "stages": stage_times(state.state_details.flow_run_id)}
+    return {
+        "label": label,
+        "wall": wall,
+        "state": state.name,
+        "documents": sum(s["new"] for s in summary["sources"].values()),
+        "classified": summary["classify"].get("documents", 0),
+        "stages": stage_times(state.state_details.flow_run_id),
+    }
 
 
 def overhead(n: int) -> dict[str, float]:
@@ -107,16 +114,21 @@ def overhead(n: int) -> dict[str, float]:
         work(i)
     plain = (time.perf_counter() - started) / n
     inline(plain_task)  # the first flow run pays for imports and connections
-    return {"plain call": plain, "task, called in the flow": inline(plain_task),
-            "task, submitted to threads (wall per task)": submitted(),
-            "task with a concurrency-limited tag, back to back": inline(limited_task)}
+    return {
+        "plain call": plain,
+        "task, called in the flow": inline(plain_task),
+        "task, submitted to threads (wall per task)": submitted(),
+        "task with a concurrency-limited tag, back to back": inline(limited_task),
+    }
 
 
 def report(runs: list[dict], costs: dict[str, float]) -> None:
     print("\nDaily flow on the offline corpus (9 sources, 469 items), from an empty home")
     for run in runs:
-        print(f"  {run['label']:<28} {run['wall']:7.1f} s   {run['state']}, {run['documents']} new documents, "
-              f"{run['classified']} classified")
+        print(
+            f"  {run['label']:<28} {run['wall']:7.1f} s   {run['state']}, {run['documents']} new documents, "
+            f"{run['classified']} classified"
+        )
         for kind, (count, seconds) in run["stages"].items():
             print(f"      {kind:<16} {count:4d} task(s) {seconds:8.1f} s summed run time")
     print("\nPrefect's own cost per task (seconds)")
@@ -125,14 +137,26 @@ def report(runs: list[dict], costs: dict[str, float]) -> None:
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
     parser.add_argument("--workers", type=int, default=2, help="Dask workers (processes)")
-    parser.add_argument("--threads", type=int, default=2,
-                        help="threads per Dask worker (a crawl thread mostly waits on its Scrapy process)")
+    parser.add_argument(
+        "--threads",
+        type=int,
+        default=2,
+        help="threads per Dask worker (a crawl thread mostly waits on its Scrapy process)",
+    )
     parser.add_argument("--skip-dask", action="store_true")
-    parser.add_argument("--tasks", type=int, default=50, help="no-op tasks for the overhead figures")
-    parser.add_argument("--repeat", type=int, default=1,
-                        help="alternate local and Dask runs this many times (the machine's load varies)")
+    parser.add_argument(
+        "--tasks", type=int, default=50, help="no-op tasks for the overhead figures"
+    )
+    parser.add_argument(
+        "--repeat",
+        type=int,
+        default=1,
+        help="alternate local and Dask runs this many times (the machine's load varies)",
+    )
     args = parser.parse_args()
 
     from prefect.testing.utilities import prefect_test_harness
@@ -141,24 +165,41 @@ def main() -> None:
     from gaimon.ops.corpus_server import CorpusServer
 
     with ExitStack() as stack:
-        stack.enter_context(nullcontext() if os.environ.get("PREFECT_API_URL")
-                            else prefect_test_harness(server_startup_timeout=180))
+        stack.enter_context(
+            nullcontext()
+            if os.environ.get("PREFECT_API_URL")
+            else prefect_test_harness(server_startup_timeout=180)
+        )
         corpus = stack.enter_context(CorpusServer(DEMO_DIR / "corpus"))
         cluster = None
         if not args.skip_dask:
             from distributed import LocalCluster
 
             started = time.perf_counter()
-            cluster = stack.enter_context(LocalCluster(n_workers=args.workers, threads_per_worker=args.threads,
-                                                       processes=True, dashboard_address=None))
-            print(f"Dask LocalCluster ({args.workers} workers x {args.threads} threads) started in "
-                  f"{time.perf_counter() - started:.1f} s")
+            cluster = stack.enter_context(
+                LocalCluster(
+                    n_workers=args.workers,
+                    threads_per_worker=args.threads,
+                    processes=True,
+                    dashboard_address=None,
+                )
+            )
+            print(
+                f"Dask LocalCluster ({args.workers} workers x {args.threads} threads) started in "
+                f"{time.perf_counter() - started:.1f} s"
+            )
         runs = []
         for _ in range(args.repeat):
             runs.append(daily_run(corpus.base, "local (threads)"))
             if cluster is not None:
-                runs.append(daily_run(corpus.base, f"dask ({args.workers}x{args.threads})",
-                                      task_runner="dask", dask_address=cluster.scheduler_address))
+                runs.append(
+                    daily_run(
+                        corpus.base,
+                        f"dask ({args.workers}x{args.threads})",
+                        task_runner="dask",
+                        dask_address=cluster.scheduler_address,
+                    )
+                )
         costs = overhead(args.tasks)
     report(runs, costs)
 

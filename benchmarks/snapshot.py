@@ -32,7 +32,9 @@ from warehouse import generate  # noqa: E402  (benchmarks/warehouse.py)
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--documents", type=int, default=2_000_000)
-    parser.add_argument("--path", type=Path, default=Path(tempfile.gettempdir()) / "gaimon-bench.duckdb")
+    parser.add_argument(
+        "--path", type=Path, default=Path(tempfile.gettempdir()) / "gaimon-bench.duckdb"
+    )
     parser.add_argument("--reuse", action="store_true", help="keep an existing generated file")
     parser.add_argument("--repeat", type=int, default=2)
     args = parser.parse_args()
@@ -48,7 +50,9 @@ def main() -> None:
         print(f"warehouse {args.path}: {args.path.stat().st_size / 2**30:.2f} GB")
         for n in range(args.repeat):
             done = snapshot.publish_snapshot(home, "benchmark")
-            print(f"publish_snapshot #{n + 1}: {done.seconds:.1f} s ({done.bytes / 2**30:.2f} GB copy)")
+            print(
+                f"publish_snapshot #{n + 1}: {done.seconds:.1f} s ({done.bytes / 2**30:.2f} GB copy)"
+            )
         other = Path(tmp) / "attached.duckdb"
         started = time.perf_counter()
         with warehouse.open_warehouse(home.warehouse) as con:
@@ -56,8 +60,10 @@ def main() -> None:
             con.execute(f"ATTACH '{other}' AS copy")
             con.execute(f"COPY FROM DATABASE {name} TO copy")
             con.execute("DETACH copy")
-        print(f"ATTACH + COPY FROM DATABASE: {time.perf_counter() - started:.1f} s "
-              f"({other.stat().st_size / 2**30:.2f} GB)")
+        print(
+            f"ATTACH + COPY FROM DATABASE: {time.perf_counter() - started:.1f} s "
+            f"({other.stat().st_size / 2**30:.2f} GB)"
+        )
 
 
 if __name__ == "__main__":

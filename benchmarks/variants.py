@@ -42,16 +42,31 @@ def cross_validated(rows, config) -> dict:
     predicted = []
     for r in rows:
         d = decide(r.feats, r.probs, config, candidates, theme_of, None, is_headline(r.item.text))
-        predicted.append(Classification(id=r.item.id, lang=r.item.lang or "en", relevant=d.relevant,
-                                        kind=d.kind, scores=d.scores, **d.labels))
+        predicted.append(
+            Classification(
+                id=r.item.id,
+                lang=r.item.lang or "en",
+                relevant=d.relevant,
+                kind=d.kind,
+                scores=d.scores,
+                **d.labels,
+            )
+        )
     return evaluate([r.item for r in rows], predicted).registers
 
 
 def summary(registers: dict) -> dict:
-    return {name: {"themes": r.dimensions["themes"].macro.f1, "values": r.dimensions["values"].macro.f1,
-                   "sectors": r.dimensions["sectors"].macro.f1, "relevance_f1": r.relevance.f1,
-                   "passed": r.relevance.recall, "ece_values": r.calibration.get("values", 0.0)}
-            for name, r in registers.items()}
+    return {
+        name: {
+            "themes": r.dimensions["themes"].macro.f1,
+            "values": r.dimensions["values"].macro.f1,
+            "sectors": r.dimensions["sectors"].macro.f1,
+            "relevance_f1": r.relevance.f1,
+            "passed": r.relevance.recall,
+            "ece_values": r.calibration.get("values", 0.0),
+        }
+        for name, r in registers.items()
+    }
 
 
 def run(name: str, changes: dict, dev: bool) -> dict:
@@ -62,12 +77,20 @@ def run(name: str, changes: dict, dev: bool) -> dict:
     started = time.perf_counter()
     rows = held_out_predictions(items, taxonomy, config)
     fitted = fit_combination(config, rows, taxonomy)
-    out = {"variant": name, "changes": changes, "cv": summary(cross_validated(rows, fitted)),
-           "cv_seconds": round(time.perf_counter() - started, 1)}
+    out = {
+        "variant": name,
+        "changes": changes,
+        "cv": summary(cross_validated(rows, fitted)),
+        "cv_seconds": round(time.perf_counter() - started, 1),
+    }
     if dev:
         started = time.perf_counter()
-        nlp = {lang: train_pipeline(lang, [i for i in items if i.lang == lang], taxonomy, lemmas[lang], fitted)
-               for lang in LANGS}
+        nlp = {
+            lang: train_pipeline(
+                lang, [i for i in items if i.lang == lang], taxonomy, lemmas[lang], fitted
+            )
+            for lang in LANGS
+        }
         out["train_seconds"] = round(time.perf_counter() - started, 1)
         clf = Classifier.from_pipelines(nlp, taxonomy, fitted, name)
         gold = list(read_gold(dev_files()))
@@ -83,7 +106,9 @@ def run(name: str, changes: dict, dev: bool) -> dict:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--only", action="append", help="variant name (repeatable)")
-    parser.add_argument("--dev", action="store_true", help="also train on all and score the dev splits")
+    parser.add_argument(
+        "--dev", action="store_true", help="also train on all and score the dev splits"
+    )
     args = parser.parse_args()
     for name, changes in VARIANTS.items():
         if args.only and name not in args.only:
@@ -94,11 +119,16 @@ def main() -> None:
             for register in REGISTERS:
                 s = result.get(split, {}).get(register)
                 if s:
-                    print(f"  {split:3} {register:24} themes {s['themes']:.3f} values {s['values']:.3f} "
-                          f"sectors {s['sectors']:.3f} relevance {s['relevance_f1']:.3f} "
-                          f"passed {s['passed']:.3f} ECE values {s['ece_values']:.3f}", flush=True)
+                    print(
+                        f"  {split:3} {register:24} themes {s['themes']:.3f} values {s['values']:.3f} "
+                        f"sectors {s['sectors']:.3f} relevance {s['relevance_f1']:.3f} "
+                        f"passed {s['passed']:.3f} ECE values {s['ece_values']:.3f}",
+                        flush=True,
+                    )
         if "docs_per_s" in result:
-            print(f"  {result['docs_per_s']} docs/s, training {result['train_seconds']} s", flush=True)
+            print(
+                f"  {result['docs_per_s']} docs/s, training {result['train_seconds']} s", flush=True
+            )
 
 
 if __name__ == "__main__":

@@ -30,9 +30,48 @@ from gaimon.load.loader import load_staged
 from gaimon.taxonomy import TAXONOMY_FILE
 
 HERE = Path(__file__).resolve().parent
-SYLLABLES = ["ka", "lo", "mi", "ne", "ru", "sa", "te", "vo", "da", "be", "ri", "ho", "pa", "gu",
-             "zo", "fe", "wi", "en", "ar", "ol", "ing", "ter", "ver", "den", "stra", "plo", "ment",
-             "ie", "oor", "ijk", "sch", "tion", "al", "ur", "op", "ee", "ui", "ge", "lijk", "heid"]
+SYLLABLES = [
+    "ka",
+    "lo",
+    "mi",
+    "ne",
+    "ru",
+    "sa",
+    "te",
+    "vo",
+    "da",
+    "be",
+    "ri",
+    "ho",
+    "pa",
+    "gu",
+    "zo",
+    "fe",
+    "wi",
+    "en",
+    "ar",
+    "ol",
+    "ing",
+    "ter",
+    "ver",
+    "den",
+    "stra",
+    "plo",
+    "ment",
+    "ie",
+    "oor",
+    "ijk",
+    "sch",
+    "tion",
+    "al",
+    "ur",
+    "op",
+    "ee",
+    "ui",
+    "ge",
+    "lijk",
+    "heid",
+]
 END = datetime(2026, 11, 23)  # Monday after the last generated week
 WEEKS = 104
 
@@ -66,7 +105,9 @@ def generate(path: Path, documents: int) -> None:
     }
     warehouse.init(path)
     with warehouse.open_warehouse(path) as con:
-        warehouse.run_statements(con, (HERE / "warehouse_generate.sql").read_text(encoding="utf-8"), params)
+        warehouse.run_statements(
+            con, (HERE / "warehouse_generate.sql").read_text(encoding="utf-8"), params
+        )
         con.execute("CHECKPOINT")
 
 
@@ -101,24 +142,45 @@ def digest_queries() -> dict[str, str]:
     return found
 
 
-def bench_queries(con: duckdb.DuckDBPyConnection, week: str, first: str, year_ago: str,
-                  repeat: int) -> list[tuple[str, float, float, int]]:
+def bench_queries(
+    con: duckdb.DuckDBPyConnection, week: str, first: str, year_ago: str, repeat: int
+) -> list[tuple[str, float, float, int]]:
     month_ago = (END - timedelta(days=30)).date().isoformat()
     queries = {
-        "v_emerging, one week": ("SELECT * FROM v_emerging WHERE week = $week ORDER BY score DESC", {"week": week}),
-        "v_sector_week, a year": ("SELECT * FROM v_sector_week WHERE week > $year_ago ORDER BY sector, value, week",
-                                  {"year_ago": year_ago}),
-        "v_signals, one week": ("SELECT sector, label, count(*) FROM v_signals WHERE week = $week "
-                                "AND dimension = 'values' GROUP BY ALL", {"week": week}),
-        "signals_for_sector, 30 days": ("SELECT count(*) FROM signals_for_sector('healthcare', $since)",
-                                        {"since": month_ago}),
-        "top_evidence_terms, 30 days": ("SELECT * FROM top_evidence_terms('privacy', $since)", {"since": month_ago}),
+        "v_emerging, one week": (
+            "SELECT * FROM v_emerging WHERE week = $week ORDER BY score DESC",
+            {"week": week},
+        ),
+        "v_sector_week, a year": (
+            "SELECT * FROM v_sector_week WHERE week > $year_ago ORDER BY sector, value, week",
+            {"year_ago": year_ago},
+        ),
+        "v_signals, one week": (
+            "SELECT sector, label, count(*) FROM v_signals WHERE week = $week "
+            "AND dimension = 'values' GROUP BY ALL",
+            {"week": week},
+        ),
+        "signals_for_sector, 30 days": (
+            "SELECT count(*) FROM signals_for_sector('healthcare', $since)",
+            {"since": month_ago},
+        ),
+        "top_evidence_terms, 30 days": (
+            "SELECT * FROM top_evidence_terms('privacy', $since)",
+            {"since": month_ago},
+        ),
         "procedure_items": ("SELECT * FROM procedure_items('2024/0001(COD)')", {}),
         "v_legislation": ("SELECT procedure_id, stage, news_count FROM v_legislation", {}),
-        "alert_documents, one week": ("SELECT count(*) FROM alert_documents($week)", {"week": week}),
+        "alert_documents, one week": (
+            "SELECT count(*) FROM alert_documents($week)",
+            {"week": week},
+        ),
     }
-    ids = [r[0] for r in con.execute(
-        "SELECT DISTINCT doc_id FROM v_signals WHERE week = $week LIMIT 50", {"week": week}).fetchall()]
+    ids = [
+        r[0]
+        for r in con.execute(
+            "SELECT DISTINCT doc_id FROM v_signals WHERE week = $week LIMIT 50", {"week": week}
+        ).fetchall()
+    ]
     known = {"week": week, "first": first, "lang": "nl", "since": month_ago, "ids": ids}
     for name, text in digest_queries().items():
         wanted = set(re.findall(r"\$(\w+)", text))
@@ -141,9 +203,13 @@ def bench_queries(con: duckdb.DuckDBPyConnection, week: str, first: str, year_ag
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--documents", type=int, default=2_000_000)
-    parser.add_argument("--path", type=Path, default=Path(tempfile.gettempdir()) / "gaimon-bench.duckdb")
+    parser.add_argument(
+        "--path", type=Path, default=Path(tempfile.gettempdir()) / "gaimon-bench.duckdb"
+    )
     parser.add_argument("--reuse", action="store_true", help="keep an existing generated file")
-    parser.add_argument("--load", type=int, default=100_000, help="staged documents to load (0: skip)")
+    parser.add_argument(
+        "--load", type=int, default=100_000, help="staged documents to load (0: skip)"
+    )
     parser.add_argument("--repeat", type=int, default=3)
     parser.add_argument("--threads", type=int, default=2)
     args = parser.parse_args()
@@ -155,23 +221,35 @@ def main() -> None:
     with warehouse.open_warehouse(args.path) as con:
         con.execute(f"SET threads = {args.threads}")
         warehouse.migrate(con)
-        docs, signals = con.execute("SELECT (SELECT count(*) FROM documents), (SELECT count(*) FROM signals)").fetchone()
-        print(f"warehouse {args.path}: {docs:,} documents, {signals:,} signals, "
-              f"{args.path.stat().st_size / 2**30:.2f} GB, {args.threads} threads")
+        docs, signals = con.execute(
+            "SELECT (SELECT count(*) FROM documents), (SELECT count(*) FROM signals)"
+        ).fetchone()
+        print(
+            f"warehouse {args.path}: {docs:,} documents, {signals:,} signals, "
+            f"{args.path.stat().st_size / 2**30:.2f} GB, {args.threads} threads"
+        )
 
         seconds, procedures = timed(lambda: update_procedures(con))
-        print(f"update_procedures: {seconds:.1f} s ({procedures} procedures; reads the text of "
-              f"documents not read before)")
+        print(
+            f"update_procedures: {seconds:.1f} s ({procedures} procedures; reads the text of "
+            f"documents not read before)"
+        )
         seconds, procedures = timed(lambda: update_procedures(con))
         print(f"update_procedures again: {seconds:.1f} s (nothing new to read)")
         seconds, report = timed(lambda: refresh(con, DetectParams(), None))
-        print(f"detect refresh: {seconds:.1f} s ({report.weeks} weeks, {report.alerts} alerts, "
-              f"{report.term_alerts} term alerts)")
+        print(
+            f"detect refresh: {seconds:.1f} s ({report.weeks} weeks, {report.alerts} alerts, "
+            f"{report.term_alerts} term alerts)"
+        )
         con.execute("CHECKPOINT")
 
         week = con.execute("SELECT max(week) FROM week_totals").fetchone()[0]
-        first = con.execute("SELECT min(week) FROM (SELECT week FROM week_totals ORDER BY week DESC LIMIT 8)").fetchone()[0]
-        year_ago = con.execute("SELECT min(week) FROM (SELECT week FROM week_totals ORDER BY week DESC LIMIT 53)").fetchone()[0]
+        first = con.execute(
+            "SELECT min(week) FROM (SELECT week FROM week_totals ORDER BY week DESC LIMIT 8)"
+        ).fetchone()[0]
+        year_ago = con.execute(
+            "SELECT min(week) FROM (SELECT week FROM week_totals ORDER BY week DESC LIMIT 53)"
+        ).fetchone()[0]
         print(f"queries (week {week}; first run / median of {args.repeat}):")
         for name, cold, median, rows in bench_queries(con, week, first, year_ago, args.repeat):
             flag = "" if median < 1.0 else "  OVER 1 s"
@@ -187,13 +265,19 @@ def main() -> None:
                 warehouse.init(empty)
                 with warehouse.open_warehouse(empty) as fresh:
                     seconds, loaded = timed(lambda: load_staged(fresh, [staged]))
-                print(f"load {args.load:,} staged documents ({size:.0f} MB) into an empty warehouse: "
-                      f"{seconds:.1f} s ({loaded.new:,} new)")
+                print(
+                    f"load {args.load:,} staged documents ({size:.0f} MB) into an empty warehouse: "
+                    f"{seconds:.1f} s ({loaded.new:,} new)"
+                )
                 seconds, loaded = timed(lambda: load_staged(con, [staged]))
-                print(f"load {args.load:,} staged documents into this warehouse: {seconds:.1f} s "
-                      f"({loaded.new:,} new)")
+                print(
+                    f"load {args.load:,} staged documents into this warehouse: {seconds:.1f} s "
+                    f"({loaded.new:,} new)"
+                )
                 seconds, loaded = timed(lambda: load_staged(con, [staged]))
-                print(f"load the same batch again (no-op): {seconds:.1f} s ({loaded.unchanged:,} unchanged)")
+                print(
+                    f"load the same batch again (no-op): {seconds:.1f} s ({loaded.unchanged:,} unchanged)"
+                )
                 con.execute("DELETE FROM documents WHERE source = 'bench_load'")
         con.execute("CHECKPOINT")
     print(f"file size: {args.path.stat().st_size / 2**30:.2f} GB")

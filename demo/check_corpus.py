@@ -131,8 +131,10 @@ def main() -> int:
             errors.append(f"{page.name}: {n} words in <article>")
 
     weeks = Counter(r["iso_week"] for r in rows)
-    print(f"{len(rows)} items, {sum(r['relevant'] for r in rows)} about AI, "
-          f"article bodies {min(words)}-{max(words)} words, weeks {min(weeks)}..{max(weeks)}")
+    print(
+        f"{len(rows)} items, {sum(r['relevant'] for r in rows)} about AI, "
+        f"article bodies {min(words)}-{max(words)} words, weeks {min(weeks)}..{max(weeks)}"
+    )
     for err in errors:
         print("ERROR", err)
     return 1 if errors else 0

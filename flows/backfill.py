@@ -31,10 +31,17 @@ def backfill(params: BackfillParams):
         if not weeks:
             raise ValueError(f"no weeks from {params.first} to {params.last}")
         start = ctx.writer(tasks.begin)(
-            ctx.home, "backfill", params.model_dump(), ctx.runner_label, flow_run_id=common.flow_run_id())
+            ctx.home,
+            "backfill",
+            params.model_dump(),
+            ctx.runner_label,
+            flow_run_id=common.flow_run_id(),
+        )
         with common.recorded(ctx, start.run_id):
             alerts = ctx.writer(tasks.detect_alerts)(ctx.home, start.run_id)
-            done, errors = digests(ctx, start.run_id, weeks, params.langs, params.send, params.force)
+            done, errors = digests(
+                ctx, start.run_id, weeks, params.langs, params.send, params.force
+            )
         summary = {"weeks": weeks, "alerts": alerts, **done}
         ended = common.end(ctx, start.run_id, summary, errors=errors)
         snapshot.publish_after(ctx.home, "backfill", start.run_id)  # analysts' copy

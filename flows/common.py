@@ -45,7 +45,11 @@ class Context:
 
     @property
     def runner_label(self) -> str:
-        return f"dask {self.dask_address or '(temporary cluster)'}" if self.task_runner == "dask" else "local"
+        return (
+            f"dask {self.dask_address or '(temporary cluster)'}"
+            if self.task_runner == "dask"
+            else "local"
+        )
 
     def writer(self, task: Task) -> Task:
         """A warehouse task with the warehouse policy (its retries ride out a busy lock)."""
@@ -85,7 +89,9 @@ class FanOut:
         if self.distributed:
             from prefect_dask import DaskTaskRunner
 
-            self.runner = DaskTaskRunner(address=ctx.dask_address) if ctx.dask_address else DaskTaskRunner()
+            self.runner = (
+                DaskTaskRunner(address=ctx.dask_address) if ctx.dask_address else DaskTaskRunner()
+            )
         else:
             self.runner = ThreadPoolTaskRunner(max_workers=ctx.settings.limits.crawl)
 
@@ -96,8 +102,13 @@ class FanOut:
     def __exit__(self, *exc) -> None:
         self.runner.__exit__(*exc)
 
-    def each(self, task: Task, items: list[Any], parameters: Callable[[Any], dict[str, Any]],
-             cpu: bool = False) -> Iterator[tuple[Any, Any]]:
+    def each(
+        self,
+        task: Task,
+        items: list[Any],
+        parameters: Callable[[Any], dict[str, Any]],
+        cpu: bool = False,
+    ) -> Iterator[tuple[Any, Any]]:
         """Yield (item, result) as each call `task(**parameters(item))` ends; the result is the
         exception when the call failed after its retries. At most `limits.crawl` calls (CPU
         work: `limits.classify`) are in flight at once."""
@@ -126,11 +137,15 @@ class FanOut:
                 yield item, exc
 
 
-def classify_all(fan: FanOut, ctx: Context, run_id: str, everything: bool = False) -> dict[str, Any]:
+def classify_all(
+    fan: FanOut, ctx: Context, run_id: str, everything: bool = False
+) -> dict[str, Any]:
     """Export documents to classify as batch files, classify them fanned out, store each result."""
     policy = ctx.settings.tasks["classify"]
     try:
-        model, batches = ctx.writer(tasks.export_batches)(ctx.home, run_id, policy.batch, everything)
+        model, batches = ctx.writer(tasks.export_batches)(
+            ctx.home, run_id, policy.batch, everything
+        )
     except Exception as exc:  # a broken model leaves documents for the next run, not a broken day
         return {"batches": 0, "errors": [f"classification: {type(exc).__name__}: {exc}"]}
     store = ctx.writer(tasks.store_batch)
@@ -138,7 +153,9 @@ def classify_all(fan: FanOut, ctx: Context, run_id: str, everything: bool = Fals
     errors = []
     # On Dask the batch runs in a worker thread, which Prefect's time-out cannot interrupt.
     classify = tasks.configured(tasks.classify_batch, policy, own_timeout=fan.distributed)
-    for batch, result in fan.each(classify, batches, lambda b: {"batch": b, "model": model}, cpu=True):
+    for batch, result in fan.each(
+        classify, batches, lambda b: {"batch": b, "model": model}, cpu=True
+    ):
         if isinstance(result, Exception):
             errors.append(f"{batch.name}: {result}")
             continue
@@ -148,13 +165,21 @@ def classify_all(fan: FanOut, ctx: Context, run_id: str, everything: bool = Fals
     return {"model_version": model.version, "batches": len(batches), **totals, "errors": errors}
 
 
-def end(ctx: Context, run_id: str, summary: dict[str, Any], sources: list[SourceRun] | None = None,
-        errors: list[str] | None = None) -> State:
+def end(
+    ctx: Context,
+    run_id: str,
+    summary: dict[str, Any],
+    sources: list[SourceRun] | None = None,
+    errors: list[str] | None = None,
+) -> State:
     """Record how the run ended. Some sources or batches failed: Completed with errors. Every
     source failed: Failed."""
     failed = [r.source for r in sources or [] if r.status == "failed"]
-    problems = ([f"{len(failed)} of {len(sources)} source(s) failed: {', '.join(sorted(failed))}"]
-                if failed else []) + list(errors or [])
+    problems = (
+        [f"{len(failed)} of {len(sources)} source(s) failed: {', '.join(sorted(failed))}"]
+        if failed
+        else []
+    ) + list(errors or [])
     message = "; ".join(problems)
     if sources and len(failed) == len(sources):
         ctx.writer(tasks.finish)(ctx.home, run_id, "failed", message, summary)

@@ -39,48 +39,100 @@ def daily(params: DailyParams | None = None):
     with common.running(params, "daily") as ctx:
         registry = ctx.registry(params.registry)
         start = ctx.writer(tasks.begin)(
-            ctx.home, "daily", params.model_dump(), ctx.runner_label, registry,
-            timedelta(hours=ctx.settings.catch_up.overlap_hours), common.flow_run_id())
+            ctx.home,
+            "daily",
+            params.model_dump(),
+            ctx.runner_label,
+            registry,
+            timedelta(hours=ctx.settings.catch_up.overlap_hours),
+            common.flow_run_id(),
+        )
         day = params.day or datetime.now(UTC).date().isoformat()
         with common.recorded(ctx, start.run_id):
             with common.FanOut(ctx) as fan:
-                records = crawl_and_load(fan, ctx, start, registry.select(params.sources),
-                                         ctx.registry_path(params.registry), day)
+                records = crawl_and_load(
+                    fan,
+                    ctx,
+                    start,
+                    registry.select(params.sources),
+                    ctx.registry_path(params.registry),
+                    day,
+                )
                 clustered = ctx.writer(tasks.cluster_stories)(ctx.home)
                 classified = common.classify_all(fan, ctx, start.run_id)
             alerts = ctx.writer(tasks.detect_alerts)(ctx.home, start.run_id)
             errors = list(classified["errors"])
-            missed = steps.digest_plan(ctx.home, ctx.settings, missed_only=True) if params.catch_up else []
+            missed = (
+                steps.digest_plan(ctx.home, ctx.settings, missed_only=True)
+                if params.catch_up
+                else []
+            )
             if missed:  # the weekly run did not happen: do its work now
-                caught = weekly(WeeklyParams(home=str(ctx.home.root), settings=params.settings,
-                                             weeks=missed), return_state=True)
-                errors += [f"catching up {missed}: {caught.message}"] if caught.name != "Completed" else []
+                caught = weekly(
+                    WeeklyParams(home=str(ctx.home.root), settings=params.settings, weeks=missed),
+                    return_state=True,
+                )
+                errors += (
+                    [f"catching up {missed}: {caught.message}"]
+                    if caught.name != "Completed"
+                    else []
+                )
             elif params.catch_up:
                 send_pending(ctx, start.run_id, [], errors)
-        summary = {"day": day, "sources": steps.summarize(records), "leftovers": start.leftovers, "clustered": clustered,
-                   "classify": classified, "alerts": alerts, "caught_up_weeks": missed}
+        summary = {
+            "day": day,
+            "sources": steps.summarize(records),
+            "leftovers": start.leftovers,
+            "clustered": clustered,
+            "classify": classified,
+            "alerts": alerts,
+            "caught_up_weeks": missed,
+        }
         ended = common.end(ctx, start.run_id, summary, records, errors)
         snapshot.publish_after(ctx.home, "daily", start.run_id)  # analysts' copy
         return ended
 
 
-def crawl_and_load(fan: common.FanOut, ctx: common.Context, start: steps.RunStart,
-                   sources: list[Source], registry: Path | None, day: str) -> list[SourceRun]:
+def crawl_and_load(
+    fan: common.FanOut,
+    ctx: common.Context,
+    start: steps.RunStart,
+    sources: list[Source],
+    registry: Path | None,
+    day: str,
+) -> list[SourceRun]:
     """Crawl the sources fanned out; load each as its crawl ends. A source whose crawl or
     load fails is recorded as failed, and the others go on."""
     policy = ctx.settings.tasks["crawl"]
     crawl = tasks.configured(tasks.crawl, policy, own_timeout=True)
     load, fail = ctx.writer(tasks.load_source), ctx.writer(tasks.fail_source)
     records = []
-    for source, crawled in fan.each(crawl, sources, lambda s: {
-            "source": s, "home": ctx.home, "registry": registry, "day": day,
-            "since": start.since.get(s.name), "timeout": policy.timeout}):
+    for source, crawled in fan.each(
+        crawl,
+        sources,
+        lambda s: {
+            "source": s,
+            "home": ctx.home,
+            "registry": registry,
+            "day": day,
+            "since": start.since.get(s.name),
+            "timeout": policy.timeout,
+        },
+    ):
         if not isinstance(crawled, Exception):
             try:
                 records.append(load(ctx.home, start.run_id, crawled))
                 continue
             except Exception as exc:
                 crawled = exc
-        records.append(fail(ctx.home, start.run_id, source.name, start.started_at,
-                            start.since.get(source.name), f"{type(crawled).__name__}: {crawled}"))
+        records.append(
+            fail(
+                ctx.home,
+                start.run_id,
+                source.name,
+                start.started_at,
+                start.since.get(source.name),
+                f"{type(crawled).__name__}: {crawled}",
+            )
+        )
     return records

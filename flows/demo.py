@@ -37,17 +37,25 @@ def run_demo(home: Home, port: int = DEMO_PORT) -> DemoResult:
 
     warehouse.init(home.ensure().warehouse)
     with CorpusServer(DEMO_DIR / "corpus", port=port) as server:
-        registry = localize_registry(DEMO_DIR / "sources.yaml", server.base,
-                                     home.root / "demo-sources.yaml")
-        state = daily(DailyParams(home=str(home.root), registry=str(registry), catch_up=False),
-                      return_state=True)
+        registry = localize_registry(
+            DEMO_DIR / "sources.yaml", server.base, home.root / "demo-sources.yaml"
+        )
+        state = daily(
+            DailyParams(home=str(home.root), registry=str(registry), catch_up=False),
+            return_state=True,
+        )
     week = latest_week(home)
     if week is None:
-        raise GaimonError("the demo crawl stored no relevant documents: see `gaimon runs` and `gaimon health`")
+        raise GaimonError(
+            "the demo crawl stored no relevant documents: see `gaimon runs` and `gaimon health`"
+        )
     built = weekly(WeeklyParams(home=str(home.root), weeks=[week], send=False))
     with warehouse.open_warehouse(home.warehouse, read_only=True) as con:
         [counts] = warehouse.query(con, "queries/warehouse_counts")
     documents, signals = counts["documents"], counts["signals"]
-    paths = {f"{lang} {fmt}": Path(path) for lang, formats in built["built"][week]["paths"].items()
-             for fmt, path in formats.items()}
+    paths = {
+        f"{lang} {fmt}": Path(path)
+        for lang, formats in built["built"][week]["paths"].items()
+        for fmt, path in formats.items()
+    }
     return DemoResult(home.warehouse, paths, week, documents, signals, state.name)

@@ -24,26 +24,42 @@ TAGS = ["gaimon"]
 def deployments(settings: Settings, home: Home) -> list[RunnerDeployment]:
     # Served runs find their home (and an operator's settings file named explicitly) through
     # these parameters, not the environment; without one they read $GAIMON_HOME/settings.yaml.
-    where = {"home": str(home.root),
-             "settings": None if settings.path == DEFAULT_SETTINGS else str(settings.path)}
+    where = {
+        "home": str(home.root),
+        "settings": None if settings.path == DEFAULT_SETTINGS else str(settings.path),
+    }
     zone = settings.timezone
     # No Prefect concurrency limit: a served process killed with its slot never gives it back.
     # One run per home is the home's run lock (gaimon.ops.lock): a run due while another runs waits.
     common = {"tags": TAGS, "entrypoint_type": EntrypointType.MODULE_PATH}
     return [
-        daily.to_deployment("gaimon-daily", schedules=[Cron(settings.schedules.daily, timezone=zone)],
-                            parameters={"params": where}, description="Crawl, load, classify, detect",
-                            **common),
-        weekly.to_deployment("gaimon-weekly", schedules=[Cron(settings.schedules.weekly, timezone=zone)],
-                             parameters={"params": where},
-                             description="Digest of the last complete week (and missed weeks), sent",
-                             **common),
-        backfill.to_deployment("gaimon-backfill", parameters={"params": where},
-                               description="Detection and digests again for a range of weeks "
-                                           "(give params.first and params.last)", **common),
-        reclassify.to_deployment("gaimon-reclassify", parameters={"params": where},
-                                 description="Classify stored documents again after a model change",
-                                 **common),
+        daily.to_deployment(
+            "gaimon-daily",
+            schedules=[Cron(settings.schedules.daily, timezone=zone)],
+            parameters={"params": where},
+            description="Crawl, load, classify, detect",
+            **common,
+        ),
+        weekly.to_deployment(
+            "gaimon-weekly",
+            schedules=[Cron(settings.schedules.weekly, timezone=zone)],
+            parameters={"params": where},
+            description="Digest of the last complete week (and missed weeks), sent",
+            **common,
+        ),
+        backfill.to_deployment(
+            "gaimon-backfill",
+            parameters={"params": where},
+            description="Detection and digests again for a range of weeks "
+            "(give params.first and params.last)",
+            **common,
+        ),
+        reclassify.to_deployment(
+            "gaimon-reclassify",
+            parameters={"params": where},
+            description="Classify stored documents again after a model change",
+            **common,
+        ),
     ]
 
 
@@ -78,12 +94,26 @@ def register(settings: Settings, home: Home, pool: str | None = None) -> list[Li
             stored = client.read_deployment_by_name(f"{deployment.flow_name}/{deployment.name}")
             crons = [s.schedule for s in stored.schedules if getattr(s.schedule, "cron", None)]
             if not crons:
-                listed.append(Listed(f"{deployment.flow_name}/{stored.name}",
-                                     "on demand", "", None, stored.work_pool_name))
+                listed.append(
+                    Listed(
+                        f"{deployment.flow_name}/{stored.name}",
+                        "on demand",
+                        "",
+                        None,
+                        stored.work_pool_name,
+                    )
+                )
             for cron in crons:
                 when = next_runs(cron.cron, cron.timezone or "UTC", now)[0]
-                listed.append(Listed(f"{deployment.flow_name}/{stored.name}", cron.cron,
-                                     cron.timezone or "UTC", when, stored.work_pool_name))
+                listed.append(
+                    Listed(
+                        f"{deployment.flow_name}/{stored.name}",
+                        cron.cron,
+                        cron.timezone or "UTC",
+                        when,
+                        stored.work_pool_name,
+                    )
+                )
     return listed
 
 

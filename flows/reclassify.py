@@ -30,7 +30,12 @@ def reclassify(params: ReclassifyParams | None = None):
     params = params or ReclassifyParams()
     with common.running(params, "reclassify") as ctx:
         start = ctx.writer(tasks.begin)(
-            ctx.home, "reclassify", params.model_dump(), ctx.runner_label, flow_run_id=common.flow_run_id())
+            ctx.home,
+            "reclassify",
+            params.model_dump(),
+            ctx.runner_label,
+            flow_run_id=common.flow_run_id(),
+        )
         with common.recorded(ctx, start.run_id):
             with common.FanOut(ctx) as fan:
                 classified = common.classify_all(fan, ctx, start.run_id, params.everything)

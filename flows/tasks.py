@@ -43,8 +43,9 @@ def configured(t: Task, policy: TaskPolicy, own_timeout: bool = False) -> Task:
     """
     return t.with_options(
         retries=policy.retries,
-        retry_delay_seconds=exponential_backoff(backoff_factor=policy.backoff) if policy.retries else 0,
+        retry_delay_seconds=exponential_backoff(backoff_factor=policy.backoff)
+        if policy.retries
+        else 0,
         retry_jitter_factor=0.2 if policy.retries else None,
         timeout_seconds=None if own_timeout else policy.timeout,
     )
-

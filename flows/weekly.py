@@ -31,7 +31,12 @@ def weekly(params: WeeklyParams | None = None):
     params = params or WeeklyParams()
     with common.running(params, "weekly") as ctx:
         start = ctx.writer(tasks.begin)(
-            ctx.home, "weekly", params.model_dump(), ctx.runner_label, flow_run_id=common.flow_run_id())
+            ctx.home,
+            "weekly",
+            params.model_dump(),
+            ctx.runner_label,
+            flow_run_id=common.flow_run_id(),
+        )
         with common.recorded(ctx, start.run_id):
             weeks = params.weeks or steps.digest_plan(ctx.home, ctx.settings)
             done, errors = digests(ctx, start.run_id, weeks, params.langs, params.send)
@@ -41,16 +46,28 @@ def weekly(params: WeeklyParams | None = None):
         return ended
 
 
-def digests(ctx: common.Context, run_id: str, weeks: list[str], langs: list[str] | None,
-            send: bool | None, force: bool = False) -> tuple[dict, list[str]]:
+def digests(
+    ctx: common.Context,
+    run_id: str,
+    weeks: list[str],
+    langs: list[str] | None,
+    send: bool | None,
+    force: bool = False,
+) -> tuple[dict, list[str]]:
     """Build each week's digest; then send approved digests not yet sent. A week that fails
     does not stop the rest."""
     build = tasks.configured(tasks.digest_week, ctx.settings.tasks["digest"])
     built, errors = {}, []
     for week in weeks:
         try:
-            built[week] = build(ctx.home, run_id, week, langs or ctx.settings.digest.langs,
-                                ctx.settings.digest.pdf, force)
+            built[week] = build(
+                ctx.home,
+                run_id,
+                week,
+                langs or ctx.settings.digest.langs,
+                ctx.settings.digest.pdf,
+                force,
+            )
         except Exception as exc:
             errors.append(f"digest {week}: {type(exc).__name__}: {exc}")
     sent = send_pending(ctx, run_id, weeks, errors) if send is not False else {}

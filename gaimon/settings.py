@@ -89,7 +89,9 @@ class Settings(_Strict):
         try:
             ZoneInfo(value)
         except (ZoneInfoNotFoundError, ValueError) as exc:
-            raise ValueError(f"unknown time zone {value!r}: use an IANA name like Europe/Amsterdam") from exc
+            raise ValueError(
+                f"unknown time zone {value!r}: use an IANA name like Europe/Amsterdam"
+            ) from exc
         return value
 
     @property

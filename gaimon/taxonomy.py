@@ -35,23 +35,63 @@ RELEVANT = "relevant:ai"
 # The scan's ids (see the taxonomy spec): a taxonomy file must hold every one of them.
 CANONICAL: dict[str, tuple[str, ...]] = {
     "themes": ("safety", "human_centredness", "fairness", "democracy"),
-    "values": ("privacy", "non_discrimination", "reliability", "cognitive", "social", "cultural",
-               "ownership", "sustainability", "employment", "democratic_processes",
-               "democratic_steering"),
-    "sectors": ("education", "science", "healthcare", "labour", "defence", "cybersecurity",
-                "culture", "public_sector", "media"),
+    "values": (
+        "privacy",
+        "non_discrimination",
+        "reliability",
+        "cognitive",
+        "social",
+        "cultural",
+        "ownership",
+        "sustainability",
+        "employment",
+        "democratic_processes",
+        "democratic_steering",
+    ),
+    "sectors": (
+        "education",
+        "science",
+        "healthcare",
+        "labour",
+        "defence",
+        "cybersecurity",
+        "culture",
+        "public_sector",
+        "media",
+    ),
     "roles": ("learning_tool", "production_tool", "problem_solver", "experience"),
-    "policy_options": ("market_withdrawal", "legal_frameworks", "international_policy",
-                       "responsible_agenda", "public_debate"),
-    "legal_frameworks": ("ai_act", "gdpr", "dsa", "dma", "copyright", "competition_law", "csddd",
-                         "coe_ai_convention", "product_safety", "criminal_law"),
+    "policy_options": (
+        "market_withdrawal",
+        "legal_frameworks",
+        "international_policy",
+        "responsible_agenda",
+        "public_debate",
+    ),
+    "legal_frameworks": (
+        "ai_act",
+        "gdpr",
+        "dsa",
+        "dma",
+        "copyright",
+        "competition_law",
+        "csddd",
+        "coe_ai_convention",
+        "product_safety",
+        "criminal_law",
+    ),
     "kinds": ("incident", "legislation", "enforcement", "guidance", "research", "market", "debate"),
 }
 THEME_OF: dict[str, str] = {
-    "privacy": "safety", "non_discrimination": "safety", "reliability": "safety",
-    "cognitive": "human_centredness", "social": "human_centredness",
-    "cultural": "human_centredness", "ownership": "fairness", "sustainability": "fairness",
-    "employment": "fairness", "democratic_processes": "democracy",
+    "privacy": "safety",
+    "non_discrimination": "safety",
+    "reliability": "safety",
+    "cognitive": "human_centredness",
+    "social": "human_centredness",
+    "cultural": "human_centredness",
+    "ownership": "fairness",
+    "sustainability": "fairness",
+    "employment": "fairness",
+    "democratic_processes": "democracy",
     "democratic_steering": "democracy",
 }
 
@@ -121,7 +161,9 @@ class Node(Strict):
     id: str = Field(pattern=r"^[a-z][a-z0-9_]*$")
     label: Texts
     definition: Texts
-    section: str = Field(min_length=1, description="Section of the scan the node comes from, e.g. 3.1")
+    section: str = Field(
+        min_length=1, description="Section of the scan the node comes from, e.g. 3.1"
+    )
     theme: str | None = None
     lexicon: dict[Lang, Lexicon] = Field(default_factory=dict)
     children: list[Node] = Field(default_factory=list)
@@ -149,7 +191,9 @@ class Taxonomy(Strict):
     @model_validator(mode="after")
     def _consistent(self) -> Taxonomy:
         if set(self.dimensions) != set(DIMENSIONS):
-            raise ValueError(f"dimensions must be exactly {list(DIMENSIONS)}, got {list(self.dimensions)}")
+            raise ValueError(
+                f"dimensions must be exactly {list(DIMENSIONS)}, got {list(self.dimensions)}"
+            )
         for dimension, required in CANONICAL.items():
             ids = [n.id for n in self.dimensions[dimension]]
             missing = [i for i in required if i not in ids]
@@ -157,14 +201,20 @@ class Taxonomy(Strict):
                 raise ValueError(f"{dimension}: the scan's ids {missing} are missing")
             extra = [i for i in ids if i not in required]
             if extra:
-                raise ValueError(f"{dimension}: {extra} are not ids of the scan; add finer nodes "
-                                 "as children of a node instead")
+                raise ValueError(
+                    f"{dimension}: {extra} are not ids of the scan; add finer nodes "
+                    "as children of a node instead"
+                )
             paths = [path for node in self.dimensions[dimension] for path, _ in node.walk()]
             if len(paths) != len(set(paths)):
-                raise ValueError(f"{dimension}: duplicate ids {sorted({p for p in paths if paths.count(p) > 1})}")
+                raise ValueError(
+                    f"{dimension}: duplicate ids {sorted({p for p in paths if paths.count(p) > 1})}"
+                )
         for value in self.dimensions["values"]:
             if value.theme != THEME_OF[value.id]:
-                raise ValueError(f"value {value.id}: theme must be {THEME_OF[value.id]!r}, got {value.theme!r}")
+                raise ValueError(
+                    f"value {value.id}: theme must be {THEME_OF[value.id]!r}, got {value.theme!r}"
+                )
         for dimension, nodes in self.dimensions.items():
             for node in nodes:
                 if dimension != "values" and node.theme is not None:
@@ -215,11 +265,11 @@ class Taxonomy(Strict):
 
 @dataclass(frozen=True)
 class LexiconEntry:
-    label: str       # what the hit is evidence for: `values:reliability`, `relevant:ai`
-    node: str        # the node that lists the term: `reliability.hallucination`
-    strong: bool     # clear evidence on its own, or only together with other evidence
-    match: str       # lemma | exact | affix | wildphrase | pattern
-    pattern: Any     # the term, or a token pattern
+    label: str  # what the hit is evidence for: `values:reliability`, `relevant:ai`
+    node: str  # the node that lists the term: `reliability.hallucination`
+    strong: bool  # clear evidence on its own, or only together with other evidence
+    match: str  # lemma | exact | affix | wildphrase | pattern
+    pattern: Any  # the term, or a token pattern
     ignore: bool = False  # no evidence: hits inside it are dropped
 
 
@@ -231,8 +281,11 @@ def output_dimension(dimension: str) -> str:
 def _entries(label: str, node: str, lexicon: Lexicon | None) -> Iterator[LexiconEntry]:
     if lexicon is None:
         return
-    for strong, ignore, terms in ((True, False, lexicon.terms), (False, False, lexicon.weak),
-                                  (False, True, lexicon.ignore)):
+    for strong, ignore, terms in (
+        (True, False, lexicon.terms),
+        (False, False, lexicon.weak),
+        (False, True, lexicon.ignore),
+    ):
         for term in terms:
             if "*" not in term:
                 yield LexiconEntry(label, node, strong, "lemma", term, ignore)
@@ -266,13 +319,17 @@ def _expand(pattern: list[dict[str, Any]]) -> tuple[str, list[str]] | None:
     for token in pattern:
         if len(token) != 1:
             return None
-        (attr, value), = token.items()
+        ((attr, value),) = token.items()
         attr = attr.upper()
         if attr not in ("LEMMA", "LOWER", "ORTH"):
             return None
         if isinstance(value, str):
             choices.append([value])
-        elif isinstance(value, dict) and set(value) == {"IN"} and all(isinstance(v, str) for v in value["IN"]):
+        elif (
+            isinstance(value, dict)
+            and set(value) == {"IN"}
+            and all(isinstance(v, str) for v in value["IN"])
+        ):
             choices.append(list(value["IN"]))
         else:
             return None
@@ -311,8 +368,10 @@ def load_lemmas(path: Path | str | None = None) -> dict[str, dict[str, str]]:
         return {lang: {} for lang in LANGS}
     with open(path, encoding="utf-8") as fh:
         data = yaml.safe_load(fh) or {}
-    tables = {lang: {str(k).lower(): str(v).lower() for k, v in (data.get(lang) or {}).items()}
-              for lang in LANGS}
+    tables = {
+        lang: {str(k).lower(): str(v).lower() for k, v in (data.get(lang) or {}).items()}
+        for lang in LANGS
+    }
     return tables
 
 
@@ -321,8 +380,10 @@ def load_separable(path: Path | str | None = None) -> dict[str, dict[str, str]]:
     path = Path(path or LEMMAS_FILE)
     data = yaml.safe_load(path.read_text(encoding="utf-8")) if path.exists() else None
     table = (data or {}).get("separable") or {}
-    return {lang: {str(k).lower(): str(v).lower() for k, v in (table.get(lang) or {}).items()}
-            for lang in LANGS}
+    return {
+        lang: {str(k).lower(): str(v).lower() for k, v in (table.get(lang) or {}).items()}
+        for lang in LANGS
+    }
 
 
 @cache

@@ -63,8 +63,15 @@ def check_file(path: Path) -> None:
             head = fh.read(16)
     except FileNotFoundError:
         raise WarehouseFileError(f"no warehouse at {path}: run `gaimon init` first") from None
-    what = ("is empty" if not head else "is a SQLite database" if head.startswith(_SQLITE_MAGIC)
-            else None if head[8:12] == _DUCKDB_MAGIC else f"is not a DuckDB database (it starts with {head[:8]!r})")
+    what = (
+        "is empty"
+        if not head
+        else "is a SQLite database"
+        if head.startswith(_SQLITE_MAGIC)
+        else None
+        if head[8:12] == _DUCKDB_MAGIC
+        else f"is not a DuckDB database (it starts with {head[:8]!r})"
+    )
     if what:
         problem = f"{path} {what}, not a gaimon warehouse"
         raise WarehouseFileError(f"{problem}: {_REPLACE}", problem)
@@ -73,11 +80,15 @@ def check_file(path: Path) -> None:
 def existing(home: Home) -> Home:
     """The home, if there is one: commands that only read must not create it."""
     if not home.root.is_dir():
-        raise WarehouseFileError(f"no gaimon home at {home.root}; run `gaimon init` (or set GAIMON_HOME)")
+        raise WarehouseFileError(
+            f"no gaimon home at {home.root}; run `gaimon init` (or set GAIMON_HOME)"
+        )
     return home
 
 
-def connect(path: Path | str, read_only: bool = False, files: bool | None = None) -> duckdb.DuckDBPyConnection:
+def connect(
+    path: Path | str, read_only: bool = False, files: bool | None = None
+) -> duckdb.DuckDBPyConnection:
     """A connection to the warehouse, with extension loading off.
 
     `files`: whether SQL may read and write other files (read_json, COPY TO). Writers need it
@@ -103,30 +114,45 @@ def _open_error(path: Path, exc: duckdb.Error, read_only: bool) -> Exception:
     if held:
         holder = describe_process(int(held["pid"]), held["program"])
         if read_only:
-            return WarehouseLocked(f"{path} is being written by another process ({holder}); "
-                                   "try again when it is done", holder)
-        return WarehouseLocked(f"the warehouse {path} is in use by another process ({holder}): "
-                               "writing needs it alone; analysts query the snapshot (`gaimon sql`), "
-                               "not this file", holder)
+            return WarehouseLocked(
+                f"{path} is being written by another process ({holder}); try again when it is done",
+                holder,
+            )
+        return WarehouseLocked(
+            f"the warehouse {path} is in use by another process ({holder}): "
+            "writing needs it alone; analysts query the snapshot (`gaimon sql`), "
+            "not this file",
+            holder,
+        )
     return _damaged(path, exc) or exc
 
 
 def _damaged(path: Path, exc: duckdb.Error) -> WarehouseFileError | None:
     message = " ".join(str(exc).split())
-    if not ("read enough bytes" in message or "not a valid DuckDB" in message or "corrupt" in message.lower()):
+    if not (
+        "read enough bytes" in message
+        or "not a valid DuckDB" in message
+        or "corrupt" in message.lower()
+    ):
         return None
     problem = f"{path} is damaged ({message.removeprefix('IO Error: ')})"
-    return WarehouseFileError(f"{problem}: put a backup in its place (the analysts' snapshot "
-                              "gaimon-analyst.duckdb beside it is a copy as of the last run), or move "
-                              "it away and run `gaimon init`", problem)
+    return WarehouseFileError(
+        f"{problem}: put a backup in its place (the analysts' snapshot "
+        "gaimon-analyst.duckdb beside it is a copy as of the last run), or move "
+        "it away and run `gaimon init`",
+        problem,
+    )
 
 
 def describe_process(pid: int, program: str = "") -> str:
     """'PID 123: gaimon sql' from the process's command line, as far as this machine shows it."""
     try:
         argv = Path(f"/proc/{pid}/cmdline").read_bytes().split(b"\0")
-        words = [Path(a.decode(errors="replace")).name if i == 0 else a.decode(errors="replace")
-                 for i, a in enumerate(argv) if a]
+        words = [
+            Path(a.decode(errors="replace")).name if i == 0 else a.decode(errors="replace")
+            for i, a in enumerate(argv)
+            if a
+        ]
         command = " ".join(" ".join(words).split())[:120]  # one line, whatever the arguments hold
     except OSError:
         command = Path(program).name if program else "unknown program"
@@ -134,8 +160,9 @@ def describe_process(pid: int, program: str = "") -> str:
 
 
 @contextmanager
-def open_warehouse(path: Path | str, read_only: bool = False,
-                   files: bool | None = None) -> Iterator[duckdb.DuckDBPyConnection]:
+def open_warehouse(
+    path: Path | str, read_only: bool = False, files: bool | None = None
+) -> Iterator[duckdb.DuckDBPyConnection]:
     """A connection for the `with` block. A file found cut short while reading (its header was
     sound) is a WarehouseFileError naming it, like one found so when opening."""
     con = connect(path, read_only=read_only, files=files)
@@ -192,11 +219,18 @@ def run_analyst(con: duckdb.DuckDBPyConnection, text: str) -> tuple[list[str], l
     except (duckdb.InvalidInputException, duckdb.PermissionException) as exc:
         message = str(exc)
         if "read-only" in message:
-            raise ReadOnlyError("the warehouse is open read-only here: this statement would change "
-                                f"it ({message.split(': ', 1)[-1]})") from exc
-        if isinstance(exc, duckdb.PermissionException) or "configuration has been locked" in message:
-            raise ReadOnlyError("files and settings cannot be touched from an analyst session "
-                                "(use `gaimon export` to write Parquet)") from exc
+            raise ReadOnlyError(
+                "the warehouse is open read-only here: this statement would change "
+                f"it ({message.split(': ', 1)[-1]})"
+            ) from exc
+        if (
+            isinstance(exc, duckdb.PermissionException)
+            or "configuration has been locked" in message
+        ):
+            raise ReadOnlyError(
+                "files and settings cannot be touched from an analyst session "
+                "(use `gaimon export` to write Parquet)"
+            ) from exc
         raise
     columns = [d[0] for d in cursor.description or []]
     return columns, cursor.fetchall() if columns else []
@@ -244,7 +278,9 @@ def create_views(con: duckdb.DuckDBPyConnection) -> None:
     Files may build on each other; rather than encode an order in their names, a file whose
     dependency is not there yet is retried after the others.
     """
-    pending = [p for folder in ("macros", "views") for p in sorted((SQL_ROOT / folder).glob("*.sql"))]
+    pending = [
+        p for folder in ("macros", "views") for p in sorted((SQL_ROOT / folder).glob("*.sql"))
+    ]
     while pending:
         failed: list[tuple[Path, duckdb.Error]] = []
         for path in pending:
@@ -273,7 +309,9 @@ def query(con: duckdb.DuckDBPyConnection, name: str, params: Any = None) -> list
     return [dict(zip(columns, row, strict=True)) for row in cursor.fetchall()]
 
 
-def run_script(con: duckdb.DuckDBPyConnection, name: str, params: dict[str, Any] | None = None) -> None:
+def run_script(
+    con: duckdb.DuckDBPyConnection, name: str, params: dict[str, Any] | None = None
+) -> None:
     """Run every statement of a named SQL file, each with the named parameters it uses.
 
     DuckDB binds parameters to one statement only, so a file of several is run statement by
@@ -282,7 +320,9 @@ def run_script(con: duckdb.DuckDBPyConnection, name: str, params: dict[str, Any]
     run_statements(con, sql(name), params)
 
 
-def run_statements(con: duckdb.DuckDBPyConnection, text: str, params: dict[str, Any] | None = None) -> None:
+def run_statements(
+    con: duckdb.DuckDBPyConnection, text: str, params: dict[str, Any] | None = None
+) -> None:
     params = params or {}
     for statement in con.extract_statements(text):
         code = _COMMENT.sub("", statement.query)

@@ -41,11 +41,15 @@ def check_span(week: str, today: date, first: date | None = None) -> str:
     start = monday(week)
     current = week_of(today)
     if start > today:
-        raise WeekError(f"{week} has not begun yet (this week is {current}); "
-                        "a digest is about a week that has begun")
+        raise WeekError(
+            f"{week} has not begun yet (this week is {current}); "
+            "a digest is about a week that has begun"
+        )
     if first is not None and start + timedelta(days=6) < first:
-        raise WeekError(f"{week} is before the first document in the warehouse ({week_of(first)}), "
-                        f"so its digest would be empty; choose a week from {week_of(first)} to {current}")
+        raise WeekError(
+            f"{week} is before the first document in the warehouse ({week_of(first)}), "
+            f"so its digest would be empty; choose a week from {week_of(first)} to {current}"
+        )
     return week
 
 

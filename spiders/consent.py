@@ -14,29 +14,43 @@ import re
 MARKERS: dict[str, re.Pattern[str]] = {
     "partners": re.compile(
         r"\b(?:wij|we) (?:en|and|und) (?:onze|our|unsere) (?:\d[\d.,]* )?(?:partners|partner)\b"
-        r"|\bnous et nos (?:\d+ )?partenaires\b|\bwir und unsere (?:\d+ )?partner\b", re.I),
+        r"|\bnous et nos (?:\d+ )?partenaires\b|\bwir und unsere (?:\d+ )?partner\b",
+        re.I,
+    ),
     "cookies_and_similar": re.compile(
         r"cookies? (?:en|and|und|et) (?:vergelijkbare|soortgelijke|similar|ähnliche|d.autres) "
-        r"(?:technolog|method|techniek|tracker)", re.I),
+        r"(?:technolog|method|techniek|tracker)",
+        re.I,
+    ),
     "device_storage": re.compile(
         r"informatie (?:op|van) (?:een|uw|het) (?:apparaat|device)|information on (?:a|your) device"
-        r"|informationen auf (?:einem|ihrem) gerät|stocker (?:et/ou|ou) accéder", re.I),
+        r"|informationen auf (?:einem|ihrem) gerät|stocker (?:et/ou|ou) accéder",
+        re.I,
+    ),
     "personalised_ads": re.compile(
         r"gepersonaliseerde (?:advertenties|content)|personali[sz]ed (?:ads|advertising|content)"
-        r"|personalisierte (?:anzeigen|werbung)|publicités? (?:et contenu )?personnalisé", re.I),
+        r"|personalisierte (?:anzeigen|werbung)|publicités? (?:et contenu )?personnalisé",
+        re.I,
+    ),
     "buttons": re.compile(
         r"\b(?:alles accepteren|alle accepteren|akkoord gaan|accept all|agree and continue"
-        r"|alle akzeptieren|tout accepter|accepteren en doorgaan|ik ga akkoord)\b", re.I),
+        r"|alle akzeptieren|tout accepter|accepteren en doorgaan|ik ga akkoord)\b",
+        re.I,
+    ),
     "preferences": re.compile(
         r"\b(?:voorkeuren (?:beheren|aanpassen|instellen)|instellingen aanpassen|manage "
         r"(?:your )?(?:preferences|options|settings)|cookie[- ]?(?:instellingen|settings)"
-        r"|einstellungen verwalten|gérer (?:mes|les) (?:préférences|choix))\b", re.I),
+        r"|einstellungen verwalten|gérer (?:mes|les) (?:préférences|choix))\b",
+        re.I,
+    ),
     "withdraw": re.compile(
         r"toestemming (?:op elk moment )?(?:intrekken|in te trekken|geven)|withdraw (?:your )?"
-        r"consent|einwilligung (?:jederzeit )?widerrufen|retirer (?:votre )?consentement", re.I),
+        r"consent|einwilligung (?:jederzeit )?widerrufen|retirer (?:votre )?consentement",
+        re.I,
+    ),
     "legitimate_interest": re.compile(
-        r"gerechtvaardigd belang|legitimate interest|berechtigtes interesse|intérêt légitime",
-        re.I),
+        r"gerechtvaardigd belang|legitimate interest|berechtigtes interesse|intérêt légitime", re.I
+    ),
 }
 # The legal wording of consent platforms; an article about cookie walls rarely uses it.
 HALLMARKS = {"partners", "device_storage"}

@@ -15,13 +15,21 @@ from lxml import etree
 # Refuse XML with entity declarations: feeds, sitemaps and SPARQL results never need them, and
 # they are how "billion laughs" and external-entity attacks arrive.
 _ENTITY_DECL = re.compile(r"<!ENTITY", re.I)
-_XML_DECL = re.compile(rb"^\s*<\?xml[^>]*?encoding\s*=\s*[\"']([A-Za-z0-9._:-]+)[\"'][^>]*\?>", re.I)
+_XML_DECL = re.compile(
+    rb"^\s*<\?xml[^>]*?encoding\s*=\s*[\"']([A-Za-z0-9._:-]+)[\"'][^>]*\?>", re.I
+)
 _XML_DECL_ANY = re.compile(rb"^\s*<\?xml[^>]*\?>", re.I)
 _META_CHARSET = re.compile(rb"<meta[^>]+charset\s*=\s*[\"']?([A-Za-z0-9._:-]+)", re.I)
-_HTML_START = re.compile(rb"^\s*(?:<!--.*?-->\s*)*<(?:!doctype\s+html|html[\s>]|head[\s>]|body[\s>])", re.I | re.S)
-BOMS = ((codecs.BOM_UTF8, "utf-8"), (codecs.BOM_UTF32_LE, "utf-32-le"),
-        (codecs.BOM_UTF32_BE, "utf-32-be"), (codecs.BOM_UTF16_LE, "utf-16-le"),
-        (codecs.BOM_UTF16_BE, "utf-16-be"))
+_HTML_START = re.compile(
+    rb"^\s*(?:<!--.*?-->\s*)*<(?:!doctype\s+html|html[\s>]|head[\s>]|body[\s>])", re.I | re.S
+)
+BOMS = (
+    (codecs.BOM_UTF8, "utf-8"),
+    (codecs.BOM_UTF32_LE, "utf-32-le"),
+    (codecs.BOM_UTF32_BE, "utf-32-be"),
+    (codecs.BOM_UTF16_LE, "utf-16-le"),
+    (codecs.BOM_UTF16_BE, "utf-16-be"),
+)
 
 
 class ContentError(ValueError):
@@ -53,7 +61,7 @@ def decode_body(body: bytes, declared: str | None = None, html: bool = False) ->
     """
     for bom, name in BOMS:
         if body.startswith(bom):
-            return body[len(bom):].decode(name, errors="replace")
+            return body[len(bom) :].decode(name, errors="replace")
     try:
         return body.decode("utf-8")
     except UnicodeDecodeError:
@@ -85,7 +93,7 @@ def looks_like_html(body: bytes) -> bool:
     head = body[:4096]
     for bom, _ in BOMS:
         if head.startswith(bom):
-            head = head[len(bom):]
+            head = head[len(bom) :]
             break
     return bool(_HTML_START.match(head))
 
@@ -111,8 +119,10 @@ def xml_utf8(body: bytes, declared: str | None = None) -> bytes:
     if looks_like_html(body):
         raise ContentError("got an HTML page where XML was expected")
     text = decode_body(body, declared)
-    data = b'<?xml version="1.0" encoding="utf-8"?>\n' + _XML_DECL_ANY.sub(
-        b"", text.encode("utf-8"), count=1).lstrip()
+    data = (
+        b'<?xml version="1.0" encoding="utf-8"?>\n'
+        + _XML_DECL_ANY.sub(b"", text.encode("utf-8"), count=1).lstrip()
+    )
     if declares_entities(data, text):
         raise ContentError("XML declares entities (possible entity bomb); refused")
     return data
@@ -131,8 +141,13 @@ def declares_entities(data: bytes, text: str) -> bool:
     from defusedxml.ElementTree import iterparse
 
     try:
-        for _ in iterparse(io.BytesIO(data), events=("start",), forbid_dtd=False,
-                           forbid_entities=True, forbid_external=True):
+        for _ in iterparse(
+            io.BytesIO(data),
+            events=("start",),
+            forbid_dtd=False,
+            forbid_entities=True,
+            forbid_external=True,
+        ):
             return False
     except DefusedXmlException:
         return True
@@ -180,7 +195,10 @@ def parse_json(body: bytes, declared: str | None = None) -> Any:
 
 
 def is_pdf(body: bytes, content_type: str | None = None) -> bool:
-    return body[:1024].lstrip().startswith(b"%PDF-") or "application/pdf" in (content_type or "").lower()
+    return (
+        body[:1024].lstrip().startswith(b"%PDF-")
+        or "application/pdf" in (content_type or "").lower()
+    )
 
 
 @dataclass
@@ -213,7 +231,9 @@ def pdf_text(body: bytes) -> PdfText:
 
 def _pdf_date(value: str) -> str | None:
     """PDF dates look like D:20261117083000+01'00'."""
-    match = re.match(r"D?:?(\d{4})(\d{2})?(\d{2})?(\d{2})?(\d{2})?(\d{2})?([Zz+-])?(\d{2})?'?(\d{2})?", value)
+    match = re.match(
+        r"D?:?(\d{4})(\d{2})?(\d{2})?(\d{2})?(\d{2})?(\d{2})?([Zz+-])?(\d{2})?'?(\d{2})?", value
+    )
     if not match:
         return None
     y, mo, d, h, mi, s, sign, oh, om = match.groups()

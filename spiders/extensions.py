@@ -25,4 +25,6 @@ class StatsDump:
         stats = dict(self.crawler.stats.get_stats())
         stats["finish_reason"] = reason
         with open(self.path, "w", encoding="utf-8") as fh:
-            json.dump(stats, fh, default=lambda v: v.isoformat() if isinstance(v, datetime) else str(v))
+            json.dump(
+                stats, fh, default=lambda v: v.isoformat() if isinstance(v, datetime) else str(v)
+            )

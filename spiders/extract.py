@@ -15,11 +15,28 @@ from spiders.consent import consent_wall
 from spiders.content import decode_body, header_charset, is_pdf, pdf_text
 
 # Meta tags that carry the publication time with its zone, best first.
-DATE_META = ("article:published_time", "og:article:published_time", "datePublished",
-             "dcterms.created", "dcterms.issued", "DC.date.issued", "dc.date", "date",
-             "pubdate", "publishdate", "sailthru.date", "parsely-pub-date")
-AUTHOR_META = ("author", "article:author", "dc.creator", "dcterms.creator", "parsely-author",
-               "sailthru.author")
+DATE_META = (
+    "article:published_time",
+    "og:article:published_time",
+    "datePublished",
+    "dcterms.created",
+    "dcterms.issued",
+    "DC.date.issued",
+    "dc.date",
+    "date",
+    "pubdate",
+    "publishdate",
+    "sailthru.date",
+    "parsely-pub-date",
+)
+AUTHOR_META = (
+    "author",
+    "article:author",
+    "dc.creator",
+    "dcterms.creator",
+    "parsely-author",
+    "sailthru.author",
+)
 
 
 @dataclass
@@ -36,19 +53,26 @@ def extract_article(body: bytes, url: str, content_type: str | None = None) -> A
     """Main text and metadata of a page; PDFs are read as PDFs whatever was expected."""
     if is_pdf(body, content_type):
         pdf = pdf_text(body)
-        return Article(text=pdf.text, title=pdf.title, author=pdf.author, published=pdf.created,
-                       pdf=True)
+        return Article(
+            text=pdf.text, title=pdf.title, author=pdf.author, published=pdf.created, pdf=True
+        )
     page = decode_body(body, header_charset(content_type), html=True)
-    doc = trafilatura.bare_extraction(page, url=url, with_metadata=True, favor_recall=True,
-                                      include_comments=False)
+    doc = trafilatura.bare_extraction(
+        page, url=url, with_metadata=True, favor_recall=True, include_comments=False
+    )
     text = (doc.text if doc is not None else "") or ""
     if len(text) > _recall_trusts_itself():
         text = fuller_text(text, _balanced_text(page, url))
     meta = _page_meta(page)
     published = meta.get("published")
     if not published:
-        published = find_date(page, url=url, original_date=True, extensive_search=False,
-                              outputformat="%Y-%m-%dT%H:%M:%S%z")
+        published = find_date(
+            page,
+            url=url,
+            original_date=True,
+            extensive_search=False,
+            outputformat="%Y-%m-%dT%H:%M:%S%z",
+        )
     return Article(
         text=text,
         title=(doc.title if doc is not None else None) or meta.get("title"),
@@ -69,8 +93,7 @@ def _recall_trusts_itself() -> int:
 
 
 def _balanced_text(page: str, url: str) -> str:
-    doc = trafilatura.bare_extraction(page, url=url, with_metadata=False,
-                                      include_comments=False)
+    doc = trafilatura.bare_extraction(page, url=url, with_metadata=False, include_comments=False)
     return (doc.text if doc is not None else "") or ""
 
 
@@ -121,9 +144,14 @@ def _page_meta(page: str) -> dict[str, str]:
     if ld.get("author") and "author" not in found:
         found["author"] = _ld_name(ld["author"])
     for time in root.iter("time"):
-        if "published" not in found and time.get("datetime") and (
-            time.get("pubdate") is not None or "publish" in (time.get("class") or "")
-            or time.get("itemprop") == "datePublished"
+        if (
+            "published" not in found
+            and time.get("datetime")
+            and (
+                time.get("pubdate") is not None
+                or "publish" in (time.get("class") or "")
+                or time.get("itemprop") == "datePublished"
+            )
         ):
             found["published"] = time.get("datetime")
     lang = root.get("lang") or root.get("{http://www.w3.org/XML/1998/namespace}lang")

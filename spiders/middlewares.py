@@ -60,7 +60,10 @@ class ConditionalRequestMiddleware:
             return None
         if _is_robots(request):
             cached = state.robots.get(request.url, {})
-            headers = {"If-None-Match": cached.get("etag"), "If-Modified-Since": cached.get("last_modified")}
+            headers = {
+                "If-None-Match": cached.get("etag"),
+                "If-Modified-Since": cached.get("last_modified"),
+            }
         elif request.meta.get("conditional"):
             headers = state.conditional_headers(request.url)
         else:
@@ -79,9 +82,11 @@ class ConditionalRequestMiddleware:
             self.crawler.stats.inc_value("gaimon/robots_not_modified")
             return response.replace(status=200, body=cached.get("body", "").encode("utf-8"))
         if response.status == 200:
-            entry = {"body": response.body[:500_000].decode("utf-8", errors="replace"),
-                     "etag": _header(response, b"ETag"),
-                     "last_modified": _header(response, b"Last-Modified")}
+            entry = {
+                "body": response.body[:500_000].decode("utf-8", errors="replace"),
+                "etag": _header(response, b"ETag"),
+                "last_modified": _header(response, b"Last-Modified"),
+            }
             if entry["etag"] or entry["last_modified"]:
                 state.robots[request.url] = entry
                 state.dirty = True
@@ -133,11 +138,22 @@ class RetryAfterMiddleware:
         if wait is None or tries >= self.max_times:
             return response
         if wait > self.max_wait:
-            logger.error("source %s: %s answered %s with Retry-After %.0fs, longer than the %.0fs"
-                         " we wait", name, request.url, response.status, wait, self.max_wait)
+            logger.error(
+                "source %s: %s answered %s with Retry-After %.0fs, longer than the %.0fs we wait",
+                name,
+                request.url,
+                response.status,
+                wait,
+                self.max_wait,
+            )
             return response
-        logger.warning("source %s: %s answered %s; waiting %.1fs as Retry-After asks",
-                       name, request.url, response.status, wait)
+        logger.warning(
+            "source %s: %s answered %s; waiting %.1fs as Retry-After asks",
+            name,
+            request.url,
+            response.status,
+            wait,
+        )
         self.crawler.stats.inc_value("gaimon/retry_after")
         self._slow_down(request, wait)
         await sleep(wait)

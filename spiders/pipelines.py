@@ -82,9 +82,12 @@ class StagingPipeline:
         source = spider.source
         scheme = urlsplit(item.url.strip()).scheme.lower()
         if scheme not in ("http", "https"):
-            self._drop("not_web_url", f"source {source.name}: item {item.title[:80]!r} links to "
-                                      f"{item.url[:80]!r}, not an http(s) page; not stored",
-                       warn=True)
+            self._drop(
+                "not_web_url",
+                f"source {source.name}: item {item.title[:80]!r} links to "
+                f"{item.url[:80]!r}, not an http(s) page; not stored",
+                warn=True,
+            )
         canonical = canonical_url(item.url)
         if canonical in self.seen:
             self._drop("duplicate", f"source {source.name}: {item.url} already staged in this run")
@@ -96,8 +99,13 @@ class StagingPipeline:
         if len(title) > MAX_TITLE:
             extra["title_cut_from"] = len(title)
             self.crawler.stats.inc_value("gaimon/title_cut")
-            spider.logger.warning("source %s: title of %d characters cut to %d at %s",
-                                  source.name, len(title), MAX_TITLE, item.url)
+            spider.logger.warning(
+                "source %s: title of %d characters cut to %d at %s",
+                source.name,
+                len(title),
+                MAX_TITLE,
+                item.url,
+            )
             title = cut(title, MAX_TITLE)
         published = to_utc(item.published, source.options.get("timezone"))
         if spider.since and published and published < spider.since:
@@ -111,8 +119,11 @@ class StagingPipeline:
             if item.complete:
                 state.remember_item(canonical, digest)
             self._drop("unchanged", f"source {source.name}: {item.url} already staged today")
-        lang = (normal_lang(item.lang) or normal_lang(source.lang)
-                or detect_language(f"{title}\n{text}"))
+        lang = (
+            normal_lang(item.lang)
+            or normal_lang(source.lang)
+            or detect_language(f"{title}\n{text}")
+        )
         staged = {
             "source": source.name,
             "url": item.url,
@@ -124,8 +135,9 @@ class StagingPipeline:
             "fetched_at": iso_utc(datetime.now(UTC)),
             "content_hash": digest,
             "author": " ".join(clean_text(item.author).split()) or None if item.author else None,
-            "identifiers": merge_identifiers(item.identifiers,
-                                             extract_identifiers(item.url, title, text)),
+            "identifiers": merge_identifiers(
+                item.identifiers, extract_identifiers(item.url, title, text)
+            ),
             "kind": item.kind,
             "extra": extra,
         }

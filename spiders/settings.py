@@ -5,8 +5,9 @@ SPIDER_MODULES = ["spiders.spiders"]
 NEWSPIDER_MODULE = "spiders.spiders"
 
 # An honest name and a way to reach the operators.
-USER_AGENT = ("gaimon/0.1 (+https://github.com/gaimon-monitor/gaimon; "
-              "societal-risk monitor of generative AI)")
+USER_AGENT = (
+    "gaimon/0.1 (+https://github.com/gaimon-monitor/gaimon; societal-risk monitor of generative AI)"
+)
 
 ROBOTSTXT_OBEY = True
 

@@ -17,7 +17,9 @@ os.environ.pop("COLUMNS", None)
 os.environ.pop("LINES", None)
 # Trained classifier models are cached for tests outside the user's ~/.cache (the cache key
 # covers taxonomy, training data and classifier code, so a cached model is never stale).
-os.environ.setdefault("GAIMON_MODEL_CACHE", os.path.join(tempfile.gettempdir(), "gaimon-test-models"))
+os.environ.setdefault(
+    "GAIMON_MODEL_CACHE", os.path.join(tempfile.gettempdir(), "gaimon-test-models")
+)
 
 from gaimon import warehouse  # noqa: E402
 from gaimon.home import Home  # noqa: E402

@@ -114,28 +114,41 @@ class SlowFeed:
 def add_source(registry: Path, name: str, url: str) -> Path:
     """Append an RSS source whose items carry their text in the feed."""
     with open(registry, "a", encoding="utf-8") as fh:
-        fh.write(f"  - name: {name}\n    kind: rss\n    url: \"{url}\"\n    lang: nl\n"
-                 f"    follow: false\n    description: Slow test feed\n")
+        fh.write(
+            f'  - name: {name}\n    kind: rss\n    url: "{url}"\n    lang: nl\n'
+            f"    follow: false\n    description: Slow test feed\n"
+        )
     return registry
 
 
 def gaimon(home: Home, *args: str, api_url: str | None, **env: str) -> subprocess.Popen:
     """`gaimon ARGS` in a process group of its own (killing the group kills its crawls too),
     on this home and Prefect server (None: no server named, as on a fresh machine)."""
-    environ = {**os.environ, "GAIMON_HOME": str(home.root), "PREFECT_LOGGING_LEVEL": "WARNING",
-               "COLUMNS": "200", **env}
+    environ = {
+        **os.environ,
+        "GAIMON_HOME": str(home.root),
+        "PREFECT_LOGGING_LEVEL": "WARNING",
+        "COLUMNS": "200",
+        **env,
+    }
     for name in ("GAIMON_SETTINGS", "PREFECT_API_URL", "PREFECT_HOME", PAUSE_AT):
         if name not in env:
             environ.pop(name, None)
     if api_url:
         environ["PREFECT_API_URL"] = api_url
-    return subprocess.Popen([str(Path(sys.executable).parent / "gaimon"), *args], env=environ,
-                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
-                            start_new_session=True)
+    return subprocess.Popen(
+        [str(Path(sys.executable).parent / "gaimon"), *args],
+        env=environ,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        start_new_session=True,
+    )
 
 
-def wait_for_lock(home: Home, process: subprocess.Popen, until: Callable[[Holder], bool],
-                  timeout: float = 400) -> Holder:
+def wait_for_lock(
+    home: Home, process: subprocess.Popen, until: Callable[[Holder], bool], timeout: float = 400
+) -> Holder:
     """Wait until the home's run lock file says what `until` looks for (the run writes it as it
     goes); fail at once if the process ends first."""
     deadline = time.monotonic() + timeout
@@ -159,9 +172,9 @@ def contents(home: Home) -> dict[str, list[tuple]]:
     """What a run stored, without the times it stored it at or the run that did."""
     queries = {
         "documents": "SELECT doc_id, canonical_url, source, title, text, published_at, lang, cluster_id, "
-                     "content_hash, relevant, model_version FROM documents ORDER BY doc_id",
+        "content_hash, relevant, model_version FROM documents ORDER BY doc_id",
         "signals": "SELECT doc_id, dimension, label, score, model_version, evidence::VARCHAR "
-                   "FROM signals ORDER BY ALL",
+        "FROM signals ORDER BY ALL",
         "alerts": "SELECT week, sector, value, stories, baseline, score, status FROM alerts ORDER BY ALL",
     }
     with warehouse.open_warehouse(home.warehouse, read_only=True) as con:

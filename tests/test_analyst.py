@@ -24,7 +24,10 @@ QUESTION = re.compile(r"^### (\d+)\. (.+?)\n(.*?)```sql\n(.*?)```", re.S | re.M)
 
 
 def questions() -> list[tuple[str, str]]:
-    return [(f"{number}. {title}", query) for number, title, _, query in QUESTION.findall(GUIDE.read_text("utf-8"))]
+    return [
+        (f"{number}. {title}", query)
+        for number, title, _, query in QUESTION.findall(GUIDE.read_text("utf-8"))
+    ]
 
 
 @pytest.fixture(scope="module")
@@ -64,8 +67,13 @@ def test_each_question_is_answered_read_only(session, title, query):
 
 def test_the_macros_the_guide_lists_exist(session):
     listed = set(re.findall(r"^\| `(\w+)\(", GUIDE.read_text("utf-8"), re.M))
-    defined = {r[0] for r in session.execute("SELECT function_name FROM duckdb_functions() "
-                                             "WHERE function_type IN ('macro', 'table_macro')").fetchall()}
+    defined = {
+        r[0]
+        for r in session.execute(
+            "SELECT function_name FROM duckdb_functions() "
+            "WHERE function_type IN ('macro', 'table_macro')"
+        ).fetchall()
+    }
     assert listed and listed <= defined
 
 
@@ -86,14 +94,18 @@ def test_sql_says_how_fresh_its_snapshot_is(world):
     result = gaimon_sql(world, "SELECT published_by FROM snapshot_info", "--csv")
     assert result.exit_code == 0, result.output
     assert result.stdout == "published_by\ntest world\n"
-    assert re.match(r"snapshot of \d{4}-\d\d-\d\d \d\d:\d\d UTC \(just now\), published by test world\n",
-                    result.stderr)
+    assert re.match(
+        r"snapshot of \d{4}-\d\d-\d\d \d\d:\d\d UTC \(just now\), published by test world\n",
+        result.stderr,
+    )
 
 
 def test_sql_prints_a_table(world):
     result = gaimon_sql(world, "SELECT sector, value, status FROM alerts ORDER BY score DESC")
     assert result.exit_code == 0, result.output
-    assert "healthcare" in result.output and "rising" in result.output and "2 row(s)" in result.output
+    assert (
+        "healthcare" in result.output and "rising" in result.output and "2 row(s)" in result.output
+    )
 
 
 def test_sql_csv_and_json_for_machines(world):
@@ -102,27 +114,36 @@ def test_sql_csv_and_json_for_machines(world):
     as_json = gaimon_sql(world, query, "--json")
     assert as_csv.exit_code == 0 and as_json.exit_code == 0
     rows = list(csv.DictReader(io.StringIO(as_csv.stdout)))
-    assert [(r["week"], r["sector"]) for r in rows] == [(ANALYST_WEEK, "education"), (ANALYST_WEEK, "healthcare")]
+    assert [(r["week"], r["sector"]) for r in rows] == [
+        (ANALYST_WEEK, "education"),
+        (ANALYST_WEEK, "healthcare"),
+    ]
     assert [(r["sector"], r["stories"]) for r in json.loads(as_json.stdout)] == [
-        (r["sector"], int(r["stories"])) for r in rows]
+        (r["sector"], int(r["stories"])) for r in rows
+    ]
 
 
-@pytest.mark.parametrize("statement", [
-    "DELETE FROM documents",
-    "UPDATE alerts SET status = 'steady'",
-    "CREATE TABLE notes (x INTEGER)",
-    "DROP VIEW v_signals",
-    "COPY documents TO 'leak.csv'",
-    "ATTACH 'other.duckdb' AS other",
-    "SET enable_external_access = true",
-])
+@pytest.mark.parametrize(
+    "statement",
+    [
+        "DELETE FROM documents",
+        "UPDATE alerts SET status = 'steady'",
+        "CREATE TABLE notes (x INTEGER)",
+        "DROP VIEW v_signals",
+        "COPY documents TO 'leak.csv'",
+        "ATTACH 'other.duckdb' AS other",
+        "SET enable_external_access = true",
+    ],
+)
 def test_sql_cannot_write(world, statement, tmp_path, monkeypatch):
     monkeypatch.chdir(tmp_path)
     copy = snapshot.snapshot_path(world)
     before = (copy.stat().st_mtime_ns, world.warehouse.stat().st_mtime_ns)
     result = gaimon_sql(world, statement)
     assert result.exit_code == 1
-    assert "refused" in result.output and ("read-only" in result.output or "cannot be touched" in result.output)
+    assert "refused" in result.output and (
+        "read-only" in result.output or "cannot be touched" in result.output
+    )
     assert (copy.stat().st_mtime_ns, world.warehouse.stat().st_mtime_ns) == before
     assert list(tmp_path.iterdir()) == []
     with warehouse.open_warehouse(copy, read_only=True) as con:
@@ -153,13 +174,18 @@ def test_sql_refuses_a_sqlite_file_without_fetching_an_extension(tmp_path):
     with sqlite3.connect(snapshot.snapshot_path(home)) as db:
         db.execute("CREATE TABLE documents (doc_id TEXT)")
     gaimon = Path(sys.executable).parent / "gaimon"
-    result = subprocess.run([gaimon, "sql", "SELECT * FROM documents",
-                             "--home", str(home.root)], capture_output=True, text=True, timeout=120,
-                            env={**os.environ, "HOME": str(tmp_path)})
+    result = subprocess.run(
+        [gaimon, "sql", "SELECT * FROM documents", "--home", str(home.root)],
+        capture_output=True,
+        text=True,
+        timeout=120,
+        env={**os.environ, "HOME": str(tmp_path)},
+    )
     assert result.returncode == 2
     assert result.stderr.strip().splitlines() == [
         f"gaimon: {snapshot.snapshot_path(home)} is a SQLite database, not a gaimon warehouse: "
-        "`gaimon snapshot` publishes a fresh copy"]
+        "`gaimon snapshot` publishes a fresh copy"
+    ]
     assert not (tmp_path / ".duckdb").exists()
 
 
@@ -190,7 +216,9 @@ for _ in sys.stdin:
 
 
 @pytest.mark.slow
-def test_the_daily_run_succeeds_while_an_analyst_holds_the_snapshot_open(prefect_server, home, registry):
+def test_the_daily_run_succeeds_while_an_analyst_holds_the_snapshot_open(
+    prefect_server, home, registry
+):
     import subprocess
     import sys
 
@@ -200,12 +228,18 @@ def test_the_daily_run_succeeds_while_an_analyst_holds_the_snapshot_open(prefect
 
     quick(home)
     snapshot.publish_snapshot(home, "gaimon init")
-    analyst = subprocess.Popen([sys.executable, "-c", SESSION, str(snapshot.snapshot_path(home))],
-                               stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True)
+    analyst = subprocess.Popen(
+        [sys.executable, "-c", SESSION, str(snapshot.snapshot_path(home))],
+        stdin=subprocess.PIPE,
+        stdout=subprocess.PIPE,
+        text=True,
+    )
     try:
         assert analyst.stdout.readline() == "open\n"
-        state = daily(DailyParams(home=str(home.root), registry=str(registry), day="2026-11-28"),
-                      return_state=True)
+        state = daily(
+            DailyParams(home=str(home.root), registry=str(registry), day="2026-11-28"),
+            return_state=True,
+        )
         analyst.stdin.write("count\n")
         analyst.stdin.flush()
         during = analyst.stdout.readline()
@@ -218,9 +252,13 @@ def test_the_daily_run_succeeds_while_an_analyst_holds_the_snapshot_open(prefect
     (run,) = rows(home, "SELECT run_id, status FROM runs WHERE flow = 'daily'")
     stored = rows(home, "SELECT count(*) AS n FROM documents")[0]["n"]
     assert run["status"] == "completed" and stored > 0
-    after = gaimon_sql(home, "SELECT (SELECT count(*) FROM documents) AS documents, "
-                             "(SELECT status FROM runs WHERE flow = 'daily') AS run, "
-                             "(SELECT run_id FROM snapshot_info) AS published_by_run", "--csv")
+    after = gaimon_sql(
+        home,
+        "SELECT (SELECT count(*) FROM documents) AS documents, "
+        "(SELECT status FROM runs WHERE flow = 'daily') AS run, "
+        "(SELECT run_id FROM snapshot_info) AS published_by_run",
+        "--csv",
+    )
     assert after.exit_code == 0, after.output
     assert after.stdout == f"documents,run,published_by_run\n{stored},completed,{run['run_id']}\n"
     assert f"published by daily run {run['run_id'][:8]}" in after.stderr

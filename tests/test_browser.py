@@ -20,7 +20,9 @@ pytestmark = pytest.mark.slow
 def _require_chromium() -> None:
     """`make test` installs Chromium (Makefile: system-packages); a test never installs it."""
     if not preview.available():
-        pytest.fail("headless Chromium is needed: run `make system-packages` (Debian chromium, chromium-driver)")
+        pytest.fail(
+            "headless Chromium is needed: run `make system-packages` (Debian chromium, chromium-driver)"
+        )
 
 
 @pytest.fixture(scope="module")
@@ -34,18 +36,25 @@ def digest_files(tmp_path_factory):
     # The e-mail version too: PNG charts by content id (not loadable here, but sized).
     data = load_data(folder, "nl").only(["healthcare", "education"], operator=False)
     email_html = folder / "email.html"
-    email_html.write_text(render.render_email(data, {"unsubscribe": "mailto:x@example.org"}).html,
-                          encoding="utf-8")
-    return {"web": folder / "digest.html", "web-en": folder / "digest.en.html", "email": email_html,
-            "index": home.digests / "index.html"}
+    email_html.write_text(
+        render.render_email(data, {"unsubscribe": "mailto:x@example.org"}).html, encoding="utf-8"
+    )
+    return {
+        "web": folder / "digest.html",
+        "web-en": folder / "digest.en.html",
+        "email": email_html,
+        "index": home.digests / "index.html",
+    }
 
 
 @pytest.fixture(scope="module")
 def browsers():
     """One Chromium per viewport for the module: starting one takes seconds."""
     with ExitStack() as stack:
-        yield {(360, True): stack.enter_context(preview.chromium(360, mobile=True)),
-               (1280, False): stack.enter_context(preview.chromium(1280))}
+        yield {
+            (360, True): stack.enter_context(preview.chromium(360, mobile=True)),
+            (1280, False): stack.enter_context(preview.chromium(1280)),
+        }
 
 
 @pytest.mark.parametrize("page", ["web", "web-en", "email", "index"])
@@ -59,7 +68,8 @@ def test_no_horizontal_scrolling(digest_files, browsers, page, width, mobile):
     # No element sticks out to the right either (overflow hidden by a parent would not scroll).
     widest = driver.execute_script(
         "return Math.max(...Array.from(document.querySelectorAll('body *'))"
-        ".map(e => e.getBoundingClientRect().right))")
+        ".map(e => e.getBoundingClientRect().right))"
+    )
     assert widest <= viewport + 1
 
 
@@ -69,10 +79,16 @@ def test_a_hostile_title_stays_inert(digest_files, browsers):
         driver.get(digest_files[page].as_uri())
         assert driver.title.startswith("Signalen generatieve AI")
         assert driver.execute_script("return document.scripts.length") == 0
-        assert driver.execute_script(
-            "return document.querySelectorAll('[onerror], [onload], [onclick], iframe, object, embed').length") == 0
+        assert (
+            driver.execute_script(
+                "return document.querySelectorAll('[onerror], [onload], [onclick], iframe, object, embed').length"
+            )
+            == 0
+        )
         hrefs = driver.execute_script("return Array.from(document.links).map(a => a.href)")
-        assert hrefs and all(h.startswith(("https:", "http:", "mailto:")) or "#risk-" in h for h in hrefs)
+        assert hrefs and all(
+            h.startswith(("https:", "http:", "mailto:")) or "#risk-" in h for h in hrefs
+        )
         body = driver.execute_script("return document.body.innerText")
         assert '<script>document.title="pwned"</script>' in body
         # Following the page's own links runs nothing either.
@@ -86,11 +102,14 @@ def test_charts_have_text_alternatives(digest_files, browsers):
     driver.get(digest_files["web"].as_uri())
     labels = driver.execute_script(
         "return Array.from(document.querySelectorAll('svg[role=img]'))"
-        ".map(s => s.querySelector('desc').textContent)")
+        ".map(s => s.querySelector('desc').textContent)"
+    )
     assert labels and all("Verhalen per week" in text for text in labels)
     driver.get(digest_files["email"].as_uri())
     alts = driver.execute_script("return Array.from(document.images).map(i => [i.alt, i.src])")
-    assert alts and all(alt.startswith("Verhalen per week") and src.startswith("cid:") for alt, src in alts)
+    assert alts and all(
+        alt.startswith("Verhalen per week") and src.startswith("cid:") for alt, src in alts
+    )
 
 
 def test_screenshot_is_a_full_page(digest_files, tmp_path):

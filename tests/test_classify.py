@@ -16,39 +16,72 @@ from gaimon.classify.classifier import ClassifyInput
 from gaimon.taxonomy import CANONICAL
 
 ITEMS = [
-    {"id": "nl-ai", "title": "Ziekenhuis stopt met AI-chatbot na foute medische adviezen",
-     "text": "Een Amsterdams ziekenhuis heeft de proef met een AI-chatbot voor patiënten stopgezet. "
-             "De chatbot, gebouwd op ChatGPT, gaf volgens artsen in een op de tien gesprekken onjuist "
-             "advies over medicijnen en verzon soms bijwerkingen die niet bestaan. De Autoriteit "
-             "Persoonsgegevens onderzoekt bovendien of patiëntgegevens in strijd met de AVG zijn "
-             "gedeeld met de leverancier.", "lang": "nl"},
-    {"id": "en-ai", "title": "Authors sue AI company over books used to train its chatbot",
-     "text": "A group of novelists has filed a copyright lawsuit against an AI developer, saying "
-             "thousands of pirated books were used without permission to train its large language "
-             "model. The writers want compensation and ask the court to order the company to stop "
-             "using their work."},
-    {"id": "en-other", "title": "Storm warnings issued as gale-force winds hit the coast",
-     "text": "The weather service issued code orange warnings for the coastal provinces as winds "
-             "of up to 110 km/h were expected overnight. Ferry services were cancelled and "
-             "residents were advised to stay indoors.", "lang": "en"},
-    {"id": "nl-nolang", "title": "Leraren zien leerlingen essays door ChatGPT laten schrijven",
-     "text": "Docenten op middelbare scholen merken dat steeds meer leerlingen hun werkstukken door "
-             "een chatbot laten maken. Volgens de onderwijsinspectie leren leerlingen daardoor "
-             "minder goed kritisch denken."},
+    {
+        "id": "nl-ai",
+        "title": "Ziekenhuis stopt met AI-chatbot na foute medische adviezen",
+        "text": "Een Amsterdams ziekenhuis heeft de proef met een AI-chatbot voor patiënten stopgezet. "
+        "De chatbot, gebouwd op ChatGPT, gaf volgens artsen in een op de tien gesprekken onjuist "
+        "advies over medicijnen en verzon soms bijwerkingen die niet bestaan. De Autoriteit "
+        "Persoonsgegevens onderzoekt bovendien of patiëntgegevens in strijd met de AVG zijn "
+        "gedeeld met de leverancier.",
+        "lang": "nl",
+    },
+    {
+        "id": "en-ai",
+        "title": "Authors sue AI company over books used to train its chatbot",
+        "text": "A group of novelists has filed a copyright lawsuit against an AI developer, saying "
+        "thousands of pirated books were used without permission to train its large language "
+        "model. The writers want compensation and ask the court to order the company to stop "
+        "using their work.",
+    },
+    {
+        "id": "en-other",
+        "title": "Storm warnings issued as gale-force winds hit the coast",
+        "text": "The weather service issued code orange warnings for the coastal provinces as winds "
+        "of up to 110 km/h were expected overnight. Ferry services were cancelled and "
+        "residents were advised to stay indoors.",
+        "lang": "en",
+    },
+    {
+        "id": "nl-nolang",
+        "title": "Leraren zien leerlingen essays door ChatGPT laten schrijven",
+        "text": "Docenten op middelbare scholen merken dat steeds meer leerlingen hun werkstukken door "
+        "een chatbot laten maken. Volgens de onderwijsinspectie leren leerlingen daardoor "
+        "minder goed kritisch denken.",
+    },
 ]
 GAIMON = str(Path(sys.executable).with_name("gaimon"))
-KEYS = ["id", "lang", "relevant", "themes", "values", "sectors", "roles", "policy_options",
-        "legal_frameworks", "kind", "scores", "evidence"]
+KEYS = [
+    "id",
+    "lang",
+    "relevant",
+    "themes",
+    "values",
+    "sectors",
+    "roles",
+    "policy_options",
+    "legal_frameworks",
+    "kind",
+    "scores",
+    "evidence",
+]
 
 
 @pytest.fixture(scope="module")
 def cli_output(trained_home, tmp_path_factory):  # noqa: F811
     folder = tmp_path_factory.mktemp("cli")
     source, target = folder / "in.jsonl", folder / "out.jsonl"
-    source.write_text("".join(json.dumps(i, ensure_ascii=False) + "\n" for i in ITEMS), encoding="utf-8")
+    source.write_text(
+        "".join(json.dumps(i, ensure_ascii=False) + "\n" for i in ITEMS), encoding="utf-8"
+    )
     env = dict(os.environ, GAIMON_HOME=str(trained_home.root))
-    done = subprocess.run([GAIMON, "classify", "--jsonl", str(source),
-                           "--out", str(target)], env=env, capture_output=True, text=True, timeout=600)
+    done = subprocess.run(
+        [GAIMON, "classify", "--jsonl", str(source), "--out", str(target)],
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=600,
+    )
     assert done.returncode == 0, done.stderr
     return [json.loads(line) for line in target.read_text(encoding="utf-8").splitlines()]
 
@@ -61,7 +94,14 @@ def test_cli_writes_one_line_per_item_with_exactly_the_contract_keys(cli_output)
 
 def test_cli_output_uses_the_taxonomy_ids(cli_output):
     for row in cli_output:
-        for dimension in ("themes", "values", "sectors", "roles", "policy_options", "legal_frameworks"):
+        for dimension in (
+            "themes",
+            "values",
+            "sectors",
+            "roles",
+            "policy_options",
+            "legal_frameworks",
+        ):
             assert set(row[dimension]) <= set(CANONICAL[dimension])
         assert row["kind"] in CANONICAL["kinds"]
         assert set(row["scores"]) <= set(KEYS[3:10]) and "kind" in row["scores"]
@@ -76,7 +116,7 @@ def test_evidence_offsets_slice_title_newline_text(cli_output):
     for row in cli_output:
         body = by_id[row["id"]]["title"] + "\n" + by_id[row["id"]]["text"]
         for evidence in row["evidence"]:
-            assert body[evidence["start"]:evidence["end"]] == evidence["text"]
+            assert body[evidence["start"] : evidence["end"]] == evidence["text"]
             dimension, _, label = evidence["label"].partition(":")
             assert label in (row[dimension] if dimension != "kind" else [row["kind"]])
             checked += 1
@@ -95,7 +135,10 @@ def test_an_ai_item_gets_its_labels_with_the_words_that_earned_them(cli_output):
 def test_an_item_not_about_ai_is_irrelevant_and_unlabelled(cli_output):
     row = next(r for r in cli_output if r["id"] == "en-other")
     assert not row["relevant"]
-    assert not any(row[d] for d in ("themes", "values", "sectors", "roles", "policy_options", "legal_frameworks"))
+    assert not any(
+        row[d]
+        for d in ("themes", "values", "sectors", "roles", "policy_options", "legal_frameworks")
+    )
 
 
 def test_language_is_detected_when_missing(cli_output):
@@ -106,7 +149,12 @@ def test_language_is_detected_when_missing(cli_output):
 
 
 def test_values_imply_their_theme(cli_output):
-    themes = {"privacy": "safety", "reliability": "safety", "ownership": "fairness", "cognitive": "human_centredness"}
+    themes = {
+        "privacy": "safety",
+        "reliability": "safety",
+        "ownership": "fairness",
+        "cognitive": "human_centredness",
+    }
     for row in cli_output:
         for value in row["values"]:
             if value in themes:
@@ -115,22 +163,33 @@ def test_values_imply_their_theme(cli_output):
 
 def test_a_bad_input_line_is_reported_and_the_rest_classified(trained_home, tmp_path: Path):  # noqa: F811
     source = tmp_path / "in.jsonl"
-    source.write_text('{"id": "a", "text": "ChatGPT and privacy"}\n{"text": "no id"}\n', encoding="utf-8")
+    source.write_text(
+        '{"id": "a", "text": "ChatGPT and privacy"}\n{"text": "no id"}\n', encoding="utf-8"
+    )
     env = dict(os.environ, GAIMON_HOME=str(trained_home.root))
-    done = subprocess.run([GAIMON, "classify", "--jsonl", str(source)],
-                          env=env, capture_output=True, text=True, timeout=600)
+    done = subprocess.run(
+        [GAIMON, "classify", "--jsonl", str(source)],
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=600,
+    )
     assert done.returncode == 1
     assert "in.jsonl:2" in done.stderr
     assert [json.loads(line)["id"] for line in done.stdout.splitlines()] == ["a"]
 
 
 def test_model_only_labels_are_explained_by_the_words_the_model_weighs(classifier):  # noqa: F811
-    item = ClassifyInput(id="m", lang="en", title="Chatbot maker changes its app after teenager's death",
-                         text="The company behind a popular chatbot app will add warnings after a "
-                              "teenager who spent hours talking to an AI character took his own life.")
+    item = ClassifyInput(
+        id="m",
+        lang="en",
+        title="Chatbot maker changes its app after teenager's death",
+        text="The company behind a popular chatbot app will add warnings after a "
+        "teenager who spent hours talking to an AI character took his own life.",
+    )
     result = classifier.classify(item)
     for evidence in result.evidence:
-        assert item.body[evidence.start:evidence.end] == evidence.text
+        assert item.body[evidence.start : evidence.end] == evidence.text
     labelled = {e.label for e in result.evidence}
     for value in result.values:
         assert f"values:{value}" in labelled
@@ -140,8 +199,15 @@ def test_classify_many_keeps_order_across_chunks(classifier, monkeypatch):  # no
     import gaimon.classify.classifier
 
     monkeypatch.setattr(gaimon.classify.classifier, "CHUNK", 3)
-    items = [ClassifyInput(id=str(i), lang=("nl" if i % 2 else None), title=f"AI nieuws {i}",
-                           text="ChatGPT en privacy" if i % 3 else "The weather is fine.") for i in range(10)]
+    items = [
+        ClassifyInput(
+            id=str(i),
+            lang=("nl" if i % 2 else None),
+            title=f"AI nieuws {i}",
+            text="ChatGPT en privacy" if i % 3 else "The weather is fine.",
+        )
+        for i in range(10)
+    ]
     assert [r.id for r in classifier.classify_many(items)] == [str(i) for i in range(10)]
 
 
@@ -152,19 +218,29 @@ def test_without_a_model_the_lexicon_alone_labels(tmp_path: Path, monkeypatch):
 
     rules = load_classifier(Home(tmp_path / "fresh").ensure())
     assert rules.version.startswith("rules-") and not rules.trained
-    result = rules.classify(ClassifyInput(id="r", lang="nl", title="Boete voor OpenAI om AVG-schending",
-                                          text="De Italiaanse privacytoezichthouder legt ChatGPT een boete op."))
+    result = rules.classify(
+        ClassifyInput(
+            id="r",
+            lang="nl",
+            title="Boete voor OpenAI om AVG-schending",
+            text="De Italiaanse privacytoezichthouder legt ChatGPT een boete op.",
+        )
+    )
     assert result.relevant and "privacy" in result.values and "gdpr" in result.legal_frameworks
 
 
 def test_an_analyst_decision_on_relevance_overrides_the_gate(classifier):  # noqa: F811
-    item = ClassifyInput(id="f", lang="en", title="Storm hits coast", text="Winds of 110 km/h.", relevant=True)
+    item = ClassifyInput(
+        id="f", lang="en", title="Storm hits coast", text="Winds of 110 km/h.", relevant=True
+    )
     assert classifier.classify(item).relevant
 
 
 # A parliamentary report of 1.25 million characters: past spaCy's limit of a million (E088).
-LONG = ("Kamerstuk over kunstmatige intelligentie bij de overheid. "
-        + "De commissie bespreekt de inzet van algoritmen en de gevolgen voor burgers. " * 16_500)
+LONG = (
+    "Kamerstuk over kunstmatige intelligentie bij de overheid. "
+    + "De commissie bespreekt de inzet van algoritmen en de gevolgen voor burgers. " * 16_500
+)
 
 
 @pytest.fixture(scope="module")
@@ -184,9 +260,15 @@ def test_a_text_too_long_for_spacy_is_classified_on_its_start_and_says_so():
     from gaimon.classify.classifier import Classifier
 
     assert len(LONG) > 1_200_000
-    items = [ClassifyInput(id="before", lang="en", title="ChatGPT leaks chat history", text="A privacy bug."),
-             ClassifyInput(id="long", lang="nl", title="Rapport over AI bij de overheid", text=LONG),
-             ClassifyInput(id="after", lang="en", title="Deepfake of a mayor", text="A deepfake video spread.")]
+    items = [
+        ClassifyInput(
+            id="before", lang="en", title="ChatGPT leaks chat history", text="A privacy bug."
+        ),
+        ClassifyInput(id="long", lang="nl", title="Rapport over AI bij de overheid", text=LONG),
+        ClassifyInput(
+            id="after", lang="en", title="Deepfake of a mayor", text="A deepfake video spread."
+        ),
+    ]
     results = list(Classifier().classify_many(items))
     assert [r.id for r in results] == ["before", "long", "after"]
     long = results[1]
@@ -202,22 +284,32 @@ def test_one_item_that_fails_never_takes_the_others_down(monkeypatch):
 
     # Without the cut, spaCy itself refuses the long text (E088): only that item may be lost.
     monkeypatch.setattr(gaimon.classify.classifier, "MAX_CHARS", 2_000_000)
-    items = [ClassifyInput(id=f"ok{i}", lang="nl", title="AI-chatbot verzint antwoorden", text="Een chatbot.")
-             for i in range(3)]
+    items = [
+        ClassifyInput(
+            id=f"ok{i}", lang="nl", title="AI-chatbot verzint antwoorden", text="Een chatbot."
+        )
+        for i in range(3)
+    ]
     items.insert(1, ClassifyInput(id="kamerstuk-2026-123", lang="nl", title="Rapport", text=LONG))
     failures: list[ClassifyError] = []
     results = list(Classifier().classify_many(items, on_error=failures.append))
     assert [r.id for r in results] == ["ok0", "ok1", "ok2"]
-    assert len(failures) == 1 and "kamerstuk-2026-123" in str(failures[0]) and "\n" not in str(failures[0])
+    assert (
+        len(failures) == 1
+        and "kamerstuk-2026-123" in str(failures[0])
+        and "\n" not in str(failures[0])
+    )
     with pytest.raises(ClassifyError, match="kamerstuk-2026-123"):
         list(Classifier().classify_many(items))
 
 
 def test_classify_jsonl_keeps_the_lines_around_a_huge_one(rules_home, tmp_path: Path):
     source = tmp_path / "in.jsonl"
-    lines = [{"id": "a", "lang": "en", "title": "ChatGPT and privacy", "text": "Chat logs leaked."},
-             {"id": "huge", "lang": "nl", "title": "Rapport", "text": LONG},
-             {"id": "b", "lang": "en", "title": "Deepfake", "text": "A deepfake of a mayor."}]
+    lines = [
+        {"id": "a", "lang": "en", "title": "ChatGPT and privacy", "text": "Chat logs leaked."},
+        {"id": "huge", "lang": "nl", "title": "Rapport", "text": LONG},
+        {"id": "b", "lang": "en", "title": "Deepfake", "text": "A deepfake of a mayor."},
+    ]
     source.write_text("".join(json.dumps(line) + "\n" for line in lines), encoding="utf-8")
     done = _run(rules_home, "classify", "--jsonl", str(source))
     assert done.returncode == 0, done.stderr
@@ -226,13 +318,17 @@ def test_classify_jsonl_keeps_the_lines_around_a_huge_one(rules_home, tmp_path: 
     assert rows[1]["read_chars"] <= 100_000 and "read_chars" not in rows[0]
 
 
-def test_binary_garbage_and_invalid_lines_are_skipped_with_one_line_each(rules_home, tmp_path: Path):
+def test_binary_garbage_and_invalid_lines_are_skipped_with_one_line_each(
+    rules_home, tmp_path: Path
+):
     source = tmp_path / "in.jsonl"
-    source.write_bytes(b'{"id": "a", "lang": "en", "title": "ChatGPT", "text": "privacy"}\n'
-                       b"\x89PNG\x1a\x00\x00\x00IHDR\xff\xfe\xfd\n"
-                       b'{"title": "no id", "text": "ChatGPT"}\n'
-                       b'{"id": "c", "text": 42}\n'
-                       b'{"id": "d", "lang": "en", "title": "Deepfake", "text": "A deepfake."}\n')
+    source.write_bytes(
+        b'{"id": "a", "lang": "en", "title": "ChatGPT", "text": "privacy"}\n'
+        b"\x89PNG\x1a\x00\x00\x00IHDR\xff\xfe\xfd\n"
+        b'{"title": "no id", "text": "ChatGPT"}\n'
+        b'{"id": "c", "text": 42}\n'
+        b'{"id": "d", "lang": "en", "title": "Deepfake", "text": "A deepfake."}\n'
+    )
     done = _run(rules_home, "classify", "--jsonl", str(source))
     assert done.returncode == 1
     assert "Traceback" not in done.stderr
@@ -240,11 +336,15 @@ def test_binary_garbage_and_invalid_lines_are_skipped_with_one_line_each(rules_h
     errors = done.stderr.strip().splitlines()
     assert any("in.jsonl:2" in e and "UTF-8" in e for e in errors), errors
     assert any("in.jsonl:3" in e and "id: Field required" in e for e in errors), errors
-    assert any("in.jsonl:4" in e and "text: Input should be a valid string" in e for e in errors), errors
+    assert any("in.jsonl:4" in e and "text: Input should be a valid string" in e for e in errors), (
+        errors
+    )
     assert not any("validation error for" in e for e in errors)
 
 
-def test_the_warehouse_classifies_everything_around_a_huge_document_and_records_the_cut(tmp_path: Path):
+def test_the_warehouse_classifies_everything_around_a_huge_document_and_records_the_cut(
+    tmp_path: Path,
+):
     from gaimon import warehouse
     from gaimon.crawl.normalize import canonical_url, content_hash, document_id
     from gaimon.home import Home
@@ -252,15 +352,32 @@ def test_the_warehouse_classifies_everything_around_a_huge_document_and_records_
 
     home = Home(tmp_path / "home").ensure()
     warehouse.init(home.warehouse)
-    articles = {"a": ("AI-chatbot lekt persoonsgegevens", "Een chatbot van de gemeente lekte gegevens."),
-                "kamerstuk": ("Rapport over AI bij de overheid", LONG),
-                "b": ("Deepfake van burgemeester", "Een deepfake-video van de burgemeester ging rond.")}
+    articles = {
+        "a": ("AI-chatbot lekt persoonsgegevens", "Een chatbot van de gemeente lekte gegevens."),
+        "kamerstuk": ("Rapport over AI bij de overheid", LONG),
+        "b": ("Deepfake van burgemeester", "Een deepfake-video van de burgemeester ging rond."),
+    }
     staged = tmp_path / "staged.jsonl"
-    staged.write_text("".join(json.dumps({
-        "source": "fixture", "url": f"https://example.nl/{name}", "canonical_url": canonical_url(f"https://example.nl/{name}"),
-        "title": title, "text": text, "published": "2026-11-18T09:00:00Z", "lang": "nl",
-        "fetched_at": "2026-11-20T08:00:00Z", "content_hash": content_hash(title, text)}) + "\n"
-        for name, (title, text) in articles.items()), encoding="utf-8")
+    staged.write_text(
+        "".join(
+            json.dumps(
+                {
+                    "source": "fixture",
+                    "url": f"https://example.nl/{name}",
+                    "canonical_url": canonical_url(f"https://example.nl/{name}"),
+                    "title": title,
+                    "text": text,
+                    "published": "2026-11-18T09:00:00Z",
+                    "lang": "nl",
+                    "fetched_at": "2026-11-20T08:00:00Z",
+                    "content_hash": content_hash(title, text),
+                }
+            )
+            + "\n"
+            for name, (title, text) in articles.items()
+        ),
+        encoding="utf-8",
+    )
     with warehouse.open_warehouse(home.warehouse) as con:
         load_staged(con, [staged])
     done = _run(home, "classify")
@@ -270,24 +387,42 @@ def test_the_warehouse_classifies_everything_around_a_huge_document_and_records_
     long_id = document_id(canonical_url("https://example.nl/kamerstuk"))
     assert _run(home, "label", long_id, "--add", "sectors:public_sector").returncode == 0
     with warehouse.open_warehouse(home.warehouse, read_only=True) as con:
-        rows = dict(con.execute("SELECT doc_id, read_chars FROM documents WHERE model_version IS NOT NULL").fetchall())
-        signals = con.execute("SELECT count(*) FROM signals WHERE doc_id = ?", [long_id]).fetchone()[0]
+        rows = dict(
+            con.execute(
+                "SELECT doc_id, read_chars FROM documents WHERE model_version IS NOT NULL"
+            ).fetchall()
+        )
+        signals = con.execute(
+            "SELECT count(*) FROM signals WHERE doc_id = ?", [long_id]
+        ).fetchone()[0]
     assert len(rows) == 3 and signals > 0
     assert 90_000 <= rows.pop(long_id) <= 100_000 and set(rows.values()) == {None}
 
 
-def test_a_batch_file_of_the_daily_run_keeps_its_other_documents_when_one_fails(tmp_path: Path, monkeypatch):
+def test_a_batch_file_of_the_daily_run_keeps_its_other_documents_when_one_fails(
+    tmp_path: Path, monkeypatch
+):
     import gaimon.classify.classifier
     from gaimon.classify import fanout
     from gaimon.classify.classifier import Classifier
 
-    monkeypatch.setattr(gaimon.classify.classifier, "MAX_CHARS", 2_000_000)  # spaCy itself refuses LONG
+    monkeypatch.setattr(
+        gaimon.classify.classifier, "MAX_CHARS", 2_000_000
+    )  # spaCy itself refuses LONG
     batch = tmp_path / "batch-00000.jsonl"
-    items = [ClassifyInput(id="a", lang="nl", title="AI-chatbot verzint regels", text="Een chatbot."),
-             ClassifyInput(id="kamerstuk", lang="nl", title="Rapport", text=LONG),
-             ClassifyInput(id="b", lang="en", title="Deepfake of a mayor", text="A deepfake video.")]
+    items = [
+        ClassifyInput(id="a", lang="nl", title="AI-chatbot verzint regels", text="Een chatbot."),
+        ClassifyInput(id="kamerstuk", lang="nl", title="Rapport", text=LONG),
+        ClassifyInput(id="b", lang="en", title="Deepfake of a mayor", text="A deepfake video."),
+    ]
     batch.write_text("".join(i.model_dump_json() + "\n" for i in items), encoding="utf-8")
     result = fanout.classify_file(batch, fanout.Model(Classifier().version, None))
-    stored = [json.loads(line)["id"] for line in result.results.read_text(encoding="utf-8").splitlines()]
+    stored = [
+        json.loads(line)["id"] for line in result.results.read_text(encoding="utf-8").splitlines()
+    ]
     assert stored == ["a", "b"] and result.documents == 2
-    assert len(result.errors) == 1 and "kamerstuk" in result.errors[0] and "batch-00000" in result.errors[0]
+    assert (
+        len(result.errors) == 1
+        and "kamerstuk" in result.errors[0]
+        and "batch-00000" in result.errors[0]
+    )

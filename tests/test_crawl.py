@@ -15,7 +15,9 @@ def staged_items(report):
 
 
 def test_rss_with_follow_stages_articles_with_clean_url_utc_date_and_text(home, registry):
-    report = crawl_source(load_registry(registry).get("zorgnieuws"), home, registry, day="2026-11-28")
+    report = crawl_source(
+        load_registry(registry).get("zorgnieuws"), home, registry, day="2026-11-28"
+    )
     items = {i["title"]: i for i in staged_items(report)}
     assert report.ok and report.staged == 2
     chatbot = items["Huisartsen waarschuwen voor chatbot die verkeerd medisch advies geeft"]
@@ -29,7 +31,9 @@ def test_rss_with_follow_stages_articles_with_clean_url_utc_date_and_text(home, 
 
 
 def test_atom_feed_without_follow_uses_the_summary(home, registry):
-    report = crawl_source(load_registry(registry).get("techpolicy"), home, registry, day="2026-11-28")
+    report = crawl_source(
+        load_registry(registry).get("techpolicy"), home, registry, day="2026-11-28"
+    )
     items = {i["title"]: i for i in staged_items(report)}
     probe = items["Regulator opens GDPR probe into chatbot training on personal data"]
     assert probe["published"] == "2026-11-18T06:15:00Z"
@@ -59,18 +63,35 @@ def test_crawl_command_and_sources_check_report_health(home, tmp_path):
     fixtures = Path(__file__).parent / "fixtures"
     runner = CliRunner()
     with CorpusServer(fixtures / "crawl") as server:
-        registry = localize_registry(fixtures / "sources_crawl.yaml", server.base, tmp_path / "s.yaml")
-        crawled = runner.invoke(app, ["crawl", "--home", str(home.root), "--sources", str(registry),
-                                      "--source", "observatory", "--source", "kapotte_api"])
+        registry = localize_registry(
+            fixtures / "sources_crawl.yaml", server.base, tmp_path / "s.yaml"
+        )
+        crawled = runner.invoke(
+            app,
+            [
+                "crawl",
+                "--home",
+                str(home.root),
+                "--sources",
+                str(registry),
+                "--source",
+                "observatory",
+                "--source",
+                "kapotte_api",
+            ],
+        )
     assert crawled.exit_code == 0, crawled.output
     assert "observatory: 2 staged, 0 error(s)" in crawled.output
     assert "loaded: 4 new" in crawled.output
-    checked = runner.invoke(app, ["sources", "check", "--home", str(home.root),
-                                  "--sources", str(registry), "--json"])
+    checked = runner.invoke(
+        app, ["sources", "check", "--home", str(home.root), "--sources", str(registry), "--json"]
+    )
     health = {h["source"]: h for h in json.loads(checked.output)}
     assert checked.exit_code == 0  # degraded is not failing: it still staged items
     assert health["observatory"]["status"] == "ok" and health["observatory"]["last_success"]
-    assert health["observatory"]["items_last_run"] == 2 and health["observatory"]["last_error"] is None
+    assert (
+        health["observatory"]["items_last_run"] == 2 and health["observatory"]["last_error"] is None
+    )
     broken = health["kapotte_api"]
     assert broken["status"] == "degraded" and broken["errors_last_run"] == 2
     assert "malformed JSON" in broken["last_error"] or "HTML page" in broken["last_error"]
@@ -90,16 +111,20 @@ def test_a_line_cut_off_by_a_killed_crawl_costs_only_that_item(home, registry):
 
 def _long_feed(folder, count: int) -> None:
     """An RSS 2.0 feed of `count` items, each linking to an article page on the same site."""
-    items = "".join(f"""
+    items = "".join(
+        f"""
     <item>
       <title>Bericht {n} over generatieve AI in de zorg</title>
       <link>{{base}}/artikel/chatbot-advies.html?id={n}</link>
       <guid isPermaLink="false">zorg-{2000 + n}</guid>
       <pubDate>Tue, 17 Nov 2026 09:{n % 60:02d}:00 +0100</pubDate>
       <description>Samenvatting van bericht {n}.</description>
-    </item>""" for n in range(1, count + 1))
+    </item>"""
+        for n in range(1, count + 1)
+    )
     (folder / "feeds").mkdir(parents=True)
-    (folder / "feeds" / "lang.xml").write_text(f"""<?xml version="1.0" encoding="utf-8"?>
+    (folder / "feeds" / "lang.xml").write_text(
+        f"""<?xml version="1.0" encoding="utf-8"?>
 <rss version="2.0">
   <channel>
     <title>Zorgnieuws Vandaag</title>
@@ -108,19 +133,24 @@ def _long_feed(folder, count: int) -> None:
     <language>nl</language>{items}
   </channel>
 </rss>
-""", encoding="utf-8")
+""",
+        encoding="utf-8",
+    )
     (folder / "artikel").mkdir()
     article = FIXTURES / "site" / "artikel" / "chatbot-advies.html"
     (folder / "artikel" / article.name).write_bytes(article.read_bytes())
     (folder / "robots.txt").write_text("User-agent: *\nDisallow: /private/\n", encoding="utf-8")
-    (folder / "sources.yaml").write_text("""sources:
+    (folder / "sources.yaml").write_text(
+        """sources:
   - name: langfeed
     kind: rss
     url: "{base}/feeds/lang.xml"
     lang: nl
     follow: true
     description: a feed longer than the state's save interval (fixture)
-""", encoding="utf-8")
+""",
+        encoding="utf-8",
+    )
 
 
 def _lines(path) -> int:
@@ -145,8 +175,12 @@ def test_a_crawl_killed_mid_feed_loses_no_item_and_stages_none_twice(home, tmp_p
     _long_feed(site, count)
     # The last article's first request is held, so the crawl is still running when all
     # other items are staged.
-    held = {"path": "/artikel/chatbot-advies.html", "query": {"id": str(count)},
-            "hold": True, "times": 1}
+    held = {
+        "path": "/artikel/chatbot-advies.html",
+        "query": {"id": str(count)},
+        "hold": True,
+        "times": 1,
+    }
     staged = home.staging / "2026-11-28" / "langfeed.jsonl"
     with CorpusServer(site, routes=[held]) as server:
         registry = localize_registry(site / "sources.yaml", server.base, tmp_path / "s.yaml")

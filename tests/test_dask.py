@@ -18,8 +18,9 @@ DAY = "2026-11-28"
 def cluster(prefect_server):
     from distributed import LocalCluster
 
-    with LocalCluster(n_workers=2, threads_per_worker=1, processes=True,
-                      dashboard_address=None) as local:
+    with LocalCluster(
+        n_workers=2, threads_per_worker=1, processes=True, dashboard_address=None
+    ) as local:
         yield local
 
 
@@ -27,9 +28,16 @@ def test_a_dask_run_stores_what_a_local_run_stores(cluster, registry, tmp_path):
     local, distributed = (quick(Home(tmp_path / name).ensure()) for name in ("local", "dask"))
     daily(DailyParams(home=str(local.root), registry=str(registry), day=DAY, catch_up=False))
     transitions = cluster.scheduler.transition_counter
-    summary = daily(DailyParams(home=str(distributed.root), registry=str(registry), day=DAY,
-                                catch_up=False, task_runner="dask",
-                                dask_address=cluster.scheduler_address))
+    summary = daily(
+        DailyParams(
+            home=str(distributed.root),
+            registry=str(registry),
+            day=DAY,
+            catch_up=False,
+            task_runner="dask",
+            dask_address=cluster.scheduler_address,
+        )
+    )
 
     assert cluster.scheduler.transition_counter > transitions  # the work went through Dask
     (run,) = rows(distributed, "SELECT task_runner, status FROM runs")

@@ -18,14 +18,25 @@ from gaimon.classify.decide import (
     rule_features,
 )
 
-CANDIDATES = {"themes": ["safety"], "values": ["privacy"], "sectors": [], "roles": [], "policy_options": [],
-              "legal_frameworks": [], "kind": ["incident"]}
+CANDIDATES = {
+    "themes": ["safety"],
+    "values": ["privacy"],
+    "sectors": [],
+    "roles": [],
+    "policy_options": [],
+    "legal_frameworks": [],
+    "kind": ["incident"],
+}
 THEME_OF = {"privacy": "safety"}
 
 
 def config(**values) -> ClassifierConfig:
-    stacks = {"relevant": Stack(bias=0.0, model=1.0, strong=1.0, threshold=0.5, threshold_no_term=0.9),
-              "values": Stack(**values), "themes": Stack(bias=-5.0, model=0.0), "kind": Stack()}
+    stacks = {
+        "relevant": Stack(bias=0.0, model=1.0, strong=1.0, threshold=0.5, threshold_no_term=0.9),
+        "values": Stack(**values),
+        "themes": Stack(bias=-5.0, model=0.0),
+        "kind": Stack(),
+    }
     return ClassifierConfig(with_model=stacks, rules_only=stacks)
 
 
@@ -44,7 +55,9 @@ def test_without_an_ai_term_the_model_alone_must_be_confident():
     cfg = config()
     sure = decide({}, {RELEVANT: 0.97}, cfg, CANDIDATES, THEME_OF)
     unsure = decide({}, {RELEVANT: 0.8}, cfg, CANDIDATES, THEME_OF)
-    with_term = decide({RELEVANT: Features(strong=1, hits=1)}, {RELEVANT: 0.4}, cfg, CANDIDATES, THEME_OF)
+    with_term = decide(
+        {RELEVANT: Features(strong=1, hits=1)}, {RELEVANT: 0.4}, cfg, CANDIDATES, THEME_OF
+    )
     assert sure.relevant and not unsure.relevant and with_term.relevant
     assert not decide({}, None, cfg, CANDIDATES, THEME_OF).relevant  # no model: the lexicon decides
 
@@ -60,30 +73,42 @@ def test_a_clear_term_new_to_the_model_is_not_vetoed_by_it():
         return decide(feats, probs, cfg, CANDIDATES, THEME_OF).labels["values"]
 
     assert privacy(novel=True) == ["privacy"]  # the model never saw the word: it cannot say no
-    assert privacy(novel=False) == []           # it knows the word and says no
+    assert privacy(novel=False) == []  # it knows the word and says no
 
 
-@pytest.mark.parametrize(("title", "text", "dimension", "label"), [
-    ("Kunstmatige intelligentie maakt nepbeelden van bekende Nederlanders",
-     "Een AI-app maakt nepbeelden van bekende Nederlanders zonder hun toestemming. Volgens een "
-     "advocaat schenden de makers het auteursrecht van de fotografen van wie de beelden komen; "
-     "de fotografen willen dat de app van de markt gaat.", "values", "ownership"),
-])
+@pytest.mark.parametrize(
+    ("title", "text", "dimension", "label"),
+    [
+        (
+            "Kunstmatige intelligentie maakt nepbeelden van bekende Nederlanders",
+            "Een AI-app maakt nepbeelden van bekende Nederlanders zonder hun toestemming. Volgens een "
+            "advocaat schenden de makers het auteursrecht van de fotografen van wie de beelden komen; "
+            "de fotografen willen dat de app van de markt gaat.",
+            "values",
+            "ownership",
+        ),
+    ],
+)
 def test_a_clear_term_keeps_its_label_on_real_wording(classifier, title, text, dimension, label):  # noqa: F811
     result = classifier.classify(ClassifyInput(id="x", title=title, text=text, lang="nl"))
     assert result.relevant and label in getattr(result, dimension), result.scores.get(dimension)
 
 
 def test_a_headline_about_ai_without_a_lexicon_term_passes_the_gate(classifier):  # noqa: F811
-    item = ClassifyInput(id="x", title="Amazon recruiting tool penalised CVs of women", text="", lang="en")
+    item = ClassifyInput(
+        id="x", title="Amazon recruiting tool penalised CVs of women", text="", lang="en"
+    )
     assert not Classifier().classify(item).relevant  # the lexicon alone finds no AI term
     assert classifier.classify(item).relevant
 
 
-@pytest.mark.parametrize("title", [
-    "Late winner sends holders into semi-finals",
-    "Apple revenue beats forecasts as iPhone sales recover in China",
-    "Kabinet presenteert begroting voor defensie",
-])
+@pytest.mark.parametrize(
+    "title",
+    [
+        "Late winner sends holders into semi-finals",
+        "Apple revenue beats forecasts as iPhone sales recover in China",
+        "Kabinet presenteert begroting voor defensie",
+    ],
+)
 def test_a_headline_not_about_ai_is_still_stopped(classifier, title):  # noqa: F811
     assert not classifier.classify(ClassifyInput(id="x", title=title, text="")).relevant

@@ -43,7 +43,12 @@ def test_the_demo_twice_stores_the_corpus_once_and_says_where_things_are(prefect
     week, nl_html = re.search(r"digest (\S+) \(nl html\): (\S+)", output).groups()
     assert Path(nl_html).is_file() and re.search(r"\(en html\): \S+", output)
     with sqlite3.connect(home.root / "prefect" / "prefect.db") as db:
-        flows = {name for (name,) in db.execute("SELECT flow.name FROM flow_run JOIN flow ON flow.id = flow_run.flow_id")}
+        flows = {
+            name
+            for (name,) in db.execute(
+                "SELECT flow.name FROM flow_run JOIN flow ON flow.id = flow_run.flow_id"
+            )
+        }
     assert flows == {"daily", "weekly"}
 
     result = CliRunner().invoke(app, ["demo", "--home", str(home.root), "--port", str(port)])
@@ -55,12 +60,22 @@ def test_the_demo_twice_stores_the_corpus_once_and_says_where_things_are(prefect
 
 def test_a_prefect_server_that_cannot_start_in_time_is_one_line_saying_what_to_do(tmp_path):
     home = Home(tmp_path / "demo")
-    run = gaimon(home, "demo", "--home", str(home.root), "--port", str(_free_port()), api_url=None,
-                 PREFECT_SERVER_EPHEMERAL_STARTUP_TIMEOUT_SECONDS="1")
+    run = gaimon(
+        home,
+        "demo",
+        "--home",
+        str(home.root),
+        "--port",
+        str(_free_port()),
+        api_url=None,
+        PREFECT_SERVER_EPHEMERAL_STARTUP_TIMEOUT_SECONDS="1",
+    )
     output, errors = run.communicate(timeout=300)
     assert run.returncode == 2
     assert errors.splitlines() == [errors.strip()] and "Traceback" not in errors
-    assert errors.startswith("gaimon: Prefect's temporary server did not start (no answer within 1 s")
+    assert errors.startswith(
+        "gaimon: Prefect's temporary server did not start (no answer within 1 s"
+    )
     assert "PREFECT_SERVER_EPHEMERAL_STARTUP_TIMEOUT_SECONDS higher" in errors
     assert "prefect server start" in errors and str(home.root / "prefect") in errors
     assert not home.warehouse.exists()  # nothing ran

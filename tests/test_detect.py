@@ -28,8 +28,13 @@ def poisson(rng: random.Random, mean: float) -> int:
         k += 1
 
 
-def background(builder: Builder, seed: int, mean: float = 6.0, surge_week: str | None = None,
-               surge: float = 1.0) -> None:
+def background(
+    builder: Builder,
+    seed: int,
+    mean: float = 6.0,
+    surge_week: str | None = None,
+    surge: float = 1.0,
+) -> None:
     """Every sector and value with Poisson stories each week; `surge_week` multiplies them all."""
     rng = random.Random(seed)
     for week in WEEKS:
@@ -37,8 +42,16 @@ def background(builder: Builder, seed: int, mean: float = 6.0, surge_week: str |
         for sector in SECTORS:
             for value in VALUES:
                 for _ in range(poisson(rng, mean * factor)):
-                    builder.add(Story(week, [value], [sector], title="Nieuws over algoritmes",
-                                      sources=[rng.choice(SOURCES)], day=rng.randrange(7)))
+                    builder.add(
+                        Story(
+                            week,
+                            [value],
+                            [sector],
+                            title="Nieuws over algoritmes",
+                            sources=[rng.choice(SOURCES)],
+                            day=rng.randrange(7),
+                        )
+                    )
 
 
 def build(con, *fills) -> None:
@@ -49,7 +62,9 @@ def build(con, *fills) -> None:
 
 
 def statuses(con, week: str = LAST) -> dict[tuple[str, str], str]:
-    rows = con.execute("SELECT sector, value, status FROM v_emerging WHERE week = ?", [week]).fetchall()
+    rows = con.execute(
+        "SELECT sector, value, status FROM v_emerging WHERE week = ?", [week]
+    ).fetchall()
     return {(s, v): status for s, v, status in rows}
 
 
@@ -57,7 +72,9 @@ def statuses(con, week: str = LAST) -> dict[tuple[str, str], str]:
 def test_a_quiet_series_raises_no_alert(con, seed):
     build(con, lambda b: background(b, seed))
     assert detect(con) == []
-    assert con.execute("SELECT count(*) FROM v_emerging WHERE status <> 'steady'").fetchone()[0] == 0
+    assert (
+        con.execute("SELECT count(*) FROM v_emerging WHERE status <> 'steady'").fetchone()[0] == 0
+    )
 
 
 def test_a_planted_burst_is_found_with_its_documents(con):
@@ -65,18 +82,30 @@ def test_a_planted_burst_is_found_with_its_documents(con):
 
     def burst(builder: Builder) -> None:
         for i in range(20):
-            planted.extend(builder.add(Story(LAST, ["privacy"], ["healthcare"], title=f"Lek bij ziekenhuis {i}",
-                                             sources=[SOURCES[i % len(SOURCES)]])))
+            planted.extend(
+                builder.add(
+                    Story(
+                        LAST,
+                        ["privacy"],
+                        ["healthcare"],
+                        title=f"Lek bij ziekenhuis {i}",
+                        sources=[SOURCES[i % len(SOURCES)]],
+                    )
+                )
+            )
 
     build(con, lambda b: background(b, 1), burst)
     alerts = detect(con)
     assert [(a["week"], a["sector"], a["value"], a["status"]) for a in alerts] == [
-        (LAST, "healthcare", "privacy", "rising")]
+        (LAST, "healthcare", "privacy", "rising")
+    ]
     stored = con.execute("SELECT doc_ids, stories, baseline, p_value, score FROM alerts").fetchone()
     doc_ids, stories, baseline, p_value, score = stored
     assert set(planted) <= set(doc_ids)
     assert stories == len(doc_ids)  # one document per story here
-    assert stories > 2 * baseline and p_value < 1e-3 and score == pytest.approx(-math.log10(p_value))
+    assert (
+        stories > 2 * baseline and p_value < 1e-3 and score == pytest.approx(-math.log10(p_value))
+    )
 
 
 def test_a_surge_of_all_ai_news_is_not_an_alert(con):
@@ -89,8 +118,15 @@ def test_a_surge_of_all_ai_news_is_not_an_alert(con):
 def test_a_value_never_seen_before_is_new(con):
     def burst(builder: Builder) -> None:
         for i in range(6):
-            builder.add(Story(LAST, ["social"], ["education"], title=f"Leerlingen en chatbotvrienden {i}",
-                              sources=[SOURCES[i % 3]]))
+            builder.add(
+                Story(
+                    LAST,
+                    ["social"],
+                    ["education"],
+                    title=f"Leerlingen en chatbotvrienden {i}",
+                    sources=[SOURCES[i % 3]],
+                )
+            )
 
     build(con, lambda b: background(b, 3), burst)
     detect(con)
@@ -100,7 +136,9 @@ def test_a_value_never_seen_before_is_new(con):
 def test_minimum_support_holds_back_a_significant_but_small_count(con):
     def three(builder: Builder) -> None:
         for i in range(3):
-            builder.add(Story(LAST, ["cultural"], ["media"], title=f"Kunst {i}", sources=SOURCES[i:i + 1]))
+            builder.add(
+                Story(LAST, ["cultural"], ["media"], title=f"Kunst {i}", sources=SOURCES[i : i + 1])
+            )
 
     build(con, lambda b: background(b, 1), three)
     assert detect(con, DetectParams(min_stories=4)) == []
@@ -117,15 +155,20 @@ def test_syndicated_copies_count_as_one_story(con):
     detect(con)
     stories, documents, sources = con.execute(
         "SELECT stories, documents, sources FROM v_sector_week WHERE sector = 'media' AND value = 'cultural'"
-        " AND week = ?", [LAST]).fetchone()
+        " AND week = ?",
+        [LAST],
+    ).fetchone()
     assert (stories, documents, sources) == (2, 10, 5)
     assert statuses(con)[("media", "cultural")] == "steady"
 
 
 def test_a_collapse_is_falling(con):
     build(con, lambda b: background(b, 4, mean=12.0))
-    con.execute("DELETE FROM signals WHERE doc_id IN (SELECT doc_id FROM v_signals WHERE week = ? "
-                "AND sector = 'media' AND dimension = 'values' AND label = 'privacy')", [LAST])
+    con.execute(
+        "DELETE FROM signals WHERE doc_id IN (SELECT doc_id FROM v_signals WHERE week = ? "
+        "AND sector = 'media' AND dimension = 'values' AND label = 'privacy')",
+        [LAST],
+    )
     detect(con)
     assert statuses(con)[("media", "privacy")] == "falling"
     assert not con.execute("SELECT count(*) FROM alerts WHERE status = 'falling'").fetchone()[0]
@@ -158,39 +201,62 @@ def test_empty_weeks_count_as_zero_in_the_baseline(con):
             builder.add(Story(week, ["employment"], ["labour"], title=f"m {i}"))
     builder.write(con)
     detect(con)
-    weeks = [w for (w,) in con.execute("SELECT week FROM week_totals ORDER BY week_start").fetchall()]
+    weeks = [
+        w for (w,) in con.execute("SELECT week FROM week_totals ORDER BY week_start").fetchall()
+    ]
     assert weeks == WEEKS
-    row = con.execute("SELECT stories, week_stories, tested FROM v_emerging WHERE week = ? "
-                      "AND sector = 'healthcare' AND value = 'privacy'", [WEEKS[10]]).fetchone()
+    row = con.execute(
+        "SELECT stories, week_stories, tested FROM v_emerging WHERE week = ? "
+        "AND sector = 'healthcare' AND value = 'privacy'",
+        [WEEKS[10]],
+    ).fetchone()
     assert row == (0, 0, False)
 
 
 def test_new_terms_that_suddenly_co_occur_with_a_value_are_reported(con):
     def burst(builder: Builder) -> None:
         for i in range(4):
-            builder.add(Story(LAST, ["privacy"], ["healthcare", "public_sector"],
-                              title=f"Stemkloon misleidt bellers {i}", sources=[SOURCES[i % 3]],
-                              evidence={"privacy": ["stemkloon"]}))
+            builder.add(
+                Story(
+                    LAST,
+                    ["privacy"],
+                    ["healthcare", "public_sector"],
+                    title=f"Stemkloon misleidt bellers {i}",
+                    sources=[SOURCES[i % 3]],
+                    evidence={"privacy": ["stemkloon"]},
+                )
+            )
 
     build(con, lambda b: background(b, 1), burst)
     report = detect_report(con)
     assert report.term_alerts >= 1
-    row = con.execute("SELECT stories, sources, sectors, term_baseline_stories, len(doc_ids) "
-                      "FROM term_alerts WHERE week = ? AND value = 'privacy' AND term = 'stemkloon'",
-                      [LAST]).fetchone()
+    row = con.execute(
+        "SELECT stories, sources, sectors, term_baseline_stories, len(doc_ids) "
+        "FROM term_alerts WHERE week = ? AND value = 'privacy' AND term = 'stemkloon'",
+        [LAST],
+    ).fetchone()
     assert row == (4, 3, ["healthcare", "public_sector"], 0, 4)
-    common = con.execute("SELECT count(*) FROM term_alerts WHERE term IN ('nieuws', 'algoritmes')").fetchone()[0]
+    common = con.execute(
+        "SELECT count(*) FROM term_alerts WHERE term IN ('nieuws', 'algoritmes')"
+    ).fetchone()[0]
     assert common == 0  # words the value's stories always had are not new
 
 
 def test_a_term_from_one_source_only_is_not_reported(con):
     def burst(builder: Builder) -> None:
         for i in range(5):
-            builder.add(Story(LAST, ["privacy"], ["healthcare"], title=f"Huismerkwoord {i}", sources=["nos"]))
+            builder.add(
+                Story(
+                    LAST, ["privacy"], ["healthcare"], title=f"Huismerkwoord {i}", sources=["nos"]
+                )
+            )
 
     build(con, lambda b: background(b, 1), burst)
     detect(con)
-    assert con.execute("SELECT count(*) FROM term_alerts WHERE term = 'huismerkwoord'").fetchone()[0] == 0
+    assert (
+        con.execute("SELECT count(*) FROM term_alerts WHERE term = 'huismerkwoord'").fetchone()[0]
+        == 0
+    )
 
 
 def test_detection_is_recorded_and_repeatable(con):
@@ -198,7 +264,9 @@ def test_detection_is_recorded_and_repeatable(con):
     first = detect(con)
     second = detect(con, run_id="run-2")
     assert first == second
-    rows = con.execute("SELECT run_id, params->>'baseline_weeks', weeks FROM detections ORDER BY detected_at").fetchall()
+    rows = con.execute(
+        "SELECT run_id, params->>'baseline_weeks', weeks FROM detections ORDER BY detected_at"
+    ).fetchall()
     assert rows == [(None, "8", len(WEEKS)), ("run-2", "8", len(WEEKS))]
 
 
@@ -207,8 +275,13 @@ def _nb_reference(x: int, mu: float, phi: float, upper: bool) -> float:
         if phi <= 1.000001:
             return k * math.log(mu) - mu - math.lgamma(k + 1)
         r = mu / (phi - 1)
-        return (math.lgamma(k + r) - math.lgamma(r) - math.lgamma(k + 1)
-                - r * math.log(phi) + k * math.log((phi - 1) / phi))
+        return (
+            math.lgamma(k + r)
+            - math.lgamma(r)
+            - math.lgamma(k + 1)
+            - r * math.log(phi)
+            + k * math.log((phi - 1) / phi)
+        )
 
     lower = math.fsum(math.exp(log_pmf(k)) for k in range(0, x + (0 if upper else 1)))
     if upper:
@@ -217,12 +290,23 @@ def _nb_reference(x: int, mu: float, phi: float, upper: bool) -> float:
     return lower
 
 
-@pytest.mark.parametrize(("x", "mu", "phi"), [
-    (10, 3.0, 1.0), (3, 0.06, 1.0), (50, 20.0, 2.5), (5, 20.0, 2.5), (400, 300.0, 3.0),
-    (0, 2.0, 1.0), (4, 0.5, 10.0), (12, 12.0, 1.0)])
+@pytest.mark.parametrize(
+    ("x", "mu", "phi"),
+    [
+        (10, 3.0, 1.0),
+        (3, 0.06, 1.0),
+        (50, 20.0, 2.5),
+        (5, 20.0, 2.5),
+        (400, 300.0, 3.0),
+        (0, 2.0, 1.0),
+        (4, 0.5, 10.0),
+        (12, 12.0, 1.0),
+    ],
+)
 def test_tail_probabilities_match_a_direct_sum(con, x, mu, phi):
-    upper, lower = con.execute("SELECT nb_upper_tail(?, ?, ?), nb_lower_tail(?, ?, ?)",
-                               [x, mu, phi, x, mu, phi]).fetchone()
+    upper, lower = con.execute(
+        "SELECT nb_upper_tail(?, ?, ?), nb_lower_tail(?, ?, ?)", [x, mu, phi, x, mu, phi]
+    ).fetchone()
     assert upper == pytest.approx(_nb_reference(x, mu, phi, upper=True), rel=1e-6, abs=1e-12)
     assert lower == pytest.approx(_nb_reference(x, mu, phi, upper=False), rel=1e-6, abs=1e-12)
 
@@ -231,9 +315,27 @@ def test_digest_contract_columns(con):
     build(con, lambda b: background(b, 1))
     detect(con)
     columns = [r[0] for r in con.execute("DESCRIBE v_emerging").fetchall()]
-    assert columns[:8] == ["sector", "value", "week", "stories", "sources", "baseline", "score", "status"]
+    assert columns[:8] == [
+        "sector",
+        "value",
+        "week",
+        "stories",
+        "sources",
+        "baseline",
+        "score",
+        "status",
+    ]
     alert_columns = {r[0] for r in con.execute("DESCRIBE alerts").fetchall()}
-    assert {"week", "sector", "value", "stories", "baseline", "score", "status", "doc_ids"} <= alert_columns
+    assert {
+        "week",
+        "sector",
+        "value",
+        "stories",
+        "baseline",
+        "score",
+        "status",
+        "doc_ids",
+    } <= alert_columns
     assert warehouse.query(con, "queries/alerts") == []
 
 
@@ -244,7 +346,9 @@ def test_the_detect_command_reports_alerts_and_refuses_a_short_baseline(home):
 
     def burst(builder: Builder) -> None:
         for i in range(20):
-            builder.add(Story(LAST, ["privacy"], ["healthcare"], title=f"Lek {i}", sources=[SOURCES[i % 5]]))
+            builder.add(
+                Story(LAST, ["privacy"], ["healthcare"], title=f"Lek {i}", sources=[SOURCES[i % 5]])
+            )
 
     with warehouse.open_warehouse(home.warehouse) as con:
         build(con, lambda b: background(b, 1), burst)

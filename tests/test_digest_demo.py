@@ -26,7 +26,10 @@ pytestmark = pytest.mark.slow
 
 def planted() -> tuple[str, str, str]:
     """Week, sector and value of the burst the corpus plants, from its ground truth."""
-    rows = [json.loads(line) for line in (DEMO_DIR / "expected" / "items.jsonl").read_text().splitlines()]
+    rows = [
+        json.loads(line)
+        for line in (DEMO_DIR / "expected" / "items.jsonl").read_text().splitlines()
+    ]
     burst = [r for r in rows if r["planted"]]
     weeks = {r["iso_week"] for r in burst}
     sectors = {s for r in burst for s in r["sectors"]}
@@ -40,7 +43,9 @@ def test_the_demo_digest_names_the_planted_risk(tmp_path):
     home = Home(tmp_path / "home").ensure()
     warehouse.init(home.warehouse)
     with CorpusServer(DEMO_DIR / "corpus") as server:
-        registry = localize_registry(DEMO_DIR / "sources.yaml", server.base, home.root / "sources.yaml")
+        registry = localize_registry(
+            DEMO_DIR / "sources.yaml", server.base, home.root / "sources.yaml"
+        )
         reports = crawl_many(load_registry(registry).sources, home, registry)
     assert all(not isinstance(r, Exception) for r in reports), reports
     load_day(home)

@@ -8,7 +8,10 @@ import typer
 from gaimon.cli import app
 
 ROOT = Path(__file__).resolve().parent.parent
-DOCS = "\n".join(p.read_text(encoding="utf-8") for p in [ROOT / "README.md", *sorted((ROOT / "docs").glob("*.md"))])
+DOCS = "\n".join(
+    p.read_text(encoding="utf-8")
+    for p in [ROOT / "README.md", *sorted((ROOT / "docs").glob("*.md"))]
+)
 
 
 def command_names() -> list[str]:

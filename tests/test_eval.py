@@ -27,12 +27,16 @@ def predicted(id_: str, relevant: bool = True, **labels) -> Classification:
 
 
 def test_scores_are_computed_per_label_and_averaged_per_dimension():
-    golds = [gold("a", values=["privacy"], kind="incident"),
-             gold("b", values=["privacy", "reliability"], kind="research"),
-             gold("c", relevant=False, kind="market")]
-    preds = [predicted("a", values=["privacy"], kind="incident"),
-             predicted("b", values=["reliability", "ownership"], kind="incident"),
-             predicted("c", values=["privacy"], kind="market")]
+    golds = [
+        gold("a", values=["privacy"], kind="incident"),
+        gold("b", values=["privacy", "reliability"], kind="research"),
+        gold("c", relevant=False, kind="market"),
+    ]
+    preds = [
+        predicted("a", values=["privacy"], kind="incident"),
+        predicted("b", values=["reliability", "ownership"], kind="incident"),
+        predicted("c", values=["privacy"], kind="market"),
+    ]
     result = evaluate(golds, preds)
     values = result.dimensions["values"]
     # privacy: tp a, fn b, fp c -> P 1/2, R 1/2; reliability: perfect; ownership: one false positive
@@ -47,21 +51,47 @@ def test_scores_are_computed_per_label_and_averaged_per_dimension():
 
 def write_gold(path: Path) -> Path:
     rows = [
-        {"id": "g1", "lang": "en", "title": "Italy fines OpenAI over ChatGPT data handling",
-         "text": "The Italian data protection authority fined OpenAI 15 million euros for processing "
-                 "personal data to train ChatGPT without a legal basis, breaching the GDPR.",
-         "relevant": True, "themes": ["safety"], "values": ["privacy"], "sectors": [], "roles": [],
-         "policy_options": [], "legal_frameworks": ["gdpr"], "kind": "enforcement"},
-        {"id": "g2", "lang": "nl", "title": "Kabinet wil deepfakeporno strafbaar stellen",
-         "text": "Het maken en verspreiden van seksuele deepfakes wordt strafbaar, schrijft de minister "
-                 "in een wetsvoorstel dat naar de Tweede Kamer gaat.",
-         "relevant": True, "themes": ["safety"], "values": ["privacy"], "sectors": [], "roles": [],
-         "policy_options": ["legal_frameworks"], "legal_frameworks": ["criminal_law"], "kind": "legislation"},
-        {"id": "g3", "title": "Late winner sends holders into semi-finals",
-         "text": "A header in stoppage time sent the champions through after a tense second leg.",
-         "relevant": False, "kind": "incident"},
+        {
+            "id": "g1",
+            "lang": "en",
+            "title": "Italy fines OpenAI over ChatGPT data handling",
+            "text": "The Italian data protection authority fined OpenAI 15 million euros for processing "
+            "personal data to train ChatGPT without a legal basis, breaching the GDPR.",
+            "relevant": True,
+            "themes": ["safety"],
+            "values": ["privacy"],
+            "sectors": [],
+            "roles": [],
+            "policy_options": [],
+            "legal_frameworks": ["gdpr"],
+            "kind": "enforcement",
+        },
+        {
+            "id": "g2",
+            "lang": "nl",
+            "title": "Kabinet wil deepfakeporno strafbaar stellen",
+            "text": "Het maken en verspreiden van seksuele deepfakes wordt strafbaar, schrijft de minister "
+            "in een wetsvoorstel dat naar de Tweede Kamer gaat.",
+            "relevant": True,
+            "themes": ["safety"],
+            "values": ["privacy"],
+            "sectors": [],
+            "roles": [],
+            "policy_options": ["legal_frameworks"],
+            "legal_frameworks": ["criminal_law"],
+            "kind": "legislation",
+        },
+        {
+            "id": "g3",
+            "title": "Late winner sends holders into semi-finals",
+            "text": "A header in stoppage time sent the champions through after a tense second leg.",
+            "relevant": False,
+            "kind": "incident",
+        },
     ]
-    path.write_text("".join(json.dumps(r, ensure_ascii=False) + "\n" for r in rows), encoding="utf-8")
+    path.write_text(
+        "".join(json.dumps(r, ensure_ascii=False) + "\n" for r in rows), encoding="utf-8"
+    )
     return path
 
 
@@ -71,23 +101,42 @@ def env(trained_home):  # noqa: F811
 
 
 def test_eval_json_reports_every_dimension(tmp_path: Path, env):
-    done = subprocess.run([GAIMON, "eval", str(write_gold(tmp_path / "gold.jsonl")), "--json"],
-                          env=env, capture_output=True, text=True, timeout=600)
+    done = subprocess.run(
+        [GAIMON, "eval", str(write_gold(tmp_path / "gold.jsonl")), "--json"],
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=600,
+    )
     assert done.returncode == 0, done.stderr
     report = json.loads(done.stdout)
     assert report["items"] == 3
-    assert set(report["dimensions"]) == {"themes", "values", "sectors", "roles", "policy_options",
-                                         "legal_frameworks", "kind"}
+    assert set(report["dimensions"]) == {
+        "themes",
+        "values",
+        "sectors",
+        "roles",
+        "policy_options",
+        "legal_frameworks",
+        "kind",
+    }
     privacy = report["dimensions"]["values"]["labels"]["privacy"]
     assert privacy["support"] == 2 and set(privacy) >= {"precision", "recall", "f1"}
     for dimension in report["dimensions"].values():
-        assert set(dimension["macro"]) >= {"precision", "recall", "f1"} and "f1" in dimension["micro"]
+        assert (
+            set(dimension["macro"]) >= {"precision", "recall", "f1"} and "f1" in dimension["micro"]
+        )
     assert report["relevance"]["support"] == 2
 
 
 def test_eval_prints_tables_with_macro_and_micro_rows(tmp_path: Path, env):
-    done = subprocess.run([GAIMON, "eval", str(write_gold(tmp_path / "gold.jsonl"))],
-                          env=env, capture_output=True, text=True, timeout=600)
+    done = subprocess.run(
+        [GAIMON, "eval", str(write_gold(tmp_path / "gold.jsonl"))],
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=600,
+    )
     assert done.returncode == 0, done.stderr
     for word in ("values", "legal_frameworks", "macro", "micro", "privacy", "relevant"):
         assert word in done.stdout
@@ -96,7 +145,9 @@ def test_eval_prints_tables_with_macro_and_micro_rows(tmp_path: Path, env):
 def test_eval_names_the_line_of_a_bad_gold_file(tmp_path: Path, env):
     path = tmp_path / "gold.jsonl"
     path.write_text('{"id": "x", "text": "ok"}\n{"id": "y"}\n', encoding="utf-8")
-    done = subprocess.run([GAIMON, "eval", str(path)], env=env, capture_output=True, text=True, timeout=600)
+    done = subprocess.run(
+        [GAIMON, "eval", str(path)], env=env, capture_output=True, text=True, timeout=600
+    )
     assert done.returncode == 2 and "gold.jsonl:2" in done.stderr
 
 
@@ -105,18 +156,40 @@ def real(id_: str, source: str, **fields) -> GoldItem:
 
 
 def test_labels_a_real_source_cannot_express_count_neither_way():
-    golds = [real("m1", "mit_ai_risk_repository_v3", values=["reliability"], themes=["safety"]),
-             real("m2", "mit_ai_risk_repository_v3", values=[], weak_values=["privacy"]),
-             real("a1", "aiaaic", values=["privacy"], themes=["safety"], sectors=["media", "culture"],
-                  orig_labels={"sector": ["Media/entertainment/sports/arts"]}),
-             real("a2", "aiaaic", values=["privacy"], themes=["safety"], weak_sectors=["cybersecurity"],
-                  orig_labels={"sector": ["Automotive"]}),
-             real("a3", "aiaaic", values=["reliability"], sectors=["education"], orig_labels={"sector": ["Education"]})]
-    preds = [predicted("m1", values=["reliability"], sectors=["healthcare"], kind="incident"),
-             predicted("m2", values=["privacy", "ownership"]),  # values unknown: no empty list is a no
-             predicted("a1", values=["privacy"], sectors=["media"]),  # media alone hits the merged label
-             predicted("a2", values=["privacy"], sectors=["cybersecurity", "education", "science"]),
-             predicted("a3", values=["reliability"], sectors=["education"])]
+    golds = [
+        real("m1", "mit_ai_risk_repository_v3", values=["reliability"], themes=["safety"]),
+        real("m2", "mit_ai_risk_repository_v3", values=[], weak_values=["privacy"]),
+        real(
+            "a1",
+            "aiaaic",
+            values=["privacy"],
+            themes=["safety"],
+            sectors=["media", "culture"],
+            orig_labels={"sector": ["Media/entertainment/sports/arts"]},
+        ),
+        real(
+            "a2",
+            "aiaaic",
+            values=["privacy"],
+            themes=["safety"],
+            weak_sectors=["cybersecurity"],
+            orig_labels={"sector": ["Automotive"]},
+        ),
+        real(
+            "a3",
+            "aiaaic",
+            values=["reliability"],
+            sectors=["education"],
+            orig_labels={"sector": ["Education"]},
+        ),
+    ]
+    preds = [
+        predicted("m1", values=["reliability"], sectors=["healthcare"], kind="incident"),
+        predicted("m2", values=["privacy", "ownership"]),  # values unknown: no empty list is a no
+        predicted("a1", values=["privacy"], sectors=["media"]),  # media alone hits the merged label
+        predicted("a2", values=["privacy"], sectors=["cybersecurity", "education", "science"]),
+        predicted("a3", values=["reliability"], sectors=["education"]),
+    ]
     result = evaluate(golds, preds)
     values, sectors = result.dimensions["values"], result.dimensions["sectors"]
     assert set(values.labels) == {"privacy", "reliability"} and values.macro.f1 == 1.0
@@ -133,9 +206,17 @@ def test_labels_a_real_source_cannot_express_count_neither_way():
 def test_calibration_error_compares_scores_with_how_often_they_are_right():
     golds = [gold(str(n), values=["privacy"] if n < 8 else []) for n in range(10)]
     # Every item scores privacy 0.8 (right 8 times in 10) and reliability 0.1 (never right).
-    preds = [predicted(str(n), values=["privacy"], scores={"values": {"privacy": 0.8, "reliability": 0.1}})
-             for n in range(10)]
+    preds = [
+        predicted(
+            str(n), values=["privacy"], scores={"values": {"privacy": 0.8, "reliability": 0.1}}
+        )
+        for n in range(10)
+    ]
     assert evaluate(golds, preds).calibration["values"] == pytest.approx(0.05)
-    preds = [predicted(str(n), values=["privacy"], scores={"values": {"privacy": 1.0, "reliability": 0.5}})
-             for n in range(10)]
+    preds = [
+        predicted(
+            str(n), values=["privacy"], scores={"values": {"privacy": 1.0, "reliability": 0.5}}
+        )
+        for n in range(10)
+    ]
     assert evaluate(golds, preds).calibration["values"] == pytest.approx((10 * 0.2 + 10 * 0.5) / 20)

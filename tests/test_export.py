@@ -18,7 +18,11 @@ def fill(home) -> None:
     builder = Builder()
     for week in weeks_back("2026-W02", 12):  # across a new year
         for i in range(3):
-            builder.add(Story(week, ["privacy"], ["healthcare"], title=f"Verhaal {i}", sources=["nos", "nu"]))
+            builder.add(
+                Story(
+                    week, ["privacy"], ["healthcare"], title=f"Verhaal {i}", sources=["nos", "nu"]
+                )
+            )
     with warehouse.open_warehouse(home.warehouse) as con:
         builder.write(con)
         detect(con)
@@ -33,7 +37,9 @@ def test_export_writes_partitions_and_a_manifest(home, tmp_path):
 
     manifest = json.loads((out / "manifest.json").read_text())
     tables = {t["table"]: t for t in manifest["tables"]}
-    assert {"documents", "signals", "alerts", "sector_week", "emerging", "procedures"} <= set(tables)
+    assert {"documents", "signals", "alerts", "sector_week", "emerging", "procedures"} <= set(
+        tables
+    )
     assert not any(name.startswith("digest") for name in tables)  # subscribers' addresses stay home
     assert sorted(p.name for p in (out / "documents").iterdir()) == ["year=2025", "year=2026"]
     assert (out / "signals" / "dimension=values" / "year=2026").is_dir()
@@ -42,11 +48,21 @@ def test_export_writes_partitions_and_a_manifest(home, tmp_path):
     with warehouse.open_warehouse(home.warehouse, read_only=True) as source:
         for name in ("documents", "signals", "sector_week", "emerging"):
             pattern = str(out / name / "**" / "*.parquet")
-            count = con.execute(f"SELECT count(*) FROM read_parquet('{pattern}', hive_partitioning = true)").fetchone()[0]
-            assert count == tables[name]["rows"] == source.execute(f"SELECT count(*) FROM {name}").fetchone()[0]
+            count = con.execute(
+                f"SELECT count(*) FROM read_parquet('{pattern}', hive_partitioning = true)"
+            ).fetchone()[0]
+            assert (
+                count
+                == tables[name]["rows"]
+                == source.execute(f"SELECT count(*) FROM {name}").fetchone()[0]
+            )
         ids = {r[0] for r in source.execute("SELECT doc_id FROM documents").fetchall()}
-    exported = {r[0] for r in con.execute(
-        f"SELECT doc_id FROM read_parquet('{out}/documents/**/*.parquet', hive_partitioning = true)").fetchall()}
+    exported = {
+        r[0]
+        for r in con.execute(
+            f"SELECT doc_id FROM read_parquet('{out}/documents/**/*.parquet', hive_partitioning = true)"
+        ).fetchall()
+    }
     assert exported == ids
 
 

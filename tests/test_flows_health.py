@@ -24,33 +24,47 @@ def history(con, source: str, outcomes: list[tuple]) -> None:
         run_id = runs.start_run(con, "daily")
         when = START + timedelta(days=day)
         since = when - timedelta(days=1) if incremental else None
-        runs.record_source(con, run_id, runs.SourceRun(source, when, when + timedelta(minutes=2), status,
-                                                       since=since, staged=staged, new=staged))
+        runs.record_source(
+            con,
+            run_id,
+            runs.SourceRun(
+                source,
+                when,
+                when + timedelta(minutes=2),
+                status,
+                since=since,
+                staged=staged,
+                new=staged,
+            ),
+        )
         runs.finish_run(con, run_id, "completed")
 
 
 STEADY = [("ok", n) for n in (20, 22, 19, 21, 20, 23, 18, 21)]
 
 
-@pytest.mark.parametrize(("outcomes", "flags"), [
-    (STEADY, []),
-    (STEADY + [("ok", 23)], []),
-    (STEADY + [("ok", 0)], ["zero"]),
-    (STEADY + [("ok", 9)], ["low"]),
-    (STEADY + [("ok", 60)], ["high"]),
-    (STEADY + [("failed", 0)] * 2, []),
-    (STEADY + [("failed", 0)] * 3, ["failing"]),
-    (STEADY + [("failed", 0)] * 3 + [("ok", 20)], []),
-    (STEADY + [("partial", 21)], []),
-    ([("ok", 0)], ["zero"]),  # a new source that finds nothing
-    ([("ok", 20), ("ok", 0)], []),  # too little history to judge volume
-    ([("ok", 20), ("ok", 90)], []),
-    ([("ok", 0), ("ok", 1), ("ok", 0), ("ok", 0), ("ok", 1), ("ok", 0)], []),  # a quiet source
-    # A first full crawl, then a day's new items: judged against days only.
-    ([("ok", 97)] + [("ok", n, "since") for n in (5, 6, 4, 5, 7, 6)], []),
-    ([("ok", 97)] + [("ok", n, "since") for n in (5, 6, 4, 5, 7, 0)], ["zero"]),
-    ([("ok", 97)] + [("ok", n, "since") for n in (0, 1, 0, 2, 0, 0)], []),
-])
+@pytest.mark.parametrize(
+    ("outcomes", "flags"),
+    [
+        (STEADY, []),
+        (STEADY + [("ok", 23)], []),
+        (STEADY + [("ok", 0)], ["zero"]),
+        (STEADY + [("ok", 9)], ["low"]),
+        (STEADY + [("ok", 60)], ["high"]),
+        (STEADY + [("failed", 0)] * 2, []),
+        (STEADY + [("failed", 0)] * 3, ["failing"]),
+        (STEADY + [("failed", 0)] * 3 + [("ok", 20)], []),
+        (STEADY + [("partial", 21)], []),
+        ([("ok", 0)], ["zero"]),  # a new source that finds nothing
+        ([("ok", 20), ("ok", 0)], []),  # too little history to judge volume
+        ([("ok", 20), ("ok", 90)], []),
+        ([("ok", 0), ("ok", 1), ("ok", 0), ("ok", 0), ("ok", 1), ("ok", 0)], []),  # a quiet source
+        # A first full crawl, then a day's new items: judged against days only.
+        ([("ok", 97)] + [("ok", n, "since") for n in (5, 6, 4, 5, 7, 6)], []),
+        ([("ok", 97)] + [("ok", n, "since") for n in (5, 6, 4, 5, 7, 0)], ["zero"]),
+        ([("ok", 97)] + [("ok", n, "since") for n in (0, 1, 0, 2, 0, 0)], []),
+    ],
+)
 def test_a_source_is_flagged_by_its_own_history(con, outcomes, flags):
     history(con, "bron", outcomes)
     (row,) = [r for r in source_health(con) if r["source"] == "bron"]
@@ -75,7 +89,11 @@ def test_since_is_the_last_good_crawl_less_the_overlap(con):
     history(con, "bron", [("ok", 3), ("ok", 4), ("failed", 0)])
     history(con, "nieuw", [("failed", 0)])
     since = runs.since(con, ["bron", "nieuw", "onbekend"], overlap=timedelta(hours=6))
-    assert since == {"bron": START + timedelta(days=1) - timedelta(hours=6), "nieuw": None, "onbekend": None}
+    assert since == {
+        "bron": START + timedelta(days=1) - timedelta(hours=6),
+        "nieuw": None,
+        "onbekend": None,
+    }
 
 
 def test_a_run_whose_process_died_is_marked_interrupted(con):
@@ -87,7 +105,9 @@ def test_a_run_whose_process_died_is_marked_interrupted(con):
     assert runs.mark_interrupted(con) == [killed]
     status = dict(con.execute("SELECT run_id, status FROM runs").fetchall())
     assert status == {killed: "interrupted", alive: "running"}
-    assert os.getpid() == con.execute("SELECT pid FROM runs WHERE run_id = ?", [alive]).fetchone()[0]
+    assert (
+        os.getpid() == con.execute("SELECT pid FROM runs WHERE run_id = ?", [alive]).fetchone()[0]
+    )
 
 
 def test_staged_files_are_loaded_once_unless_they_grow(con, home):
@@ -111,11 +131,23 @@ def test_a_run_starts_by_loading_what_a_killed_run_staged_on_an_earlier_day(home
 
     staged = home.staging / "2026-11-20" / "zorgnieuws.jsonl"
     staged.parent.mkdir(parents=True)
-    staged.write_text(json.dumps({
-        "source": "zorgnieuws", "url": "https://zorg.example/a", "canonical_url": "https://zorg.example/a",
-        "title": "Chatbot geeft fout medisch advies", "text": "Generatieve AI hallucineert.",
-        "published": "2026-11-19T08:00:00Z", "lang": "nl", "fetched_at": "2026-11-20T05:00:00Z",
-        "content_hash": "c3"}) + "\n", encoding="utf-8")
+    staged.write_text(
+        json.dumps(
+            {
+                "source": "zorgnieuws",
+                "url": "https://zorg.example/a",
+                "canonical_url": "https://zorg.example/a",
+                "title": "Chatbot geeft fout medisch advies",
+                "text": "Generatieve AI hallucineert.",
+                "published": "2026-11-19T08:00:00Z",
+                "lang": "nl",
+                "fetched_at": "2026-11-20T05:00:00Z",
+                "content_hash": "c3",
+            }
+        )
+        + "\n",
+        encoding="utf-8",
+    )
 
     start = steps.begin(home, "daily", {}, registry=Registry(sources=[]))
     again = steps.begin(home, "daily", {}, registry=Registry(sources=[]))
@@ -144,14 +176,22 @@ def test_a_cli_crawl_records_its_sources_and_fails_when_one_failed(home, registr
     assert "source techpolicy failed" in first.stderr
     with warehouse.open_warehouse(home.warehouse, read_only=True) as con:
         (run_id, flow, status) = con.execute("SELECT run_id, flow, status FROM runs").fetchone()
-        outcome = dict(con.execute("SELECT source, status FROM source_runs WHERE run_id = ?", [run_id]).fetchall())
+        outcome = dict(
+            con.execute(
+                "SELECT source, status FROM source_runs WHERE run_id = ?", [run_id]
+            ).fetchall()
+        )
         health = {r["source"]: r for r in source_health(con)}
     assert (flow, status) == ("crawl", "completed_with_errors")
     assert outcome == {"zorgnieuws": "ok", "techpolicy": "failed"}
-    assert health["techpolicy"]["failures_in_a_row"] == 1 and health["zorgnieuws"]["last_volume"] > 0
+    assert (
+        health["techpolicy"]["failures_in_a_row"] == 1 and health["zorgnieuws"]["last_volume"] > 0
+    )
 
-    again = cli.invoke(app, ["crawl", "--sources", str(registry), "--source", "zorgnieuws",
-                             "--home", str(home.root)])
+    again = cli.invoke(
+        app,
+        ["crawl", "--sources", str(registry), "--source", "zorgnieuws", "--home", str(home.root)],
+    )
 
     assert again.exit_code == 0, again.output  # nothing new is not a failure
     with warehouse.open_warehouse(home.warehouse, read_only=True) as con:
@@ -168,7 +208,10 @@ def test_a_command_that_only_reads_says_when_there_is_no_home(tmp_path):
     for command in ("runs", "health"):
         result = CliRunner().invoke(app, [command, "--home", str(missing)])
         assert isinstance(result.exception, warehouse.WarehouseFileError)
-        assert str(result.exception) == f"no gaimon home at {missing}; run `gaimon init` (or set GAIMON_HOME)"
+        assert (
+            str(result.exception)
+            == f"no gaimon home at {missing}; run `gaimon init` (or set GAIMON_HOME)"
+        )
     assert not missing.exists()
 
 
@@ -184,7 +227,8 @@ sys.stdin.read()
 
 @pytest.mark.slow
 def test_a_run_that_finds_the_warehouse_held_fails_in_one_line_and_is_in_gaimon_runs(
-        prefect_server, home, registry):
+    prefect_server, home, registry
+):
     from flows_world import quick
     from typer.testing import CliRunner
 
@@ -192,8 +236,12 @@ def test_a_run_that_finds_the_warehouse_held_fails_in_one_line_and_is_in_gaimon_
     from gaimon.cli import app
 
     quick(home)
-    holder = subprocess.Popen([sys.executable, "-c", HOLD, str(home.warehouse)], stdin=subprocess.PIPE,
-                              stdout=subprocess.PIPE, text=True)
+    holder = subprocess.Popen(
+        [sys.executable, "-c", HOLD, str(home.warehouse)],
+        stdin=subprocess.PIPE,
+        stdout=subprocess.PIPE,
+        text=True,
+    )
     try:
         assert holder.stdout.readline() == "open\n"
         state = daily(DailyParams(home=str(home.root), registry=str(registry)), return_state=True)
@@ -204,14 +252,17 @@ def test_a_run_that_finds_the_warehouse_held_fails_in_one_line_and_is_in_gaimon_
     assert state.is_failed()
     (noted,) = runs.unrecorded(home)
     assert noted["flow"] == "daily" and noted["flow_run_id"] == str(state.state_details.flow_run_id)
-    assert noted["message"].startswith(f"the warehouse {home.warehouse} is in use by another process "
-                                       f"(PID {holder.pid}: python -c ")
+    assert noted["message"].startswith(
+        f"the warehouse {home.warehouse} is in use by another process (PID {holder.pid}: python -c "
+    )
     shown = CliRunner().invoke(app, ["runs", "--home", str(home.root)])
     assert shown.exit_code == 0 and "failed" in shown.stdout and "daily" in shown.stdout
 
     with warehouse.open_warehouse(home.warehouse) as con:  # the next run records it
         runs.start_run(con, "daily")
-        recorded = con.execute("SELECT flow, status, message FROM runs WHERE status = 'failed'").fetchall()
+        recorded = con.execute(
+            "SELECT flow, status, message FROM runs WHERE status = 'failed'"
+        ).fetchall()
     assert recorded == [("daily", "failed", noted["message"])]
     assert runs.unrecorded(home) == []
 
@@ -225,19 +276,35 @@ def test_runs_and_health_read_the_snapshot_while_another_process_writes(home):
     with warehouse.open_warehouse(home.warehouse) as con:
         history(con, "bron", STEADY)
     snapshot.publish_snapshot(home, "gaimon load")
-    writer = subprocess.Popen([sys.executable, "-c", HOLD.replace("read_only=True", "read_only=False"),
-                               str(home.warehouse)], stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True)
+    writer = subprocess.Popen(
+        [
+            sys.executable,
+            "-c",
+            HOLD.replace("read_only=True", "read_only=False"),
+            str(home.warehouse),
+        ],
+        stdin=subprocess.PIPE,
+        stdout=subprocess.PIPE,
+        text=True,
+    )
     try:
         assert writer.stdout.readline() == "open\n"
-        shown = {command: CliRunner().invoke(app, [command, "--home", str(home.root)])
-                 for command in ("runs", "health")}
+        shown = {
+            command: CliRunner().invoke(app, [command, "--home", str(home.root)])
+            for command in ("runs", "health")
+        }
     finally:
         writer.stdin.close()
         writer.wait(timeout=60)
     for result in shown.values():
         assert result.exit_code == 0, result.output
-        assert result.stderr.startswith(f"{home.warehouse} is being written by another process (PID {writer.pid}")
-        assert "showing the snapshot of" in result.stderr and "published by gaimon load" in result.stderr
+        assert result.stderr.startswith(
+            f"{home.warehouse} is being written by another process (PID {writer.pid}"
+        )
+        assert (
+            "showing the snapshot of" in result.stderr
+            and "published by gaimon load" in result.stderr
+        )
     assert "bron" in shown["health"].stdout and shown["runs"].stdout.count("daily") == len(STEADY)
 
 
@@ -246,8 +313,12 @@ def test_a_run_that_cannot_write_its_end_gets_it_from_the_next_run(home):
     from gaimon.registry import Registry
 
     start = steps.begin(home, "daily", {}, registry=Registry(sources=[]))
-    holder = subprocess.Popen([sys.executable, "-c", HOLD, str(home.warehouse)], stdin=subprocess.PIPE,
-                              stdout=subprocess.PIPE, text=True)
+    holder = subprocess.Popen(
+        [sys.executable, "-c", HOLD, str(home.warehouse)],
+        stdin=subprocess.PIPE,
+        stdout=subprocess.PIPE,
+        text=True,
+    )
     try:
         assert holder.stdout.readline() == "open\n"
         with pytest.raises(warehouse.WarehouseLocked):
@@ -259,5 +330,7 @@ def test_a_run_that_cannot_write_its_end_gets_it_from_the_next_run(home):
 
     with warehouse.open_warehouse(home.warehouse) as con:
         runs.start_run(con, "daily")
-        ended = con.execute("SELECT status, message FROM runs WHERE run_id = ?", [start.run_id]).fetchone()
+        ended = con.execute(
+            "SELECT status, message FROM runs WHERE run_id = ?", [start.run_id]
+        ).fetchone()
     assert ended == ("failed", "RuntimeError: every source failed")

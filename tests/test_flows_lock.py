@@ -31,8 +31,9 @@ HOLD = textwrap.dedent("""\
 
 def _holder(home: Home) -> subprocess.Popen:
     """Another process that takes the home's run lock and writer lock and keeps them."""
-    process = subprocess.Popen([sys.executable, "-c", HOLD, str(home.root)], stdout=subprocess.PIPE,
-                               text=True)
+    process = subprocess.Popen(
+        [sys.executable, "-c", HOLD, str(home.root)], stdout=subprocess.PIPE, text=True
+    )
     assert process.stdout.readline().strip() == "held"
     return process
 
@@ -46,7 +47,10 @@ def test_a_lock_held_by_a_process_that_is_killed_is_free_at_once(home):
         assert "run run-of-the-other-process" in message and f"pid {other.pid}" in message
         assert "step load_source" in message
         assert lock.holder(home).run_id == "run-of-the-other-process"
-        with pytest.raises(lock.HomeBusy, match="warehouse writer"), lock.writer(home, "detect_alerts", wait=0):
+        with (
+            pytest.raises(lock.HomeBusy, match="warehouse writer"),
+            lock.writer(home, "detect_alerts", wait=0),
+        ):
             pass
     finally:
         other.send_signal(signal.SIGKILL)
@@ -64,8 +68,14 @@ def test_a_second_run_on_a_busy_home_says_which_run_holds_it(prefect_server, hom
     from prefect.settings import PREFECT_API_URL
 
     quick(home)
-    first = gaimon(home, "run", "--sources", str(registry), api_url=PREFECT_API_URL.value(),
-                   GAIMON_PAUSE_AT="load_source")
+    first = gaimon(
+        home,
+        "run",
+        "--sources",
+        str(registry),
+        api_url=PREFECT_API_URL.value(),
+        GAIMON_PAUSE_AT="load_source",
+    )
     try:
         held = wait_for_lock(home, first, lambda h: h.paused)
         second = gaimon(home, "run", "--sources", str(registry), api_url=PREFECT_API_URL.value())
@@ -74,25 +84,47 @@ def test_a_second_run_on_a_busy_home_says_which_run_holds_it(prefect_server, hom
         kill(first)
     assert second.returncode == 2
     assert errors.splitlines() == [errors.strip()] and "Traceback" not in errors
-    assert errors.startswith(f"gaimon: {home.root}: the home (one run at a time) is held by run {held.run_id} ")
+    assert errors.startswith(
+        f"gaimon: {home.root}: the home (one run at a time) is held by run {held.run_id} "
+    )
     assert f"daily, pid {first.pid} on " in errors and "step load_source (paused)" in errors
     assert output == ""
     assert rows(home, "SELECT flow FROM runs") == [{"flow": "daily"}]  # the second never began
 
 
 def test_two_runs_at_once_with_their_own_prefect_take_turns_and_count_each_source_once(
-        home, registry, tmp_path):
+    home, registry, tmp_path
+):
     waiting = tmp_path / "settings.yaml"
-    waiting.write_text(quick(home).root.joinpath("settings.yaml").read_text()
-                       .replace("run_wait: 0", "run_wait: 600"), encoding="utf-8")
+    waiting.write_text(
+        quick(home)
+        .root.joinpath("settings.yaml")
+        .read_text()
+        .replace("run_wait: 0", "run_wait: 600"),
+        encoding="utf-8",
+    )
     with SlowFeed() as slow:
         add_source(registry, "traag", slow.url)
         # Two Prefect homes, no server named: each run starts a temporary server of its own.
-        first = gaimon(home, "run", "--sources", str(registry), api_url=None,
-                       PREFECT_HOME=str(tmp_path / "prefect-1"), GAIMON_SETTINGS=str(waiting))
+        first = gaimon(
+            home,
+            "run",
+            "--sources",
+            str(registry),
+            api_url=None,
+            PREFECT_HOME=str(tmp_path / "prefect-1"),
+            GAIMON_SETTINGS=str(waiting),
+        )
         held = wait_for_lock(home, first, lambda h: bool(h.run_id))
-        second = gaimon(home, "run", "--sources", str(registry), api_url=None,
-                        PREFECT_HOME=str(tmp_path / "prefect-2"), GAIMON_SETTINGS=str(waiting))
+        second = gaimon(
+            home,
+            "run",
+            "--sources",
+            str(registry),
+            api_url=None,
+            PREFECT_HOME=str(tmp_path / "prefect-2"),
+            GAIMON_SETTINGS=str(waiting),
+        )
         told = second.stderr.readline()
         assert f"is held by run {held.run_id} (daily, pid {first.pid}" in told
         assert "waiting up to 600 s" in told
@@ -102,17 +134,24 @@ def test_two_runs_at_once_with_their_own_prefect_take_turns_and_count_each_sourc
     assert first.returncode == 0, first_err
     assert second.returncode == 0, second_err
 
-    one, two = rows(home, "SELECT run_id, status, started_at, finished_at FROM runs ORDER BY started_at")
+    one, two = rows(
+        home, "SELECT run_id, status, started_at, finished_at FROM runs ORDER BY started_at"
+    )
     assert one["run_id"] == held.run_id and one["status"] == two["status"] == "completed"
     assert two["started_at"] >= one["finished_at"]  # one after the other, not side by side
-    counts = {(r["run_id"], r["source"]): (r["staged"], r["new"]) for r in
-              rows(home, "SELECT run_id, source, staged, new FROM source_runs")}
+    counts = {
+        (r["run_id"], r["source"]): (r["staged"], r["new"])
+        for r in rows(home, "SELECT run_id, source, staged, new FROM source_runs")
+    }
     assert counts == {
-        (one["run_id"], "zorgnieuws"): (2, 2), (one["run_id"], "techpolicy"): (2, 2),
+        (one["run_id"], "zorgnieuws"): (2, 2),
+        (one["run_id"], "techpolicy"): (2, 2),
         (one["run_id"], "traag"): (2, 2),
         # The second asks each source for what came since the first run, less a day: nothing.
-        (two["run_id"], "zorgnieuws"): (0, 0), (two["run_id"], "techpolicy"): (0, 0),
-        (two["run_id"], "traag"): (0, 0)}
+        (two["run_id"], "zorgnieuws"): (0, 0),
+        (two["run_id"], "techpolicy"): (0, 0),
+        (two["run_id"], "traag"): (0, 0),
+    }
     urls = [r["canonical_url"] for r in rows(home, "SELECT canonical_url FROM documents")]
     assert len(urls) == len(set(urls)) == 6
     assert (tmp_path / "prefect-1" / "prefect.db").is_file()

@@ -48,18 +48,25 @@ def site(tmp_path_factory):
     root = tmp_path_factory.mktemp("hostile")
     shutil.copytree(FIXTURES / "hostile", root, dirs_exist_ok=True)
     feed = (root / "feed.xml").read_text()
-    (root / "feed.xml").write_text(feed.replace("<!-- LONG_TITLE_ITEM -->", f"""<item>
+    (root / "feed.xml").write_text(
+        feed.replace(
+            "<!-- LONG_TITLE_ITEM -->",
+            f"""<item>
       <title>{LONG_TITLE}</title>
       <link>{{base}}/artikel/lang.html</link>
       <description>Een bericht met een titel van honderdduizend tekens.</description>
       <pubDate>Fri, 20 Nov 2026 13:00:00 +0100</pubDate>
-    </item>"""))
+    </item>""",
+        )
+    )
     # UTF-16: the bytes of "<!ENTITY" are interleaved with zeros.
     (root / "bom-utf16.xml").write_bytes(
-        ('<?xml version="1.0" encoding="UTF-16"?>\n' + BOMB).encode("utf-16"))
+        ('<?xml version="1.0" encoding="UTF-16"?>\n' + BOMB).encode("utf-16")
+    )
     # 110 kB of comment before the declarations.
     (root / "bom-commentaar.xml").write_text(
-        '<?xml version="1.0" encoding="utf-8"?>\n<!--' + "x" * 110_000 + "-->\n" + BOMB)
+        '<?xml version="1.0" encoding="utf-8"?>\n<!--' + "x" * 110_000 + "-->\n" + BOMB
+    )
     with CorpusServer(root) as server:
         yield server
 
@@ -84,8 +91,10 @@ def test_hostile_items_are_refused_cut_or_cleaned_and_the_rest_stored(home, sour
 
     # The consent notice did not replace the article: the feed's summary stands, and why.
     chatbot = items["/artikel/chatbot-gemeente.html"]
-    assert chatbot["text"] == ("Samenvatting uit de feed: de gemeente beantwoordt vragen over de "
-                               "bijstand voortaan met een chatbot.")
+    assert chatbot["text"] == (
+        "Samenvatting uit de feed: de gemeente beantwoordt vragen over de "
+        "bijstand voortaan met een chatbot."
+    )
     assert "partners" not in chatbot["text"]
     assert chatbot["extra"]["page_refused"].startswith("consent notice instead of the article")
     assert "consent notice instead of the article" in log and "chatbot-gemeente.html" in log
@@ -129,7 +138,8 @@ def test_an_article_about_cookie_walls_is_not_taken_for_one():
         "weigeren als om die te geven, bijvoorbeeld met een knop 'Voorkeuren beheren' naast "
         "de knop om alles te accepteren. Wie cookies voor gepersonaliseerde advertenties "
         "weigert, moet de website gewoon kunnen lezen. Ook moet een bezoeker zijn toestemming "
-        "intrekken zonder dat de website daarna onbruikbaar wordt.")
+        "intrekken zonder dat de website daarna onbruikbaar wordt."
+    )
     # Four markers of a notice (buttons, preferences, ads, withdrawal), but not its legal wording.
     assert consent_wall(article, "Cookiemuren verboden, zegt privacywaakhond") is None
     notice = (FIXTURES / "hostile" / "consent.html").read_text()

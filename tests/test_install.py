@@ -36,13 +36,25 @@ def test_lxml_html_clean_is_locked_and_jusText_can_import_it():
     import justext  # imports lxml.html.clean, which lxml 5.2 moved to its own package
     import lxml.html.clean  # noqa: F401
 
-    paragraphs = justext.justext(b"<html><body><p>" + b"Een zin over toezicht op algoritmes. " * 8
-                                 + b"</p></body></html>", justext.get_stoplist("Dutch"))
+    paragraphs = justext.justext(
+        b"<html><body><p>" + b"Een zin over toezicht op algoritmes. " * 8 + b"</p></body></html>",
+        justext.get_stoplist("Dutch"),
+    )
     assert any(not p.is_boilerplate for p in paragraphs)
 
 
 def test_the_environment_runs_the_locked_versions():
     locked = pins()
-    for name in ("lxml", "lxml-html-clean", "trafilatura", "justext", "scrapy", "feedparser",
-                 "defusedxml", "pydantic", "spacy", "duckdb"):
+    for name in (
+        "lxml",
+        "lxml-html-clean",
+        "trafilatura",
+        "justext",
+        "scrapy",
+        "feedparser",
+        "defusedxml",
+        "pydantic",
+        "spacy",
+        "duckdb",
+    ):
         assert metadata.version(name) == locked[name], name

@@ -22,10 +22,12 @@ from gaimon.train.training import corrections_for_training
 
 GAIMON = str(Path(sys.executable).with_name("gaimon"))
 ARTICLES = {
-    "chatbot": ("Gemeente zet AI-chatbot in voor vragen over uitkeringen",
-                "De gemeente Utrecht laat inwoners voortaan vragen over bijstand stellen aan een chatbot "
-                "op basis van ChatGPT. Journalisten van de lokale krant ontdekten dat de chatbot "
-                "soms verzonnen regels noemde."),
+    "chatbot": (
+        "Gemeente zet AI-chatbot in voor vragen over uitkeringen",
+        "De gemeente Utrecht laat inwoners voortaan vragen over bijstand stellen aan een chatbot "
+        "op basis van ChatGPT. Journalisten van de lokale krant ontdekten dat de chatbot "
+        "soms verzonnen regels noemde.",
+    ),
     "weather": ("Storm raast over de kust", "Het KNMI gaf code oranje af voor de kustprovincies."),
 }
 
@@ -39,11 +41,26 @@ def staged_home(tmp_path: Path, articles: dict[str, tuple[str, str]]) -> tuple[H
     home = Home(tmp_path / "home").ensure()
     warehouse.init(home.warehouse)
     staged = tmp_path / "fixture.jsonl"
-    staged.write_text("".join(json.dumps({
-        "source": "fixture", "url": url(name), "canonical_url": canonical_url(url(name)), "title": title,
-        "text": text, "published": "2026-11-18T09:00:00Z", "lang": "nl", "fetched_at": "2026-11-20T08:00:00Z",
-        "content_hash": content_hash(title, text)}) + "\n" for name, (title, text) in articles.items()),
-        encoding="utf-8")
+    staged.write_text(
+        "".join(
+            json.dumps(
+                {
+                    "source": "fixture",
+                    "url": url(name),
+                    "canonical_url": canonical_url(url(name)),
+                    "title": title,
+                    "text": text,
+                    "published": "2026-11-18T09:00:00Z",
+                    "lang": "nl",
+                    "fetched_at": "2026-11-20T08:00:00Z",
+                    "content_hash": content_hash(title, text),
+                }
+            )
+            + "\n"
+            for name, (title, text) in articles.items()
+        ),
+        encoding="utf-8",
+    )
     with warehouse.open_warehouse(home.warehouse) as con:
         load_staged(con, [staged])
     return home, staged
@@ -61,8 +78,9 @@ def doc(name: str) -> str:
 
 def signals(home: Home, doc_id: str) -> dict[str, tuple[str, str]]:
     with warehouse.open_warehouse(home.warehouse, read_only=True) as con:
-        rows = con.execute("SELECT dimension, label, origin, model_version FROM signals WHERE doc_id = ?",
-                           [doc_id]).fetchall()
+        rows = con.execute(
+            "SELECT dimension, label, origin, model_version FROM signals WHERE doc_id = ?", [doc_id]
+        ).fetchall()
     return {f"{d}:{lb}": (origin, version) for d, lb, origin, version in rows}
 
 
@@ -78,8 +96,17 @@ def test_corrections_apply_at_once_and_survive_relabelling(labelled_home: Home, 
     assert "sectors:public_sector" in before and "values:privacy" not in before
     removed = next(k for k in before if k.startswith("sectors:"))
 
-    done = gaimon(labelled_home, "label", doc("chatbot"), "--add", "values:privacy",
-                  "--remove", removed, "--note", "gaat over persoonsgegevens")
+    done = gaimon(
+        labelled_home,
+        "label",
+        doc("chatbot"),
+        "--add",
+        "values:privacy",
+        "--remove",
+        removed,
+        "--note",
+        "gaat over persoonsgegevens",
+    )
     assert done.returncode == 0, done.stderr
     after = signals(labelled_home, doc("chatbot"))
     assert after["values:privacy"][0] == "analyst" and "themes:safety" in after
@@ -88,7 +115,9 @@ def test_corrections_apply_at_once_and_survive_relabelling(labelled_home: Home, 
     # A new model version labels everything again: the corrections still hold.
     with warehouse.open_warehouse(labelled_home.warehouse) as con:
         report = classify_documents(con, Classifier())
-        stored = con.execute("SELECT count(*) FROM labels WHERE doc_id = ?", [doc("chatbot")]).fetchone()[0]
+        stored = con.execute(
+            "SELECT count(*) FROM labels WHERE doc_id = ?", [doc("chatbot")]
+        ).fetchone()[0]
     again = signals(labelled_home, doc("chatbot"))
     assert report.documents == 2 and stored == 2
     assert again["values:privacy"] == ("analyst", report.model_version)
@@ -100,7 +129,10 @@ def test_relevance_can_be_corrected_both_ways(labelled_home: Home, classifier): 
         classify_documents(con, classifier)
     assert signals(labelled_home, doc("weather")) == {}
     assert gaimon(labelled_home, "label", doc("chatbot"), "--remove", "relevant:ai").returncode == 0
-    assert gaimon(labelled_home, "label", doc("weather"), "--add", "values:sustainability").returncode == 0
+    assert (
+        gaimon(labelled_home, "label", doc("weather"), "--add", "values:sustainability").returncode
+        == 0
+    )
     with warehouse.open_warehouse(labelled_home.warehouse) as con:
         relevant = dict(con.execute("SELECT doc_id, relevant FROM documents").fetchall())
         classify_documents(con, classifier)
@@ -120,9 +152,13 @@ def test_a_wrong_label_or_document_is_refused(labelled_home: Home):
 def test_corrections_become_training_data(labelled_home: Home, classifier):  # noqa: F811
     with warehouse.open_warehouse(labelled_home.warehouse) as con:
         classify_documents(con, classifier)
-    gaimon(labelled_home, "label", doc("chatbot"), "--add", "values:privacy", "--add", "kind:incident")
+    gaimon(
+        labelled_home, "label", doc("chatbot"), "--add", "values:privacy", "--add", "kind:incident"
+    )
     [item] = corrections_for_training(labelled_home)
-    assert item.lang == "nl" and item.relevant and "privacy" in item.values and item.kind == "incident"
+    assert (
+        item.lang == "nl" and item.relevant and "privacy" in item.values and item.kind == "incident"
+    )
     assert "Utrecht" in item.text
 
 
@@ -132,18 +168,24 @@ def test_signal_rows_keep_model_version_score_and_evidence(labelled_home: Home, 
         rows = con.execute(
             "SELECT s.dimension, s.label, s.score, s.model_version, json_type(s.evidence), s.evidence, "
             "d.title || chr(10) || d.text FROM signals s JOIN documents d USING (doc_id) WHERE doc_id = ?",
-            [doc("chatbot")]).fetchall()
+            [doc("chatbot")],
+        ).fetchall()
     assert rows
     for _dimension, _label, score, version, kind, evidence, body in rows:
         assert version == classifier.version and 0.0 <= score <= 1.0 and kind == "ARRAY"
         for span in json.loads(evidence):
-            assert body[span["start"]:span["end"]] == span["text"]
+            assert body[span["start"] : span["end"]] == span["text"]
     # Every label given to the item shows the words that earned it.
-    assert all(json.loads(e) for d, _, _, _, _, e, _ in rows if d in ("themes", "values", "sectors"))
+    assert all(
+        json.loads(e) for d, _, _, _, _, e, _ in rows if d in ("themes", "values", "sectors")
+    )
 
 
-@pytest.mark.xfail(strict=True, reason="known weak spot: the Dutch model, sure of itself, still "
-                   "outweighs a clear term it has seen in training (docs/classification.md)")
+@pytest.mark.xfail(
+    strict=True,
+    reason="known weak spot: the Dutch model, sure of itself, still "
+    "outweighs a clear term it has seen in training (docs/classification.md)",
+)
 def test_a_clear_term_the_model_has_seen_keeps_its_value(labelled_home: Home, classifier):  # noqa: F811
     with warehouse.open_warehouse(labelled_home.warehouse) as con:
         classify_documents(con, classifier)
@@ -163,16 +205,24 @@ with lock.writer(home, "load_source"), warehouse.open_warehouse(home.warehouse):
 """
 
 
-@pytest.mark.parametrize("args", [("label", doc("chatbot"), "--add", "values:privacy"), ("classify",)],
-                         ids=["label", "classify"])
+@pytest.mark.parametrize(
+    "args",
+    [("label", doc("chatbot"), "--add", "values:privacy"), ("classify",)],
+    ids=["label", "classify"],
+)
 def test_a_warehouse_command_waits_while_a_run_writes(labelled_home: Home, args):
     # A run's writing step: the writer lock held and the warehouse open for writing.
-    run = subprocess.Popen([sys.executable, "-c", HOLD_WRITER, str(labelled_home.root)],
-                           stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True)
+    run = subprocess.Popen(
+        [sys.executable, "-c", HOLD_WRITER, str(labelled_home.root)],
+        stdin=subprocess.PIPE,
+        stdout=subprocess.PIPE,
+        text=True,
+    )
     assert run.stdout.readline().strip() == "held"
     env = dict(os.environ, GAIMON_HOME=str(labelled_home.root), GAIMON_AUTOTRAIN="0", COLUMNS="300")
-    command = subprocess.Popen([GAIMON, *args], env=env, stdout=subprocess.PIPE,
-                               stderr=subprocess.PIPE, text=True)
+    command = subprocess.Popen(
+        [GAIMON, *args], env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True
+    )
     try:
         said = ""
         while "is held by" not in said:  # the command says it waits, then waits
@@ -187,17 +237,23 @@ def test_a_warehouse_command_waits_while_a_run_writes(labelled_home: Home, args)
     assert command.returncode == 0, said + rest
     with warehouse.open_warehouse(labelled_home.warehouse, read_only=True) as con:
         labels = con.execute("SELECT count(*) FROM labels").fetchone()[0]
-        classified = con.execute("SELECT count(*) FROM documents WHERE relevant IS NOT NULL").fetchone()[0]
+        classified = con.execute(
+            "SELECT count(*) FROM documents WHERE relevant IS NOT NULL"
+        ).fetchone()[0]
     assert (labels, classified) == ((1, 0) if args[0] == "label" else (0, 2))
 
 
 WEEK_ITEMS = {
-    "clear": ("Chatbot van gemeente verzint regels voor bijstand",
-              "De AI-chatbot van de gemeente gaf inwoners verzonnen antwoorden over de bijstand. "
-              "De Autoriteit Persoonsgegevens onderzoekt of persoonsgegevens zijn gelekt."),
-    "passing": ("Gemeente presenteert begroting voor 2027",
-                "De gemeente trekt meer geld uit voor wegen, sport en zorg. Een klein deel gaat naar "
-                "de automatisering van de afvalinzameling."),
+    "clear": (
+        "Chatbot van gemeente verzint regels voor bijstand",
+        "De AI-chatbot van de gemeente gaf inwoners verzonnen antwoorden over de bijstand. "
+        "De Autoriteit Persoonsgegevens onderzoekt of persoonsgegevens zijn gelekt.",
+    ),
+    "passing": (
+        "Gemeente presenteert begroting voor 2027",
+        "De gemeente trekt meer geld uit voor wegen, sport en zorg. Een klein deel gaat naar "
+        "de automatisering van de afvalinzameling.",
+    ),
     "weather": ("Storm raast over de kust", "Het KNMI gaf code oranje af voor de kustprovincies."),
     "strike": ("Buschauffeurs leggen werk neer", "De vakbond eist een hoger loon voor chauffeurs."),
 }
@@ -207,8 +263,11 @@ WEEK_ITEMS = {
 def week_home(tmp_path: Path) -> Home:
     """A week of loaded documents, classified through the batch files the daily run uses."""
     from gaimon.classify import fanout
+
     home, _ = staged_home(tmp_path, WEEK_ITEMS)
-    model = fanout.Model(fanout._classifier(None).version, None)  # the lexicon alone, as workers load it
+    model = fanout.Model(
+        fanout._classifier(None).version, None
+    )  # the lexicon alone, as workers load it
     with warehouse.open_warehouse(home.warehouse) as con:
         for batch in fanout.export(con, model.version, tmp_path / "batches", 2):
             fanout.store_file(con, fanout.classify_file(batch, model), model)
@@ -221,7 +280,11 @@ def test_label_uncertain_lists_the_weeks_closest_calls_first(week_home: Home):
     assert len(stored) == len(WEEK_ITEMS) and None not in stored.values()
     done = gaimon(week_home, "label", "--uncertain", "--limit", "3")
     assert done.returncode == 0, done.stderr
-    listed = [line.split()[0] for line in done.stdout.splitlines() if line.split() and line.split()[0] in stored]
+    listed = [
+        line.split()[0]
+        for line in done.stdout.splitlines()
+        if line.split() and line.split()[0] in stored
+    ]
     assert "2026-W47" in done.stdout and len(listed) == 3
     assert listed == sorted(stored, key=lambda d: (stored[d], d))[:3]
     # Once an analyst has decided, the document leaves the list.

@@ -44,8 +44,9 @@ def test_items_in_an_unread_language_are_stored_without_signals(home, server):
     german = [r for r in rows if r[0] == "netzpolitik"]
     assert len(german) == 2
     # Stored, marked as read by this model version (not asked again), not relevant, no labels.
-    assert all(r[1] == "de" and r[2] is False and r[3] == classifier.version and r[4] == 0
-               for r in german), german
+    assert all(
+        r[1] == "de" and r[2] is False and r[3] == classifier.version and r[4] == 0 for r in german
+    ), german
     # The English source in the same run is labelled as before.
     english = [r for r in rows if r[0] == "observatory"]
     assert english and all(r[1] == "en" and r[3] == classifier.version for r in english)

@@ -21,11 +21,13 @@ def checked(tmp_path_factory):
     """One live check of every fixture source, through the command line."""
     scratch = tmp_path_factory.mktemp("live")
     with CorpusServer(FIXTURES / "crawl") as server:
-        registry = localize_registry(FIXTURES / "sources_live.yaml", server.base,
-                                     scratch / "sources.yaml")
+        registry = localize_registry(
+            FIXTURES / "sources_live.yaml", server.base, scratch / "sources.yaml"
+        )
         server.take_log()
-        result = CliRunner().invoke(app, ["sources", "check", "--live", "--json",
-                                          "--sources", str(registry), "--jobs", "3"])
+        result = CliRunner().invoke(
+            app, ["sources", "check", "--live", "--json", "--sources", str(registry), "--jobs", "3"]
+        )
         requests = server.take_log()
     return result, {c["source"]: c for c in json.loads(result.output)}, requests
 
@@ -52,8 +54,10 @@ def test_sources_that_look_wrong_say_why_and_the_check_exits_1(checked):
     assert checks["gemeente_zonder_datum"]["items"] == 2
     down = " ".join(checks["onbereikbaar"]["problems"])
     assert "HTTP 503" in down and "no items found" in down
-    assert not any(checks[name]["ok"] for name in
-                   ("ap_menu", "ap_oude_opmaak", "gemeente_zonder_datum", "onbereikbaar"))
+    assert not any(
+        checks[name]["ok"]
+        for name in ("ap_menu", "ap_oude_opmaak", "gemeente_zonder_datum", "onbereikbaar")
+    )
 
 
 def test_each_source_is_read_once_without_its_articles(checked):
@@ -66,9 +70,12 @@ def test_each_source_is_read_once_without_its_articles(checked):
 
 def test_a_table_for_people(tmp_path):
     with CorpusServer(FIXTURES / "crawl") as server:
-        registry = localize_registry(FIXTURES / "sources_live.yaml", server.base,
-                                     tmp_path / "sources.yaml")
-        result = CliRunner().invoke(app, ["sources", "check", "--live", "--sources", str(registry),
-                                          "--source", "rdi_nieuws"])
+        registry = localize_registry(
+            FIXTURES / "sources_live.yaml", server.base, tmp_path / "sources.yaml"
+        )
+        result = CliRunner().invoke(
+            app,
+            ["sources", "check", "--live", "--sources", str(registry), "--source", "rdi_nieuws"],
+        )
     assert result.exit_code == 0, result.output
     assert "live check: 1 ok, 0 look wrong" in result.output and "rdi_nieuws" in result.output

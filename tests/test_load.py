@@ -15,9 +15,17 @@ def staged(path, items):
 
 def item(n, text="Een tekst over AI.", fetched="2026-11-20T08:00:00Z"):
     url = f"https://example.nl/a/{n}?utm_source=feed"
-    return {"source": "fixture", "url": url, "canonical_url": canonical_url(url),
-            "title": f"Titel {n}", "text": text, "published": "2026-11-19T10:00:00+01:00",
-            "lang": "nl", "fetched_at": fetched, "content_hash": content_hash(f"Titel {n}", text)}
+    return {
+        "source": "fixture",
+        "url": url,
+        "canonical_url": canonical_url(url),
+        "title": f"Titel {n}",
+        "text": text,
+        "published": "2026-11-19T10:00:00+01:00",
+        "lang": "nl",
+        "fetched_at": fetched,
+        "content_hash": content_hash(f"Titel {n}", text),
+    }
 
 
 def rows(con):
@@ -57,12 +65,17 @@ def test_bad_line_is_reported_by_file_and_line_and_the_rest_loads(con, tmp_path)
 
 
 def test_run_week_kind_extra_and_identifiers_are_stored(con, tmp_path):
-    record = item(1) | {"kind": "procedure", "extra": {"stage": "RDG1", "events": [{"id": "e1"}]},
-                        "identifiers": {"procedure": "2021/0106(COD)", "celex": ["52021PC0206"]}}
+    record = item(1) | {
+        "kind": "procedure",
+        "extra": {"stage": "RDG1", "events": [{"id": "e1"}]},
+        "identifiers": {"procedure": "2021/0106(COD)", "celex": ["52021PC0206"]},
+    }
     report = load_staged(con, [staged(tmp_path / "ep.jsonl", [record])], run_id="run-1")
     assert report.new == 1
-    row = con.execute("SELECT run_id, week, kind, extra->>'stage', json_type(identifiers), "
-                      "identifiers->>'procedure' FROM documents").fetchone()
+    row = con.execute(
+        "SELECT run_id, week, kind, extra->>'stage', json_type(identifiers), "
+        "identifiers->>'procedure' FROM documents"
+    ).fetchone()
     assert row == ("run-1", "2026-W47", "procedure", "RDG1", "OBJECT", "2021/0106(COD)")
 
 
@@ -86,8 +99,14 @@ def test_a_changed_item_is_classified_again(con, tmp_path):
     load_staged(con, [staged(tmp_path / "a.jsonl", [item(1)])])
     con.execute("UPDATE documents SET relevant = true, model_version = 'rules-1'")
     load_staged(con, [staged(tmp_path / "a.jsonl", [item(1)])])
-    assert con.execute("SELECT relevant, model_version FROM documents").fetchone() == (True, "rules-1")
-    load_staged(con, [staged(tmp_path / "b.jsonl", [item(1, text="Anders.", fetched="2026-11-23T08:00:00Z")])])
+    assert con.execute("SELECT relevant, model_version FROM documents").fetchone() == (
+        True,
+        "rules-1",
+    )
+    load_staged(
+        con,
+        [staged(tmp_path / "b.jsonl", [item(1, text="Anders.", fetched="2026-11-23T08:00:00Z")])],
+    )
     assert con.execute("SELECT relevant, model_version FROM documents").fetchone() == (None, None)
 
 

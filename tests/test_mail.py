@@ -37,7 +37,12 @@ SECRET = "s3cret-Pa55word"
 SUBSCRIBERS = {
     "unsubscribe": "https://digest.example/unsubscribe?who={address}",
     "subscribers": [
-        {"address": "zorg@minvws.example", "name": "Beleid Zorg", "sectors": ["healthcare"], "lang": "nl"},
+        {
+            "address": "zorg@minvws.example",
+            "name": "Beleid Zorg",
+            "sectors": ["healthcare"],
+            "lang": "nl",
+        },
         {"address": "edu@ocw.example", "sectors": ["education"], "lang": "en", "pdf": False},
         {"address": "ops@gaimon.example", "sectors": ["all"], "operator": True, "pdf": False},
     ],
@@ -108,7 +113,9 @@ def approved(tmp_path):
 
 
 def settings_for(port: int, **extra) -> SmtpSettings:
-    return SmtpSettings(host="127.0.0.1", port=port, starttls=False, sender="digest@gaimon.example", **extra)
+    return SmtpSettings(
+        host="127.0.0.1", port=port, starttls=False, sender="digest@gaimon.example", **extra
+    )
 
 
 def parts(message) -> dict[str, list]:
@@ -121,17 +128,22 @@ def parts(message) -> dict[str, list]:
 def test_each_subscriber_gets_one_message_and_none_again(approved, inbox):
     home, week, subscribers = approved
     report = send_digest(home, week, subscribers, settings_for(inbox.port), backoff=0)
-    assert report.ok and sorted(report.sent) == sorted(s["address"] for s in SUBSCRIBERS["subscribers"])
+    assert report.ok and sorted(report.sent) == sorted(
+        s["address"] for s in SUBSCRIBERS["subscribers"]
+    )
     assert len(inbox.messages) == 3
     for entry in SUBSCRIBERS["subscribers"]:
-        message, = inbox.to(entry["address"])
+        (message,) = inbox.to(entry["address"])
         found = parts(message)
         assert {"text/plain", "text/html", "image/png"} <= set(found)
         html = found["text/html"][0].get_content()
         for image in found["image/png"]:
             assert f"cid:{image['Content-ID'].strip('<>')}" in html
         assert message["Message-ID"] == message_id(week, entry["address"], "digest@gaimon.example")
-        assert message["List-Unsubscribe"] == f"<https://digest.example/unsubscribe?who={entry['address']}>"
+        assert (
+            message["List-Unsubscribe"]
+            == f"<https://digest.example/unsubscribe?who={entry['address']}>"
+        )
         assert message["List-Unsubscribe-Post"] == "List-Unsubscribe=One-Click"
         assert ("application/pdf" in found) == entry.get("pdf", True)
     zorg = parts(inbox.to("zorg@minvws.example")[0])["text/html"][0].get_content()
@@ -140,12 +152,16 @@ def test_each_subscriber_gets_one_message_and_none_again(approved, inbox):
     edu = inbox.to("edu@ocw.example")[0]
     assert "generative AI signals" in edu["Subject"] and "(Education)" in edu["Subject"]
     assert 'id="sector-healthcare"' not in parts(edu)["text/html"][0].get_content()
-    assert "Voor beheerders" in parts(inbox.to("ops@gaimon.example")[0])["text/html"][0].get_content()
+    assert (
+        "Voor beheerders" in parts(inbox.to("ops@gaimon.example")[0])["text/html"][0].get_content()
+    )
 
     again = send_digest(home, week, subscribers, settings_for(inbox.port), backoff=0)
     assert again.sent == [] and len(again.skipped) == 3 and len(inbox.messages) == 3
     rows = store(home).sends(week)
-    assert {r.status for r in rows.values()} == {"sent"} and {r.attempts for r in rows.values()} == {1}
+    assert {r.status for r in rows.values()} == {"sent"} and {
+        r.attempts for r in rows.values()
+    } == {1}
 
 
 def test_only_an_approved_digest_is_sent(tmp_path, inbox):
@@ -177,11 +193,15 @@ def test_a_refusal_is_retried_and_reported(approved, inbox):
 
 def status_of(home: Home, week: str) -> dict[str, str]:
     """What `gaimon digest status` shows per subscriber: status and error."""
-    result = CliRunner().invoke(app, ["digest", "status", "--week", week, "--home", str(home.root)],
-                                env={"COLUMNS": "400"})
+    result = CliRunner().invoke(
+        app, ["digest", "status", "--week", week, "--home", str(home.root)], env={"COLUMNS": "400"}
+    )
     assert result.exit_code == 0, result.output
-    return {line.split("│")[1].strip(): line for line in result.output.splitlines()
-            if line.count("│") > 3 and "@" in line}
+    return {
+        line.split("│")[1].strip(): line
+        for line in result.output.splitlines()
+        if line.count("│") > 3 and "@" in line
+    }
 
 
 def test_a_message_refused_at_the_end_of_data_is_failed_and_sent_later(approved, inbox):
@@ -206,11 +226,16 @@ def test_a_message_refused_at_the_end_of_data_is_failed_and_sent_later(approved,
 
 def test_a_temporary_refusal_at_the_end_of_data_is_retried_within_the_run(approved, inbox):
     home, week, subscribers = approved
-    inbox.verdicts = {"edu@ocw.example": ["451 4.3.0 queue full, try again later"],
-                      "ops@gaimon.example": ["452 4.3.1 out of space"] * 3}
+    inbox.verdicts = {
+        "edu@ocw.example": ["451 4.3.0 queue full, try again later"],
+        "ops@gaimon.example": ["452 4.3.1 out of space"] * 3,
+    }
     report = send_digest(home, week, subscribers, settings_for(inbox.port), retries=3, backoff=0)
     assert sorted(report.sent) == ["edu@ocw.example", "zorg@minvws.example"]
-    assert list(report.failed) == ["ops@gaimon.example"] and "452" in report.failed["ops@gaimon.example"]
+    assert (
+        list(report.failed) == ["ops@gaimon.example"]
+        and "452" in report.failed["ops@gaimon.example"]
+    )
     rows = store(home).sends(week)
     assert (rows["edu@ocw.example"].status, rows["edu@ocw.example"].attempts) == ("sent", 2)
     assert (rows["ops@gaimon.example"].status, rows["ops@gaimon.example"].attempts) == ("failed", 3)
@@ -241,11 +266,25 @@ def test_an_unreachable_server_sends_nothing_and_says_so(approved):
 def test_a_send_cut_off_by_a_crash_is_not_repeated(approved, inbox):
     home, week, subscribers = approved
     inbox.stall = "edu@ocw.example"
-    env = {**os.environ, "GAIMON_HOME": str(home.root), "GAIMON_SMTP_HOST": "127.0.0.1",
-           "GAIMON_SMTP_PORT": str(inbox.port), "GAIMON_SMTP_STARTTLS": "false",
-           "GAIMON_SMTP_FROM": "digest@gaimon.example"}
-    command = [sys.executable, "-c", "from gaimon.cli import app; app()", "digest", "send", "--week", week,
-               "--subscribers", str(subscribers)]
+    env = {
+        **os.environ,
+        "GAIMON_HOME": str(home.root),
+        "GAIMON_SMTP_HOST": "127.0.0.1",
+        "GAIMON_SMTP_PORT": str(inbox.port),
+        "GAIMON_SMTP_STARTTLS": "false",
+        "GAIMON_SMTP_FROM": "digest@gaimon.example",
+    }
+    command = [
+        sys.executable,
+        "-c",
+        "from gaimon.cli import app; app()",
+        "digest",
+        "send",
+        "--week",
+        week,
+        "--subscribers",
+        str(subscribers),
+    ]
     process = subprocess.Popen(command, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
     try:
         assert inbox.stalled.wait(180), "the send never reached the second subscriber"
@@ -262,7 +301,9 @@ def test_a_send_cut_off_by_a_crash_is_not_repeated(approved, inbox):
     assert len(inbox.to("edu@ocw.example")) == 0 and len(inbox.to("zorg@minvws.example")) == 1
 
     # After checking the mail log, the operator asks for that copy explicitly.
-    report = send_digest(home, week, subscribers, settings_for(inbox.port), resend_unknown=["edu@ocw.example"])
+    report = send_digest(
+        home, week, subscribers, settings_for(inbox.port), resend_unknown=["edu@ocw.example"]
+    )
     assert report.sent == ["edu@ocw.example"] and report.ok and len(inbox.messages) == 3
 
 
@@ -275,17 +316,30 @@ def _certificate(folder: Path) -> tuple[Path, Path]:
     key = ec.generate_private_key(ec.SECP256R1())
     name = x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, "127.0.0.1")])
     now = dt.datetime.now(dt.UTC)
-    cert = (x509.CertificateBuilder().subject_name(name).issuer_name(name).public_key(key.public_key())
-            .serial_number(x509.random_serial_number()).not_valid_before(now - dt.timedelta(minutes=5))
-            .not_valid_after(now + dt.timedelta(days=1))
-            .add_extension(x509.SubjectAlternativeName([x509.IPAddress(ipaddress.ip_address("127.0.0.1"))]),
-                           critical=False)
-            .add_extension(x509.BasicConstraints(ca=True, path_length=None), critical=True)
-            .sign(key, hashes.SHA256()))
+    cert = (
+        x509.CertificateBuilder()
+        .subject_name(name)
+        .issuer_name(name)
+        .public_key(key.public_key())
+        .serial_number(x509.random_serial_number())
+        .not_valid_before(now - dt.timedelta(minutes=5))
+        .not_valid_after(now + dt.timedelta(days=1))
+        .add_extension(
+            x509.SubjectAlternativeName([x509.IPAddress(ipaddress.ip_address("127.0.0.1"))]),
+            critical=False,
+        )
+        .add_extension(x509.BasicConstraints(ca=True, path_length=None), critical=True)
+        .sign(key, hashes.SHA256())
+    )
     cert_path, key_path = folder / "cert.pem", folder / "key.pem"
     cert_path.write_bytes(cert.public_bytes(serialization.Encoding.PEM))
-    key_path.write_bytes(key.private_bytes(serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8,
-                                           serialization.NoEncryption()))
+    key_path.write_bytes(
+        key.private_bytes(
+            serialization.Encoding.PEM,
+            serialization.PrivateFormat.PKCS8,
+            serialization.NoEncryption(),
+        )
+    )
     return cert_path, key_path
 
 
@@ -298,22 +352,49 @@ def test_starttls_and_login_without_the_password_in_any_output(approved, tmp_pat
 
     def authenticator(server, session, envelope, mechanism, auth_data):
         logins.append(auth_data.login.decode())
-        return AuthResult(success=auth_data.login == b"digest" and auth_data.password == SECRET.encode())
+        return AuthResult(
+            success=auth_data.login == b"digest" and auth_data.password == SECRET.encode()
+        )
 
     handler = Inbox()
-    controller = Controller(handler, hostname="127.0.0.1", port=free_port(), tls_context=context,
-                            require_starttls=True, authenticator=authenticator, auth_require_tls=True)
+    controller = Controller(
+        handler,
+        hostname="127.0.0.1",
+        port=free_port(),
+        tls_context=context,
+        require_starttls=True,
+        authenticator=authenticator,
+        auth_require_tls=True,
+    )
     controller.start()
     try:
-        env = {"GAIMON_SMTP_HOST": "127.0.0.1", "GAIMON_SMTP_PORT": str(controller.port),
-               "GAIMON_SMTP_STARTTLS": "true", "GAIMON_SMTP_USER": "digest", "GAIMON_SMTP_PASSWORD": SECRET,
-               "GAIMON_SMTP_FROM": "digest@gaimon.example", "GAIMON_SMTP_CA_FILE": str(cert)}
+        env = {
+            "GAIMON_SMTP_HOST": "127.0.0.1",
+            "GAIMON_SMTP_PORT": str(controller.port),
+            "GAIMON_SMTP_STARTTLS": "true",
+            "GAIMON_SMTP_USER": "digest",
+            "GAIMON_SMTP_PASSWORD": SECRET,
+            "GAIMON_SMTP_FROM": "digest@gaimon.example",
+            "GAIMON_SMTP_CA_FILE": str(cert),
+        }
         settings = SmtpSettings.from_env(env)
         assert SECRET not in str(settings) and SECRET not in repr(settings)
         assert SECRET not in settings.model_dump_json()
         caplog.set_level(logging.DEBUG)
-        result = CliRunner().invoke(app, ["digest", "send", "--week", week, "--subscribers", str(subscribers),
-                                          "--home", str(home.root)], env=env)
+        result = CliRunner().invoke(
+            app,
+            [
+                "digest",
+                "send",
+                "--week",
+                week,
+                "--subscribers",
+                str(subscribers),
+                "--home",
+                str(home.root),
+            ],
+            env=env,
+        )
         assert result.exit_code == 0, result.output
         assert len(handler.messages) == 3 and logins and set(logins) == {"digest"}
         assert SECRET not in result.output and SECRET not in caplog.text
@@ -321,9 +402,25 @@ def test_starttls_and_login_without_the_password_in_any_output(approved, tmp_pat
         # (aiosmtpd stalls after a refused AUTH, hence the short timeout.)
         wrong = {**env, "GAIMON_SMTP_PASSWORD": "not-" + SECRET, "GAIMON_SMTP_TIMEOUT": "3"}
         newcomer = tmp_path / "newcomer.yaml"
-        newcomer.write_text(yaml.safe_dump({"subscribers": [{"address": "new@ocw.example"}]}), encoding="utf-8")
-        result = CliRunner().invoke(app, ["digest", "send", "--week", week, "--home", str(home.root),
-                                          "--subscribers", str(newcomer), "--retries", "1"], env=wrong)
+        newcomer.write_text(
+            yaml.safe_dump({"subscribers": [{"address": "new@ocw.example"}]}), encoding="utf-8"
+        )
+        result = CliRunner().invoke(
+            app,
+            [
+                "digest",
+                "send",
+                "--week",
+                week,
+                "--home",
+                str(home.root),
+                "--subscribers",
+                str(newcomer),
+                "--retries",
+                "1",
+            ],
+            env=wrong,
+        )
         assert result.exit_code == 1 and "new@ocw.example" in result.output
         assert "not-" + SECRET not in result.output and "not-" + SECRET not in caplog.text
         assert len(handler.messages) == 3
@@ -334,13 +431,21 @@ def test_starttls_and_login_without_the_password_in_any_output(approved, tmp_pat
 def test_settings_and_subscribers_are_checked(tmp_path):
     with pytest.raises(ValueError, match="GAIMON_SMTP_HOST"):
         SmtpSettings.from_env({"GAIMON_SMTP_FROM": "a@b.example"})
-    settings = SmtpSettings.from_env({"GAIMON_SMTP_HOST": "mail.example", "GAIMON_SMTP_FROM": "a@b.example"})
+    settings = SmtpSettings.from_env(
+        {"GAIMON_SMTP_HOST": "mail.example", "GAIMON_SMTP_FROM": "a@b.example"}
+    )
     assert (settings.port, settings.starttls, settings.password) == (587, True, None)
     bad = tmp_path / "bad.yaml"
     for listing, error in (
-        ({"subscribers": [{"address": "x@y.example", "sectors": ["hospitals"]}]}, "unknown sectors"),
+        (
+            {"subscribers": [{"address": "x@y.example", "sectors": ["hospitals"]}]},
+            "unknown sectors",
+        ),
         ({"subscribers": [{"address": "not an address"}]}, "not an e-mail address"),
-        ({"subscribers": [{"address": "x@y.example\r\nBcc: all@y.example"}]}, "not an e-mail address"),
+        (
+            {"subscribers": [{"address": "x@y.example\r\nBcc: all@y.example"}]},
+            "not an e-mail address",
+        ),
         ({"subscribers": [{"address": "x@y.example"}, {"address": "X@y.example"}]}, "listed twice"),
         ({"unsubscribe": "javascript:alert(1)", "subscribers": []}, "mailto"),
     ):
@@ -355,10 +460,18 @@ def test_settings_and_subscribers_are_checked(tmp_path):
     with pytest.raises(GaimonError, match="subscribers file .*missing.yaml: No such file"):
         load_subscribers(tmp_path / "missing.yaml")
     with pytest.raises(GaimonError, match="GAIMON_SMTP_PORT: .*integer") as refused:
-        SmtpSettings.from_env({"GAIMON_SMTP_HOST": "h", "GAIMON_SMTP_FROM": "a@b.example",
-                               "GAIMON_SMTP_PORT": "smtp", "GAIMON_SMTP_PASSWORD": SECRET})
+        SmtpSettings.from_env(
+            {
+                "GAIMON_SMTP_HOST": "h",
+                "GAIMON_SMTP_FROM": "a@b.example",
+                "GAIMON_SMTP_PORT": "smtp",
+                "GAIMON_SMTP_PASSWORD": SECRET,
+            }
+        )
     assert SECRET not in str(refused.value)
-    example = load_subscribers(Path(__file__).parent.parent / "gaimon" / "digest" / "subscribers.example.yaml")
+    example = load_subscribers(
+        Path(__file__).parent.parent / "gaimon" / "digest" / "subscribers.example.yaml"
+    )
     assert example.subscribers and example.subscribers[0].lang == "nl"
 
 

@@ -18,26 +18,47 @@ GOOD = """sources:
 """
 
 BAD = {
-    "yaml": ("sources:\n  - name: nieuws\n    kind: rss\n   url: [https://example.org\n",
-             "not valid YAML at line"),
-    "name": (GOOD.replace("name: nieuws", "name: Nieuws Feed"),
-             "source #1 ('Nieuws Feed'): name: String should match pattern"),
+    "yaml": (
+        "sources:\n  - name: nieuws\n    kind: rss\n   url: [https://example.org\n",
+        "not valid YAML at line",
+    ),
+    "name": (
+        GOOD.replace("name: nieuws", "name: Nieuws Feed"),
+        "source #1 ('Nieuws Feed'): name: String should match pattern",
+    ),
     "duplicate": (GOOD + GOOD.removeprefix("sources:\n"), "duplicate source names: nieuws"),
     "type": (GOOD + "    tags: news\n", "source #1 ('nieuws'): tags: Input should be a valid list"),
-    "follow": (GOOD + "    follow: sometimes\n", "source #1 ('nieuws'): follow: Input should be a valid boolean"),
-    "url": (GOOD.replace("https://example.org/feed.xml", "not a url"),
-            "source #1 ('nieuws'): url: not an http(s) URL: 'not a url'"),
-    "more_urls": (GOOD + "    urls: [\"javascript:alert(1)\"]\n",
-                  "source #1 ('nieuws'): urls: not an http(s) URL: 'javascript:alert(1)'"),
-    "kind": (GOOD.replace("kind: rss", "kind: rsss"), "source #1 ('nieuws'): kind: unknown kind 'rsss'"),
-    "missing_key": ("sources:\n  - name: nieuws\n    kind: rss\n", "source #1 ('nieuws'): url: Field required"),
+    "follow": (
+        GOOD + "    follow: sometimes\n",
+        "source #1 ('nieuws'): follow: Input should be a valid boolean",
+    ),
+    "url": (
+        GOOD.replace("https://example.org/feed.xml", "not a url"),
+        "source #1 ('nieuws'): url: not an http(s) URL: 'not a url'",
+    ),
+    "more_urls": (
+        GOOD + '    urls: ["javascript:alert(1)"]\n',
+        "source #1 ('nieuws'): urls: not an http(s) URL: 'javascript:alert(1)'",
+    ),
+    "kind": (
+        GOOD.replace("kind: rss", "kind: rsss"),
+        "source #1 ('nieuws'): kind: unknown kind 'rsss'",
+    ),
+    "missing_key": (
+        "sources:\n  - name: nieuws\n    kind: rss\n",
+        "source #1 ('nieuws'): url: Field required",
+    ),
     "not_a_list": ("sources: nieuws\n", "expected a mapping with a `sources:` list"),
 }
 
 
 def gaimon(*args: str) -> subprocess.CompletedProcess:
-    return subprocess.run([sys.executable, "-c", "from gaimon.cli import main; main()", *args],
-                          capture_output=True, text=True, timeout=120)
+    return subprocess.run(
+        [sys.executable, "-c", "from gaimon.cli import main; main()", *args],
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
 
 
 @pytest.mark.parametrize("case", sorted(BAD))
@@ -68,15 +89,20 @@ def test_a_crawl_of_a_source_whose_url_is_not_a_url_does_not_exit_0(tmp_path):
     registry.write_text(BAD["url"][0])
     crawled = gaimon("crawl", "--home", str(tmp_path / "home"), "--sources", str(registry))
     assert crawled.returncode == 2
-    assert crawled.stderr.strip().startswith(f"gaimon: registry {registry}: source #1 ('nieuws'): url:")
-    assert not (tmp_path / "home" / "staging").exists() or not any((tmp_path / "home" / "staging").rglob("*.jsonl"))
+    assert crawled.stderr.strip().startswith(
+        f"gaimon: registry {registry}: source #1 ('nieuws'): url:"
+    )
+    assert not (tmp_path / "home" / "staging").exists() or not any(
+        (tmp_path / "home" / "staging").rglob("*.jsonl")
+    )
 
 
 def test_an_unknown_source_name_is_one_line(tmp_path):
     registry = tmp_path / "sources.yaml"
     registry.write_text(GOOD)
-    crawled = gaimon("crawl", "--home", str(tmp_path / "home"), "--sources", str(registry),
-                     "--source", "nergens")
+    crawled = gaimon(
+        "crawl", "--home", str(tmp_path / "home"), "--sources", str(registry), "--source", "nergens"
+    )
     assert crawled.returncode == 2
     assert crawled.stderr.strip() == "gaimon: no source named 'nergens' in the registry"
 

@@ -14,7 +14,12 @@ pytestmark = pytest.mark.slow
 
 
 def _serve_list(home, api_url: str, settings: Path | None = None, *more: str) -> str:
-    env = {**os.environ, "PREFECT_API_URL": api_url, "GAIMON_HOME": str(home.root), "COLUMNS": "200"}
+    env = {
+        **os.environ,
+        "PREFECT_API_URL": api_url,
+        "GAIMON_HOME": str(home.root),
+        "COLUMNS": "200",
+    }
     env.pop("GAIMON_SETTINGS", None)
     command = [str(Path(sys.executable).parent / "gaimon"), "serve", "--list"]
     if settings:
@@ -41,7 +46,9 @@ def test_serve_list_shows_the_daily_and_weekly_schedules(prefect_server, home, t
     with get_client(sync_client=True) as client:
         daily = client.read_deployment_by_name("daily/gaimon-daily")
         limits = client.read_concurrency_limits(limit=100, offset=0)
-    assert [(s.schedule.cron, s.schedule.timezone) for s in daily.schedules] == [("0 6 * * *", "Europe/Amsterdam")]
+    assert [(s.schedule.cron, s.schedule.timezone) for s in daily.schedules] == [
+        ("0 6 * * *", "Europe/Amsterdam")
+    ]
     assert daily.parameters["params"]["home"] == str(home.root)
     # No slots on the server that a killed run could keep for ever: one run per home is a lock
     # the operating system releases (gaimon.ops.lock).
@@ -50,7 +57,9 @@ def test_serve_list_shows_the_daily_and_weekly_schedules(prefect_server, home, t
 
     # One settings file moves the schedule; registering again updates the deployment.
     settings = tmp_path / "settings.yaml"
-    settings.write_text('schedules: {daily: "30 5 * * 1-5"}\nlimits: {crawl: 2}\n', encoding="utf-8")
+    settings.write_text(
+        'schedules: {daily: "30 5 * * 1-5"}\nlimits: {crawl: 2}\n', encoding="utf-8"
+    )
     output = _serve_list(home, PREFECT_API_URL.value(), settings)
     assert "30 5 * * 1-5" in output and "0 7 * * 1" in output
     with get_client(sync_client=True) as client:

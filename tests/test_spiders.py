@@ -27,15 +27,21 @@ def server():
 
 @pytest.fixture
 def sources(server, home) -> Path:
-    return localize_registry(FIXTURES / "sources_crawl.yaml", server.base, home.root / "sources.yaml")
+    return localize_registry(
+        FIXTURES / "sources_crawl.yaml", server.base, home.root / "sources.yaml"
+    )
 
 
 def crawl(name, home, sources, server, **settings):
     server.take_log()
-    report = crawl_source(load_registry(sources).get(name), home, sources, day=DAY,
-                          extra_settings=settings or None)
-    items = [json.loads(line) for line in report.staged_file.read_text().splitlines()] \
-        if report.staged_file.exists() else []
+    report = crawl_source(
+        load_registry(sources).get(name), home, sources, day=DAY, extra_settings=settings or None
+    )
+    items = (
+        [json.loads(line) for line in report.staged_file.read_text().splitlines()]
+        if report.staged_file.exists()
+        else []
+    )
     return report, {i["title"]: i for i in items if i["source"] == name}
 
 
@@ -64,7 +70,10 @@ def test_rss1_rdf_with_dc_date_and_language(home, sources, server):
     assert deepfakes["lang"] == "en"
     assert deepfakes["author"] == "M. Okafor"
     assert deepfakes["identifiers"]["doi"] == "10.5281/zenodo.1234567"
-    assert items["Welfare risk scoring returns under a new name"]["published"] == "2026-11-19T00:00:00Z"
+    assert (
+        items["Welfare risk scoring returns under a new name"]["published"]
+        == "2026-11-19T00:00:00Z"
+    )
 
 
 def test_atom_with_xml_base_relative_links_and_entry_language(home, sources, server):
@@ -85,13 +94,19 @@ def test_google_news_items_get_the_publishers_link(home, sources, server):
     assert report.ok and len(items) == 3
     # The title loses its " - Publisher" suffix; the address comes from the older token.
     toezicht = items["Kabinet wil strenger toezicht op generatieve AI"]
-    assert toezicht["canonical_url"] == ("https://nos.nl/artikel/"
-                                         "2546112-kabinet-wil-strenger-toezicht-op-generatieve-ai")
+    assert toezicht["canonical_url"] == (
+        "https://nos.nl/artikel/2546112-kabinet-wil-strenger-toezicht-op-generatieve-ai"
+    )
     assert toezicht["identifiers"]["publisher"] == "https://nos.nl"
-    assert toezicht["identifiers"]["google_news"].startswith("https://news.google.com/rss/articles/")
+    assert toezicht["identifiers"]["google_news"].startswith(
+        "https://news.google.com/rss/articles/"
+    )
     # The description's own anchor, when it points at the publisher, wins.
     balie = items["Gemeenten zetten AI-chatbot in bij de balie"]
-    assert balie["canonical_url"] == "https://www.binnenlandsbestuur.nl/digitaal/gemeenten-ai-chatbot-balie"
+    assert (
+        balie["canonical_url"]
+        == "https://www.binnenlandsbestuur.nl/digitaal/gemeenten-ai-chatbot-balie"
+    )
     # A newer, opaque token leaves the Google link, with the publisher beside it.
     huiswerk = items["Scholen zoeken houvast bij AI-huiswerk"]
     assert huiswerk["url"].startswith("https://news.google.com/rss/articles/CBMi")
@@ -101,16 +116,20 @@ def test_google_news_items_get_the_publishers_link(home, sources, server):
 def test_sitemap_index_news_extension_pattern_and_since(home, sources, server):
     report, items = crawl("nieuwsbrief", home, sources, server)
     assert report.ok, report.message
-    assert set(items) == {"Toezichthouder krijgt extra geld voor AI-toezicht",
-                          "Scholen worstelen met chatbot bij huiswerk",
-                          "Algoritmeregister telt duizend systemen"}
+    assert set(items) == {
+        "Toezichthouder krijgt extra geld voor AI-toezicht",
+        "Scholen worstelen met chatbot bij huiswerk",
+        "Algoritmeregister telt duizend systemen",
+    }
     toezicht = items["Toezichthouder krijgt extra geld voor AI-toezicht"]
     assert toezicht["published"] == "2026-11-20T08:15:00Z"
     assert toezicht["author"] == "Sanne Visser"
     assert "twaalf miljoen euro" in toezicht["text"] and "Cookiebeleid" not in toezicht["text"]
     assert toezicht["extra"]["keywords"] == "AI-verordening, toezicht, RDI"
     # A bare news date is refined by the page's own timestamp.
-    assert items["Scholen worstelen met chatbot bij huiswerk"]["published"] == "2026-11-19T06:30:00Z"
+    assert (
+        items["Scholen worstelen met chatbot bij huiswerk"]["published"] == "2026-11-19T06:30:00Z"
+    )
     paths = {s.path for s in server.take_log()}
     assert "/sitemaps/archive-2023.xml" not in paths  # index entry older than `since`
     assert "/over-ons.html" not in paths and "/news/2025/03/oud-nieuws.html" not in paths
@@ -181,16 +200,24 @@ def test_ep_api_procedures_events_documents_and_press(home, sources, server):
     assert all("year=2024" not in q for q in queries)  # years follow the run's date
     details = [r for r in log if r.path.startswith("/api/v2/plenary-documents/")]
     assert details and all("language=en" in r.query for r in details)
-    assert all("work-type=REPORT_PLENARY" in unquote(r.query) for r in log
-               if r.path == "/api/v2/plenary-documents")
+    assert all(
+        "work-type=REPORT_PLENARY" in unquote(r.query)
+        for r in log
+        if r.path == "/api/v2/plenary-documents"
+    )
 
     # The next run goes on where this one stopped: the report beyond the first pages is read.
     report, items = crawl("europarl", home, sources, server)
     assert report.ok, report.message
-    reports = {i["identifiers"]["ep_document"] for i in items.values() if i["kind"] == "report_plenary"}
+    reports = {
+        i["identifiers"]["ep_document"] for i in items.values() if i["kind"] == "report_plenary"
+    }
     assert "A-10-2026-0300" in reports and report.staged == 1  # nothing else is new
-    asked = {unquote(r.query).split("offset=")[1].split("&")[0] for r in server.take_log()
-             if r.path == "/api/v2/plenary-documents" and "year=2026" in unquote(r.query)}
+    asked = {
+        unquote(r.query).split("offset=")[1].split("&")[0]
+        for r in server.take_log()
+        if r.path == "/api/v2/plenary-documents" and "year=2026" in unquote(r.query)
+    }
     assert asked == {"0", "2", "4"}  # the first pages (unchanged, 304) and on from the last stop
 
 
@@ -209,7 +236,9 @@ def test_sru_official_publications_paged_with_texts(home, sources, server):
     assert "markttoezichthouders" in eerste_kamer["text"]  # no HTML: its PDF
     queries = [unquote(r.query) for r in server.take_log() if r.path == "/sru"]
     assert len(queries) == 2 and all("httpAccept=application/json" in q for q in queries)
-    assert 'cql.textAndIndexes="algoritme"' in queries[0] and "dt.available>=2026-01-01" in queries[0]
+    assert (
+        'cql.textAndIndexes="algoritme"' in queries[0] and "dt.available>=2026-01-01" in queries[0]
+    )
     assert "startRecord=3" in queries[1]  # the answer's nextRecordPosition
 
 
@@ -242,7 +271,9 @@ def test_tk_odata_paging_zaak_and_document_with_pdf(home, sources, server):
         "Uitvoeringswet AI-verordening",  # from the page behind @odata.nextLink
         "Kabinetsvisie generatieve AI",
     }  # the deleted (Verwijderd) motion is left out
-    motie = items["Motie van het lid Van der Berg over een mensenrechtentoets voor generatieve AI bij de overheid"]
+    motie = items[
+        "Motie van het lid Van der Berg over een mensenrechtentoets voor generatieve AI bij de overheid"
+    ]
     assert motie["kind"] == "Motie" and motie["identifiers"]["tk_zaak"] == "2026Z19034"
     assert motie["url"] == "https://www.tweedekamer.nl/kamerstukken/detail?id=2026Z19034"
     assert motie["published"] == "2026-11-04T23:00:00Z"
@@ -252,7 +283,9 @@ def test_tk_odata_paging_zaak_and_document_with_pdf(home, sources, server):
     assert "verantwoorde inzet van generatieve AI" in brief["text"]  # from the PDF resource
 
 
-def test_unchanged_recrawl_makes_only_conditional_requests_and_stores_nothing(home, sources, server):
+def test_unchanged_recrawl_makes_only_conditional_requests_and_stores_nothing(
+    home, sources, server
+):
     names = ["dagblad", "nieuwsbrief", "tweedekamer"]
     for name in names:
         crawl(name, home, sources, server)
@@ -288,8 +321,11 @@ def test_every_fault_is_logged_counted_and_stops_nothing(home, sources, server):
     base = server.base
 
     def logged(path: str, words: str) -> bool:
-        return any(f"source storingen: {base}{path}" in line and words in line
-                   for line in log.splitlines() if "ERROR" in line)
+        return any(
+            f"source storingen: {base}{path}" in line and words in line
+            for line in log.splitlines()
+            if "ERROR" in line
+        )
 
     assert logged("/faults/onbereikbaar.xml", "HTTP 503")
     assert logged("/faults/kapot.html", "HTTP 500")
@@ -307,9 +343,16 @@ def test_every_fault_is_logged_counted_and_stops_nothing(home, sources, server):
     assert "waiting 1.0s as Retry-After asks" in log
     assert "Bericht na het wachten" in items
     # Items around the faults are all staged; pages that failed fall back to the feed's text.
-    assert "Drie rechtbanken experimenteren" in items["Goed artikel over AI in de rechtspraak"]["text"]
-    assert "voorspellende modellen" in items["Rapport over algoritmes in het sociaal domein"]["text"]
-    assert items["Artikel op een kapotte server"]["text"] == "Samenvatting uit de feed: de server geeft een 500."
+    assert (
+        "Drie rechtbanken experimenteren" in items["Goed artikel over AI in de rechtspraak"]["text"]
+    )
+    assert (
+        "voorspellende modellen" in items["Rapport over algoritmes in het sociaal domein"]["text"]
+    )
+    assert (
+        items["Artikel op een kapotte server"]["text"]
+        == "Samenvatting uit de feed: de server geeft een 500."
+    )
     assert {"Eerste bericht voor de breuk", "Tweede bericht voor de breuk"} <= set(items)
     assert "coördinator" in items["Artikel met verkeerde tekenset"]["text"]
     assert "reïntegratiebureaus" in items["Artikel zonder tekenset"]["text"]
@@ -324,7 +367,10 @@ def test_every_fault_is_logged_counted_and_stops_nothing(home, sources, server):
 def test_json_faults_keep_the_pages_read_before(home, sources, server):
     report, items = crawl("kapotte_api", home, sources, server)
     log = log_file(home, DAY, "kapotte_api").read_text()
-    assert set(items) == {"Motie over algoritmes bij gemeenten", "Motie over een register voor AI-systemen"}
+    assert set(items) == {
+        "Motie over algoritmes bij gemeenten",
+        "Motie over een register voor AI-systemen",
+    }
     assert "malformed JSON" in log and f"source kapotte_api: {server.base}/api-kapot/Zaak?" in log
     assert "HTML page where JSON was expected" in log
     assert report.errors == 2

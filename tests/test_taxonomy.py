@@ -31,8 +31,12 @@ def test_nodes_have_labels_definitions_section_and_lexicons_in_both_languages(ta
     for node in taxonomy.dimensions[dimension]:
         for lang in LANGS:
             assert getattr(node.label, lang) and getattr(node.definition, lang)
-            words = [w for _, n in node.walk() for w in (n.lexicon[lang].terms + n.lexicon[lang].weak
-                                                        + n.lexicon[lang].exact) if lang in n.lexicon]
+            words = [
+                w
+                for _, n in node.walk()
+                for w in (n.lexicon[lang].terms + n.lexicon[lang].weak + n.lexicon[lang].exact)
+                if lang in n.lexicon
+            ]
             assert words, f"{dimension}:{node.id} has no {lang} terms"
         assert node.section
 
@@ -40,31 +44,77 @@ def test_nodes_have_labels_definitions_section_and_lexicons_in_both_languages(ta
 def test_values_sit_under_the_scans_themes(taxonomy):
     themes = {v: taxonomy.theme_of(v) for v in taxonomy.ids("values")}
     assert themes["privacy"] == "safety" and themes["employment"] == "fairness"
-    assert themes["democratic_steering"] == "democracy" and themes["cultural"] == "human_centredness"
+    assert (
+        themes["democratic_steering"] == "democracy" and themes["cultural"] == "human_centredness"
+    )
 
 
 def test_finer_risk_nodes_under_values(taxonomy):
-    children = {v: [c.id for c in taxonomy.node("values", v).children] for v in taxonomy.ids("values")}
-    for risk in ("hallucination", "overreliance", "deepfakes", "misuse", "jailbreak", "model_collapse"):
+    children = {
+        v: [c.id for c in taxonomy.node("values", v).children] for v in taxonomy.ids("values")
+    }
+    for risk in (
+        "hallucination",
+        "overreliance",
+        "deepfakes",
+        "misuse",
+        "jailbreak",
+        "model_collapse",
+    ):
         assert risk in children["reliability"]
     assert "digital_clone" in children["privacy"]
-    misuse = taxonomy.node("values", "reliability").children[children["reliability"].index("misuse")]
+    misuse = taxonomy.node("values", "reliability").children[
+        children["reliability"].index("misuse")
+    ]
     assert "malware" in misuse.lexicon["en"].terms
 
 
-@pytest.mark.parametrize("text,lang,label,word", [
-    ("De AI-verordening verplicht aanbieders van ChatGPT tot transparantie.", "nl", "legal_frameworks:ai_act", "AI-verordening"),
-    ("De Autoriteit Persoonsgegevens onderzoekt of de chatbot de AVG schendt.", "nl", "legal_frameworks:gdpr", "AVG"),
-    ("Schrijvers beroepen zich op de Auteurswet tegen het trainen van AI-modellen.", "nl", "legal_frameworks:copyright", "Auteurswet"),
-    ("Deepfakevideo's van politici verspreiden zich via AI-tools.", "nl", "values:reliability", "Deepfakevideo's"),
-    ("Ziekenhuizen testen een AI-chatbot.", "nl", "sectors:healthcare", "Ziekenhuizen"),
-    ("ChatGPT hallucinated court cases that never existed.", "en", "values:reliability", "hallucinated"),
-    ("A deepfake of the CEO fooled staff into an AI-assisted transfer.", "en", "values:reliability", "deepfake"),
-])
+@pytest.mark.parametrize(
+    "text,lang,label,word",
+    [
+        (
+            "De AI-verordening verplicht aanbieders van ChatGPT tot transparantie.",
+            "nl",
+            "legal_frameworks:ai_act",
+            "AI-verordening",
+        ),
+        (
+            "De Autoriteit Persoonsgegevens onderzoekt of de chatbot de AVG schendt.",
+            "nl",
+            "legal_frameworks:gdpr",
+            "AVG",
+        ),
+        (
+            "Schrijvers beroepen zich op de Auteurswet tegen het trainen van AI-modellen.",
+            "nl",
+            "legal_frameworks:copyright",
+            "Auteurswet",
+        ),
+        (
+            "Deepfakevideo's van politici verspreiden zich via AI-tools.",
+            "nl",
+            "values:reliability",
+            "Deepfakevideo's",
+        ),
+        ("Ziekenhuizen testen een AI-chatbot.", "nl", "sectors:healthcare", "Ziekenhuizen"),
+        (
+            "ChatGPT hallucinated court cases that never existed.",
+            "en",
+            "values:reliability",
+            "hallucinated",
+        ),
+        (
+            "A deepfake of the CEO fooled staff into an AI-assisted transfer.",
+            "en",
+            "values:reliability",
+            "deepfake",
+        ),
+    ],
+)
 def test_lexicon_terms_are_found_by_lemma_compound_and_case(rules, text, lang, label, word):
     nlp = rules.nlp[lang]
     hits = rules.hits(nlp, nlp(text), text)
-    assert any(h.label == label and text[h.start:h.end] == word for h in hits), hits
+    assert any(h.label == label and text[h.start : h.end] == word for h in hits), hits
 
 
 BAD = {
@@ -73,12 +123,19 @@ BAD = {
     "label without English": lambda d: d["dimensions"]["sectors"][0]["label"].pop("en"),
     "definition missing": lambda d: d["dimensions"]["roles"][0].pop("definition"),
     "unknown field": lambda d: d["dimensions"]["kinds"][0].update(colour="red"),
-    "id not of the scan": lambda d: d["dimensions"]["sectors"].append(dict(d["dimensions"]["sectors"][0], id="sports")),
-    "wildcard inside a word": lambda d: d["dimensions"]["values"][0]["lexicon"]["nl"]["terms"].append("pri*vacy"),
-    "duplicate term": lambda d: d["dimensions"]["values"][0]["lexicon"]["en"]["terms"].append("privacy"),
+    "id not of the scan": lambda d: d["dimensions"]["sectors"].append(
+        dict(d["dimensions"]["sectors"][0], id="sports")
+    ),
+    "wildcard inside a word": lambda d: d["dimensions"]["values"][0]["lexicon"]["nl"][
+        "terms"
+    ].append("pri*vacy"),
+    "duplicate term": lambda d: d["dimensions"]["values"][0]["lexicon"]["en"]["terms"].append(
+        "privacy"
+    ),
     "no Dutch terms": lambda d: d["dimensions"]["sectors"][0]["lexicon"].pop("nl"),
     "duplicate child id": lambda d: d["dimensions"]["values"][2]["children"].append(
-        d["dimensions"]["values"][2]["children"][0]),
+        d["dimensions"]["values"][2]["children"][0]
+    ),
     "missing dimension": lambda d: d["dimensions"].pop("roles"),
 }
 
@@ -102,43 +159,77 @@ def test_a_file_that_is_not_yaml_is_refused(tmp_path: Path):
 
 
 def test_rules_alone_label_a_clear_item(rules):
-    item = ClassifyInput(id="x", title="ChatGPT hallucinates court cases, lawyers fined",
-                         text="A judge fined two lawyers after ChatGPT made up citations.", lang="en")
+    item = ClassifyInput(
+        id="x",
+        title="ChatGPT hallucinates court cases, lawyers fined",
+        text="A judge fined two lawyers after ChatGPT made up citations.",
+        lang="en",
+    )
     result = rules.classify(item)
     assert result.relevant and "reliability" in result.values and "safety" in result.themes
 
 
-@pytest.mark.parametrize("text,lang,word", [
-    ("Tesla's Autopilot failed to see a truck crossing the highway.", "en", "Autopilot"),
-    ("Police in London expand live facial recognition at train stations.", "en", "facial recognition"),
-    ("De gemeente stopt met gezichtsherkenning bij de ingang van het stadion.", "nl", "gezichtsherkenning"),
-    ("LMs can be prompted to reveal personal data from their training sets.", "en", "LMs"),
-    ("A conversational agent told a user to stop taking his medication.", "en", "conversational agent"),
-    ("Waymo recalls software after robotaxis hit a gate.", "en", "Waymo"),
-    ("A self-driving car ran a red light in San Francisco.", "en", "self-driving"),
-    ("Google Bard gave a wrong answer about the James Webb telescope.", "en", "Google Bard"),
-    ("Users of the Gemini app saw historically inaccurate images.", "en", "Gemini app"),
-    ("Claude Code deleted a production database.", "en", "Claude Code"),
-    ("Study: recommendation algorithms push teenagers towards extreme content.", "en", "recommendation algorithms"),
-    ("Membership inference attacks query a model to learn whether the model's outputs reveal a record.", "en", "model's outputs"),
-    ("Zelfrijdende taxi's rijden vanaf volgend jaar in Amsterdam.", "nl", "Zelfrijdende"),
-    ("Meta trained Llama 3 on public posts from Facebook users.", "en", "Llama 3"),
-])
+@pytest.mark.parametrize(
+    "text,lang,word",
+    [
+        ("Tesla's Autopilot failed to see a truck crossing the highway.", "en", "Autopilot"),
+        (
+            "Police in London expand live facial recognition at train stations.",
+            "en",
+            "facial recognition",
+        ),
+        (
+            "De gemeente stopt met gezichtsherkenning bij de ingang van het stadion.",
+            "nl",
+            "gezichtsherkenning",
+        ),
+        ("LMs can be prompted to reveal personal data from their training sets.", "en", "LMs"),
+        (
+            "A conversational agent told a user to stop taking his medication.",
+            "en",
+            "conversational agent",
+        ),
+        ("Waymo recalls software after robotaxis hit a gate.", "en", "Waymo"),
+        ("A self-driving car ran a red light in San Francisco.", "en", "self-driving"),
+        ("Google Bard gave a wrong answer about the James Webb telescope.", "en", "Google Bard"),
+        ("Users of the Gemini app saw historically inaccurate images.", "en", "Gemini app"),
+        ("Claude Code deleted a production database.", "en", "Claude Code"),
+        (
+            "Study: recommendation algorithms push teenagers towards extreme content.",
+            "en",
+            "recommendation algorithms",
+        ),
+        (
+            "Membership inference attacks query a model to learn whether the model's outputs reveal a record.",
+            "en",
+            "model's outputs",
+        ),
+        ("Zelfrijdende taxi's rijden vanaf volgend jaar in Amsterdam.", "nl", "Zelfrijdende"),
+        ("Meta trained Llama 3 on public posts from Facebook users.", "en", "Llama 3"),
+    ],
+)
 def test_the_ways_real_texts_name_ai_pass_the_relevance_lexicon(rules, text, lang, word):
     nlp = rules.nlp[lang]
     hits = rules.hits(nlp, nlp(text), text)
-    assert any(h.label == "relevant:ai" and h.strong and word in text[h.start:h.end] for h in hits), hits
+    assert any(
+        h.label == "relevant:ai" and h.strong and word in text[h.start : h.end] for h in hits
+    ), hits
 
 
-@pytest.mark.parametrize("text,lang", [
-    ("Claude Monet's water lilies fetch 65 million at a New York sale.", "en"),
-    ("A Gemini spacecraft capsule sells at auction for a record price.", "en"),
-    ("The club's scouting model faces its toughest test this summer.", "en"),
-    ("Het Concertgebouworkest brengt een ode aan Claude Debussy.", "nl"),
-])
+@pytest.mark.parametrize(
+    "text,lang",
+    [
+        ("Claude Monet's water lilies fetch 65 million at a New York sale.", "en"),
+        ("A Gemini spacecraft capsule sells at auction for a record price.", "en"),
+        ("The club's scouting model faces its toughest test this summer.", "en"),
+        ("Het Concertgebouworkest brengt een ode aan Claude Debussy.", "nl"),
+    ],
+)
 def test_names_that_are_also_other_things_are_no_clear_ai_term(rules, text, lang):
     nlp = rules.nlp[lang]
-    assert not [h for h in rules.hits(nlp, nlp(text), text) if h.label == "relevant:ai" and h.strong]
+    assert not [
+        h for h in rules.hits(nlp, nlp(text), text) if h.label == "relevant:ai" and h.strong
+    ]
 
 
 def _labels(rules, lang: str, title: str, text: str, dimension: str = "values") -> set[str]:
@@ -153,48 +244,77 @@ def _hit_labels(rules, lang: str, text: str) -> set[str]:
 
 
 def test_a_regulator_named_in_passing_is_no_privacy_item(rules):
-    nl = ("De Autoriteit Persoonsgegevens (AP) raadt kiezers af om AI-chatbots te gebruiken als "
-          "stemhulp. Uit onderzoek van de AP blijkt dat de chatbots vaak eenzijdig advies geven.")
-    en = ("The Department for Education said schools should test AI chatbots for accuracy before "
-          "pupils use them. The ICO and the EDPB were also consulted on the guidance.")
-    assert "privacy" not in _labels(rules, "nl", "Toezichthouder waarschuwt voor AI-chatbots als stemhulp", nl)
+    nl = (
+        "De Autoriteit Persoonsgegevens (AP) raadt kiezers af om AI-chatbots te gebruiken als "
+        "stemhulp. Uit onderzoek van de AP blijkt dat de chatbots vaak eenzijdig advies geven."
+    )
+    en = (
+        "The Department for Education said schools should test AI chatbots for accuracy before "
+        "pupils use them. The ICO and the EDPB were also consulted on the guidance."
+    )
+    assert "privacy" not in _labels(
+        rules, "nl", "Toezichthouder waarschuwt voor AI-chatbots als stemhulp", nl
+    )
     assert "privacy" not in _labels(rules, "en", "Schools told to check AI chatbots before use", en)
     nlp = rules.nlp["nl"]
     strong = {h.label for h in rules.hits(nlp, nlp(nl), nl) if h.strong}
     assert "values:privacy" not in strong
     # A privacy item that names the regulator keeps its label.
-    assert "privacy" in _labels(rules, "nl", "AP onderzoekt datalek bij AI-chatbot",
-                                "De Autoriteit Persoonsgegevens onderzoekt een datalek waarbij "
-                                "persoonsgegevens van gebruikers van een AI-chatbot op straat kwamen.")
+    assert "privacy" in _labels(
+        rules,
+        "nl",
+        "AP onderzoekt datalek bij AI-chatbot",
+        "De Autoriteit Persoonsgegevens onderzoekt een datalek waarbij "
+        "persoonsgegevens van gebruikers van een AI-chatbot op straat kwamen.",
+    )
 
 
 def test_computing_power_and_powering_are_not_about_energy_or_who_holds_power(rules):
     values = {"values:sustainability", "values:democratic_steering"}
-    for lang, text in [("en", "Nvidia results beat forecasts\nNvidia chips are powering the boom in generative "
-                              "AI, and demand for computing power keeps rising, the company said."),
-                       ("nl", "Nvidia verkoopt meer chips\nDe vraag naar rekenkracht voor AI blijft groeien.")]:
+    for lang, text in [
+        (
+            "en",
+            "Nvidia results beat forecasts\nNvidia chips are powering the boom in generative "
+            "AI, and demand for computing power keeps rising, the company said.",
+        ),
+        ("nl", "Nvidia verkoopt meer chips\nDe vraag naar rekenkracht voor AI blijft groeien."),
+    ]:
         nlp = rules.nlp[lang]
-        words = {text[h.start:h.end] for h in rules.hits(nlp, nlp(text), text) if h.label in values}
+        words = {
+            text[h.start : h.end] for h in rules.hits(nlp, nlp(text), text) if h.label in values
+        }
         assert not {w for w in words if "power" in w or "reken" in w}, words
         assert not values & {f"values:{v}" for v in _labels(rules, lang, *text.split("\n"))}
-    assert "values:sustainability" in _hit_labels(rules, "en", "AI data centres push up power consumption.")
+    assert "values:sustainability" in _hit_labels(
+        rules, "en", "AI data centres push up power consumption."
+    )
 
 
 def test_boekt_is_the_verb_not_the_noun_books(rules):
-    title, text = ("Nvidia boekt recordomzet door vraag naar AI-chips",
-                   "De Amerikaanse chipmaker boekte in het afgelopen kwartaal een recordomzet dankzij de "
-                   "grote vraag naar chips voor AI-toepassingen in datacenters, en verwacht dat die groei "
-                   "het komende jaar doorzet.")
+    title, text = (
+        "Nvidia boekt recordomzet door vraag naar AI-chips",
+        "De Amerikaanse chipmaker boekte in het afgelopen kwartaal een recordomzet dankzij de "
+        "grote vraag naar chips voor AI-toepassingen in datacenters, en verwacht dat die groei "
+        "het komende jaar doorzet.",
+    )
     assert not {"sectors:culture"} & _hit_labels(rules, "nl", f"{title}\n{text}")
     assert "culture" not in _labels(rules, "nl", title, text, "sectors")
-    assert "sectors:culture" in _hit_labels(rules, "nl", "Uitgevers brengen minder boeken uit door AI.")
+    assert "sectors:culture" in _hit_labels(
+        rules, "nl", "Uitgevers brengen minder boeken uit door AI."
+    )
 
 
-@pytest.mark.parametrize("text", [
-    "Leerlingen die ChatGPT gebruiken, denken volgens docenten minder kritisch na over hun bronnen.",
-    "Docenten zien dat leerlingen niet meer leren kritisch na te denken sinds ChatGPT.",
-])
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Leerlingen die ChatGPT gebruiken, denken volgens docenten minder kritisch na over hun bronnen.",
+        "Docenten zien dat leerlingen niet meer leren kritisch na te denken sinds ChatGPT.",
+    ],
+)
 def test_a_split_dutch_verb_still_matches_its_term(rules, text):
     nlp = rules.nlp["nl"]
     hits = rules.hits(nlp, nlp(text), text)
-    assert any(h.label == "values:cognitive" and h.strong and "kritisch na" in text[h.start:h.end] for h in hits), hits
+    assert any(
+        h.label == "values:cognitive" and h.strong and "kritisch na" in text[h.start : h.end]
+        for h in hits
+    ), hits

@@ -35,8 +35,10 @@ FLOORS = {"themes": 0.80, "values": 0.78, "sectors": 0.81}
 RELEVANCE_FLOOR = 0.95
 # On the real texts' dev split (wording nobody here wrote), per register: macro F1 over the
 # labels the register can express, and the share of items the relevance gate lets through.
-REAL_FLOORS = {"real_headlines": {"themes": 0.49, "values": 0.43, "sectors": 0.57},
-               "real_risk_descriptions": {"themes": 0.45, "values": 0.45}}
+REAL_FLOORS = {
+    "real_headlines": {"themes": 0.49, "values": 0.43, "sectors": 0.57},
+    "real_risk_descriptions": {"themes": 0.45, "values": 0.45},
+}
 REAL_PASS_FLOOR = 0.95
 
 
@@ -47,7 +49,9 @@ def dev_scores(classifier):  # noqa: F811
 
 @pytest.mark.parametrize("dimension", list(FLOORS))
 def test_quality_gate_macro_f1_on_dev(dev_scores, dimension):
-    assert dev_scores.dimensions[dimension].macro.f1 >= FLOORS[dimension], dev_scores.dimensions[dimension].labels
+    assert dev_scores.dimensions[dimension].macro.f1 >= FLOORS[dimension], dev_scores.dimensions[
+        dimension
+    ].labels
 
 
 def test_quality_gate_relevance_on_dev(dev_scores):
@@ -59,8 +63,9 @@ def real_dev_scores(classifier):  # noqa: F811
     return evaluate_classifier(classifier, read_gold(real_files("dev")))
 
 
-@pytest.mark.parametrize(("register", "dimension"),
-                         [(r, d) for r, floors in REAL_FLOORS.items() for d in floors])
+@pytest.mark.parametrize(
+    ("register", "dimension"), [(r, d) for r, floors in REAL_FLOORS.items() for d in floors]
+)
 def test_quality_gate_macro_f1_on_real_dev(real_dev_scores, register, dimension):
     scores = real_dev_scores.registers[register].dimensions[dimension]
     assert scores.macro.f1 >= REAL_FLOORS[register][dimension], scores.labels
@@ -79,15 +84,39 @@ def test_dev_split_is_never_trained_on():
 
 
 def test_labels_a_real_source_cannot_express_are_left_out_of_training():
-    labels = ["relevant:ai", "values:privacy", "values:reliability", "sectors:cybersecurity",
-              "sectors:healthcare", "sectors:labour", "kind:incident"]
-    mit = GoldItem(id="m", text="Data poisoning attacks corrupt a model.", lang="en",
-                   source_dataset="mit_ai_risk_repository_v3", values=["reliability"], sectors=["cybersecurity"])
-    assert gold_cats(mit, labels) == {"relevant:ai": 1.0, "values:privacy": 0.0, "values:reliability": 1.0,
-                                      "sectors:cybersecurity": 1.0}
-    unlabelled = GoldItem(id="a", title="Robot dog patrols city park", text="", lang="en", source_dataset="aiaaic",
-                          weak_sectors=["cybersecurity"], orig_labels={"sector": ["Govt - municipal"]},
-                          sectors=["public_sector"])
+    labels = [
+        "relevant:ai",
+        "values:privacy",
+        "values:reliability",
+        "sectors:cybersecurity",
+        "sectors:healthcare",
+        "sectors:labour",
+        "kind:incident",
+    ]
+    mit = GoldItem(
+        id="m",
+        text="Data poisoning attacks corrupt a model.",
+        lang="en",
+        source_dataset="mit_ai_risk_repository_v3",
+        values=["reliability"],
+        sectors=["cybersecurity"],
+    )
+    assert gold_cats(mit, labels) == {
+        "relevant:ai": 1.0,
+        "values:privacy": 0.0,
+        "values:reliability": 1.0,
+        "sectors:cybersecurity": 1.0,
+    }
+    unlabelled = GoldItem(
+        id="a",
+        title="Robot dog patrols city park",
+        text="",
+        lang="en",
+        source_dataset="aiaaic",
+        weak_sectors=["cybersecurity"],
+        orig_labels={"sector": ["Govt - municipal"]},
+        sectors=["public_sector"],
+    )
     assert gold_cats(unlabelled, labels) == {"relevant:ai": 1.0, "sectors:healthcare": 0.0}
 
 
@@ -118,8 +147,12 @@ def test_training_data_and_taxonomy_are_part_of_the_version(monkeypatch, tmp_pat
     before = base_fingerprint()
     extra = tmp_path / "en" / "train_extra.jsonl"
     extra.parent.mkdir()
-    extra.write_text(json.dumps({"id": "x", "text": "ChatGPT", "relevant": True}) + "\n", encoding="utf-8")
-    monkeypatch.setattr(gaimon.train.training, "gold_files", lambda split: [*gold_files(split), extra])
+    extra.write_text(
+        json.dumps({"id": "x", "text": "ChatGPT", "relevant": True}) + "\n", encoding="utf-8"
+    )
+    monkeypatch.setattr(
+        gaimon.train.training, "gold_files", lambda split: [*gold_files(split), extra]
+    )
     assert base_fingerprint() != before
 
 
@@ -129,19 +162,42 @@ def test_train_learns_from_corrections(tmp_path: Path):
     url, title = "https://news.example/a", "Gemeente test chatbot voor bijstandsvragen"
     text = "Inwoners kunnen vragen over de bijstand stellen aan een AI-chatbot van de gemeente."
     staged = tmp_path / "s.jsonl"
-    staged.write_text(json.dumps({
-        "source": "fixture", "url": url, "canonical_url": canonical_url(url), "title": title, "text": text,
-        "published": "2026-11-18T09:00:00Z", "lang": "nl", "fetched_at": "2026-11-20T08:00:00Z",
-        "content_hash": content_hash(title, text)}) + "\n", encoding="utf-8")
+    staged.write_text(
+        json.dumps(
+            {
+                "source": "fixture",
+                "url": url,
+                "canonical_url": canonical_url(url),
+                "title": title,
+                "text": text,
+                "published": "2026-11-18T09:00:00Z",
+                "lang": "nl",
+                "fetched_at": "2026-11-20T08:00:00Z",
+                "content_hash": content_hash(title, text),
+            }
+        )
+        + "\n",
+        encoding="utf-8",
+    )
     with warehouse.open_warehouse(home.warehouse) as con:
         load_staged(con, [staged])
     env = dict(os.environ, GAIMON_HOME=str(home.root))
     doc_id = document_id(canonical_url(url))
-    assert subprocess.run([GAIMON, "classify"], env=env, capture_output=True, timeout=900).returncode == 0
-    label = subprocess.run([GAIMON, "label", doc_id, "--add", "values:privacy"], env=env,
-                           capture_output=True, text=True, timeout=300)
+    assert (
+        subprocess.run([GAIMON, "classify"], env=env, capture_output=True, timeout=900).returncode
+        == 0
+    )
+    label = subprocess.run(
+        [GAIMON, "label", doc_id, "--add", "values:privacy"],
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
     assert label.returncode == 0, label.stderr
-    done = subprocess.run([GAIMON, "train", "--no-eval"], env=env, capture_output=True, text=True, timeout=900)
+    done = subprocess.run(
+        [GAIMON, "train", "--no-eval"], env=env, capture_output=True, text=True, timeout=900
+    )
     assert done.returncode == 0, done.stderr
     meta = json.loads((current_model(home) / "meta.json").read_text(encoding="utf-8"))
     assert meta["corrections"] == 1 and meta["fingerprint"] != meta["base_fingerprint"]

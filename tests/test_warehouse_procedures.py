@@ -29,12 +29,18 @@ def test_procedures_their_stage_steps_and_news(con, tmp_path):
     assert set(found) == {AI_ACT, "2025/0359(COD)", "2026Z19034"}
 
     act = found[AI_ACT]
-    assert (act["jurisdiction"], act["kind"], act["title"]) == ("eu", "COD", "Artificial Intelligence Act")
+    assert (act["jurisdiction"], act["kind"], act["title"]) == (
+        "eu",
+        "COD",
+        "Artificial Intelligence Act",
+    )
     assert act["stage"] == "FIN"  # what the record says, over the steps' own stages
     assert act["events"] == 3 and act["last_event"] == "Published in the Official Journal"
     assert act["celex"] == ["32024R1689"]
     assert [(n["title"], n["via"]) for n in act["news"]] == [
-        ("First fines under the AI Act", "celex"), ("Brussels reopens the AI Act", "text")]
+        ("First fines under the AI Act", "celex"),
+        ("Brussels reopens the AI Act", "text"),
+    ]
 
     zaak = found["2026Z19034"]
     assert (zaak["jurisdiction"], zaak["stage"], zaak["events"]) == ("nl", "Aangenomen", 1)
@@ -44,11 +50,15 @@ def test_procedures_their_stage_steps_and_news(con, tmp_path):
 
 def test_procedure_items_lists_record_steps_and_news(con, tmp_path):
     load(con, tmp_path, corpus())
-    rows = con.execute("SELECT role, via, title FROM procedure_items('2021/0106 (cod)') ORDER BY role, title").fetchall()
-    assert rows == [("news", "text", "Brussels reopens the AI Act"),
-                    ("news", "celex", "First fines under the AI Act"),
-                    ("record", "record", "Artificial Intelligence Act"),
-                    ("step", "step", "Regulation (EU) 2024/1689 (AI Act)")]
+    rows = con.execute(
+        "SELECT role, via, title FROM procedure_items('2021/0106 (cod)') ORDER BY role, title"
+    ).fetchall()
+    assert rows == [
+        ("news", "text", "Brussels reopens the AI Act"),
+        ("news", "celex", "First fines under the AI Act"),
+        ("record", "record", "Artificial Intelligence Act"),
+        ("step", "step", "Regulation (EU) 2024/1689 (AI Act)"),
+    ]
 
 
 def test_rebuilding_is_idempotent_and_follows_changed_text(con, tmp_path):
@@ -58,8 +68,13 @@ def test_rebuilding_is_idempotent_and_follows_changed_text(con, tmp_path):
     scanned = con.execute("SELECT count(*) FROM document_references").fetchone()[0]
     assert scanned == len(corpus())
 
-    changed = staged_item("https://news.example/plain", "Nothing legislative here",
-                          "Now it names 2023/0212(COD).", source="news", fetched="2026-11-21T08:00:00Z")
+    changed = staged_item(
+        "https://news.example/plain",
+        "Nothing legislative here",
+        "Now it names 2023/0212(COD).",
+        source="news",
+        fetched="2026-11-21T08:00:00Z",
+    )
     assert load(con, tmp_path, [changed], "second.jsonl") == 4
     assert "2023/0212(COD)" in legislation(con)
     assert con.execute("SELECT count(*) FROM document_references").fetchone()[0] == scanned

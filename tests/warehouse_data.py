@@ -62,32 +62,62 @@ class Builder:
     def add(self, story: Story, copies: int | None = None) -> list[str]:
         self.count += 1
         cluster = f"c{self.count:06d}"
-        published = datetime.combine(monday(story.week), datetime.min.time()) + timedelta(days=story.day, hours=9)
+        published = datetime.combine(monday(story.week), datetime.min.time()) + timedelta(
+            days=story.day, hours=9
+        )
         ids = []
-        sources = story.sources if copies is None else [story.sources[i % len(story.sources)] for i in range(copies)]
+        sources = (
+            story.sources
+            if copies is None
+            else [story.sources[i % len(story.sources)] for i in range(copies)]
+        )
         for n, source in enumerate(sources):
             url = f"https://{source}.example/{self.count}/{n}"
             doc_id = hashlib.sha1(url.encode()).hexdigest()[:16]
             ids.append(doc_id)
-            self.documents.append({
-                "doc_id": doc_id, "canonical_url": url, "source": source, "url": url,
-                "title": story.title, "text": story.text, "published_at": published.isoformat(),
-                "lang": story.lang, "identifiers": json.dumps(story.identifiers),
-                "content_hash": hashlib.sha256(f"{story.title}{story.text}".encode()).hexdigest(),
-                "fetched_at": published.isoformat(), "cluster_id": cluster if len(sources) > 1 else None,
-                "relevant": story.relevant, "model_version": "test-1", "run_id": story.run_id,
-            })
+            self.documents.append(
+                {
+                    "doc_id": doc_id,
+                    "canonical_url": url,
+                    "source": source,
+                    "url": url,
+                    "title": story.title,
+                    "text": story.text,
+                    "published_at": published.isoformat(),
+                    "lang": story.lang,
+                    "identifiers": json.dumps(story.identifiers),
+                    "content_hash": hashlib.sha256(
+                        f"{story.title}{story.text}".encode()
+                    ).hexdigest(),
+                    "fetched_at": published.isoformat(),
+                    "cluster_id": cluster if len(sources) > 1 else None,
+                    "relevant": story.relevant,
+                    "model_version": "test-1",
+                    "run_id": story.run_id,
+                }
+            )
             if not story.relevant:
                 continue
-            labels = ([("values", v) for v in story.values] + [("sectors", s) for s in story.sectors]
-                      + [("kind", story.kind)]
-                      + [(d, label) for d, labels in story.labels.items() for label in labels])
+            labels = (
+                [("values", v) for v in story.values]
+                + [("sectors", s) for s in story.sectors]
+                + [("kind", story.kind)]
+                + [(d, label) for d, labels in story.labels.items() for label in labels]
+            )
             for dimension, label in labels:
                 terms = story.evidence.get(label, [label.replace("_", " ")])
                 evidence = [{"text": t, "start": 0, "end": len(t)} for t in terms]
-                self.signals.append({"doc_id": doc_id, "dimension": dimension, "label": label,
-                                     "score": 0.9, "model_version": "test-1",
-                                     "evidence": json.dumps(evidence), "run_id": story.run_id})
+                self.signals.append(
+                    {
+                        "doc_id": doc_id,
+                        "dimension": dimension,
+                        "label": label,
+                        "score": 0.9,
+                        "model_version": "test-1",
+                        "evidence": json.dumps(evidence),
+                        "run_id": story.run_id,
+                    }
+                )
         return ids
 
     def write(self, con: duckdb.DuckDBPyConnection) -> None:
@@ -113,13 +143,30 @@ class Builder:
 
 # Staged items in the crawler's format, for tests that go through the loader.
 
-def staged_item(url: str, title: str, text: str = "", published: str = "2026-11-18T09:00:00Z",
-                fetched: str = "2026-11-20T08:00:00Z", source: str = "fixture", **more) -> dict:
+
+def staged_item(
+    url: str,
+    title: str,
+    text: str = "",
+    published: str = "2026-11-18T09:00:00Z",
+    fetched: str = "2026-11-20T08:00:00Z",
+    source: str = "fixture",
+    **more,
+) -> dict:
     from gaimon.crawl.normalize import canonical_url, content_hash
 
-    return {"source": source, "url": url, "canonical_url": canonical_url(url), "title": title,
-            "text": text, "published": published, "lang": "en", "fetched_at": fetched,
-            "content_hash": content_hash(title, text), **more}
+    return {
+        "source": source,
+        "url": url,
+        "canonical_url": canonical_url(url),
+        "title": title,
+        "text": text,
+        "published": published,
+        "lang": "en",
+        "fetched_at": fetched,
+        "content_hash": content_hash(title, text),
+        **more,
+    }
 
 
 AI_ACT = "2021/0106(COD)"
@@ -127,32 +174,75 @@ AI_ACT = "2021/0106(COD)"
 
 def legislative_items() -> list[dict]:
     """An EP procedure record, an act, news naming them, and a Tweede Kamer case with a step."""
-    events = [{"id": "ev-1", "date": "2021-04-21", "type": "PROPOSAL", "label": "Commission proposal"},
-              {"id": "ev-2", "date": "2024-03-13", "type": "VOTE", "label": "Plenary vote, first reading"}]
+    events = [
+        {"id": "ev-1", "date": "2021-04-21", "type": "PROPOSAL", "label": "Commission proposal"},
+        {
+            "id": "ev-2",
+            "date": "2024-03-13",
+            "type": "VOTE",
+            "label": "Plenary vote, first reading",
+        },
+    ]
     return [
-        staged_item("https://oeil.example/procedure-file?reference=2021/0106(COD)",
-                    "Artificial Intelligence Act", "2021-04-21: Commission proposal",
-                    published="2024-03-13T00:00:00Z", source="europarl", kind="procedure",
-                    identifiers={"procedure": AI_ACT, "ep_procedure": "2021-0106"},
-                    extra={"stage": "FIN", "events": events}),
-        staged_item("https://eurlex.example/32024R1689", "Regulation (EU) 2024/1689 (AI Act)",
-                    published="2024-07-12T00:00:00Z", source="eurlex",
-                    identifiers={"procedure": AI_ACT, "celex": "32024R1689",
-                                 "event": "Published in the Official Journal", "stage": "Published"}),
-        staged_item("https://news.example/ai-act-fines", "First fines under the AI Act",
-                    "Regulation (EU) 2024/1689 allows fines.", source="news",
-                    identifiers={"celex": "32024R1689"}),
-        staged_item("https://news.example/omnibus", "Brussels reopens the AI Act",
-                    "Amendments to 2021/0106 (COD) and to 2025/0359(COD) are on the table.", source="news"),
-        staged_item("https://tk.example/zaak/2026Z19034", "Motie over algoritmes bij gemeenten",
-                    source="tk", kind="Motie", identifiers={"tk_zaak": "2026Z19034"},
-                    extra={"Status": "Aangenomen"}),
-        staged_item("https://tk.example/document/2026D40001", "Stemmingsuitslag motie algoritmes",
-                    source="tk", kind="Stemmingsuitslagen",
-                    identifiers={"tk_document": "2026D40001", "tk_zaak": "2026Z19034"}),
-        staged_item("https://news.example/motie", "Kamer neemt motie aan",
-                    "De motie (2026Z19034) vraagt een algoritmeregister.", source="news"),
-        staged_item("https://news.example/plain", "Nothing legislative here", "Just AI news.", source="news"),
+        staged_item(
+            "https://oeil.example/procedure-file?reference=2021/0106(COD)",
+            "Artificial Intelligence Act",
+            "2021-04-21: Commission proposal",
+            published="2024-03-13T00:00:00Z",
+            source="europarl",
+            kind="procedure",
+            identifiers={"procedure": AI_ACT, "ep_procedure": "2021-0106"},
+            extra={"stage": "FIN", "events": events},
+        ),
+        staged_item(
+            "https://eurlex.example/32024R1689",
+            "Regulation (EU) 2024/1689 (AI Act)",
+            published="2024-07-12T00:00:00Z",
+            source="eurlex",
+            identifiers={
+                "procedure": AI_ACT,
+                "celex": "32024R1689",
+                "event": "Published in the Official Journal",
+                "stage": "Published",
+            },
+        ),
+        staged_item(
+            "https://news.example/ai-act-fines",
+            "First fines under the AI Act",
+            "Regulation (EU) 2024/1689 allows fines.",
+            source="news",
+            identifiers={"celex": "32024R1689"},
+        ),
+        staged_item(
+            "https://news.example/omnibus",
+            "Brussels reopens the AI Act",
+            "Amendments to 2021/0106 (COD) and to 2025/0359(COD) are on the table.",
+            source="news",
+        ),
+        staged_item(
+            "https://tk.example/zaak/2026Z19034",
+            "Motie over algoritmes bij gemeenten",
+            source="tk",
+            kind="Motie",
+            identifiers={"tk_zaak": "2026Z19034"},
+            extra={"Status": "Aangenomen"},
+        ),
+        staged_item(
+            "https://tk.example/document/2026D40001",
+            "Stemmingsuitslag motie algoritmes",
+            source="tk",
+            kind="Stemmingsuitslagen",
+            identifiers={"tk_document": "2026D40001", "tk_zaak": "2026Z19034"},
+        ),
+        staged_item(
+            "https://news.example/motie",
+            "Kamer neemt motie aan",
+            "De motie (2026Z19034) vraagt een algoritmeregister.",
+            source="news",
+        ),
+        staged_item(
+            "https://news.example/plain", "Nothing legislative here", "Just AI news.", source="news"
+        ),
     ]
 
 
@@ -196,20 +286,53 @@ def analyst_world(con: duckdb.DuckDBPyConnection, tmp_path: Path) -> None:
                     mean = 0
                 for _ in range(max(0, round(rng.gauss(mean, 1.5)))):
                     source = rng.choice(sources)
-                    builder.add(Story(
-                        week, [value], [sector], title=f"AI en {value} in {sector}", day=rng.randrange(7),
-                        sources=[source], kind=rng.choice(kinds), run_id=run_id,
-                        lang="en" if source in ("guardian", "politico") else "nl",
-                        labels={"policy_options": [rng.choice(["legal_frameworks", "public_debate"])],
-                                "legal_frameworks": [rng.choice(["ai_act", "gdpr"])]}))
+                    builder.add(
+                        Story(
+                            week,
+                            [value],
+                            [sector],
+                            title=f"AI en {value} in {sector}",
+                            day=rng.randrange(7),
+                            sources=[source],
+                            kind=rng.choice(kinds),
+                            run_id=run_id,
+                            lang="en" if source in ("guardian", "politico") else "nl",
+                            labels={
+                                "policy_options": [
+                                    rng.choice(["legal_frameworks", "public_debate"])
+                                ],
+                                "legal_frameworks": [rng.choice(["ai_act", "gdpr"])],
+                            },
+                        )
+                    )
     for i in range(14):
-        builder.add(Story(ANALYST_WEEK, ["privacy"], ["healthcare"], title=f"Stemkloon belt patiënten op {i}",
-                          sources=[sources[i % 3], sources[(i + 1) % 3]], kind="incident", run_id=run_id,
-                          evidence={"privacy": ["stemkloon", "medisch dossier"]},
-                          labels={"legal_frameworks": ["gdpr"], "policy_options": ["market_withdrawal"]}))
+        builder.add(
+            Story(
+                ANALYST_WEEK,
+                ["privacy"],
+                ["healthcare"],
+                title=f"Stemkloon belt patiënten op {i}",
+                sources=[sources[i % 3], sources[(i + 1) % 3]],
+                kind="incident",
+                run_id=run_id,
+                evidence={"privacy": ["stemkloon", "medisch dossier"]},
+                labels={"legal_frameworks": ["gdpr"], "policy_options": ["market_withdrawal"]},
+            )
+        )
     for i in range(5):
-        builder.add(Story(ANALYST_WEEK, ["social"], ["education"], title=f"Leerlingen praten met chatbotvriend {i}",
-                          sources=[sources[i % 4]], kind="research", run_id=run_id))
+        builder.add(
+            Story(
+                ANALYST_WEEK,
+                ["social"],
+                ["education"],
+                title=f"Leerlingen praten met chatbotvriend {i}",
+                sources=[sources[i % 4]],
+                kind="research",
+                run_id=run_id,
+            )
+        )
     builder.write(con)
-    load_staged(con, [write_staged(tmp_path / "legislation.jsonl", legislative_items())], run_id=run_id)
+    load_staged(
+        con, [write_staged(tmp_path / "legislation.jsonl", legislative_items())], run_id=run_id
+    )
     detect(con, run_id=run_id)

@@ -50,8 +50,8 @@ from gaimon.taxonomy import (
 
 log = logging.getLogger(__name__)
 
-CHUNK = 512            # items per batch; the pipelines' memory is released after each
-MODEL_EVIDENCE = 3     # words shown for a label the model gave without a lexicon term
+CHUNK = 512  # items per batch; the pipelines' memory is released after each
+MODEL_EVIDENCE = 3  # words shown for a label the model gave without a lexicon term
 # Characters of title + newline + text that are read per item. A longer text (a parliamentary
 # PDF, a feed that inlines a whole report) is cut at a word boundary before this: its first
 # 15,000 words or so say what it is about, and spaCy refuses texts of a million characters.
@@ -67,7 +67,9 @@ class ClassifyInput(BaseModel):
     text: str
     title: str = ""
     lang: str | None = None
-    relevant: bool | None = Field(None, description="An analyst's decision; skips the relevance gate")
+    relevant: bool | None = Field(
+        None, description="An analyst's decision; skips the relevance gate"
+    )
 
     @property
     def body(self) -> str:
@@ -86,7 +88,7 @@ def cut(body: str, limit: int | None = None) -> str:
     if len(body) <= limit:
         return body
     space = body.rfind(" ", limit - 1000, limit)
-    return body[:space if space > 0 else limit]
+    return body[: space if space > 0 else limit]
 
 
 class Evidence(BaseModel):
@@ -137,9 +139,19 @@ def fingerprint(*parts: bytes) -> str:
 
 # The code that decides what a label is: a change to it is a new classifier version.
 _PACKAGE = Path(__file__).resolve().parent.parent
-CODE_FILES = [_PACKAGE / name for name in
-              ("classify/classifier.py", "classify/decide.py", "classify/lexicon.py", "classify/nlp.py",
-               "classify/textcat.py", "train/registers.py", "train/training.py", "taxonomy.py")]
+CODE_FILES = [
+    _PACKAGE / name
+    for name in (
+        "classify/classifier.py",
+        "classify/decide.py",
+        "classify/lexicon.py",
+        "classify/nlp.py",
+        "classify/textcat.py",
+        "train/registers.py",
+        "train/training.py",
+        "taxonomy.py",
+    )
+]
 
 
 def rules_fingerprint() -> str:
@@ -157,8 +169,12 @@ class Classifier:
     taxonomy and combination rules it was trained with, and meta.json with its version.
     """
 
-    def __init__(self, taxonomy: Taxonomy | None = None, model_dir: Path | str | None = None,
-                 config: ClassifierConfig | None = None):
+    def __init__(
+        self,
+        taxonomy: Taxonomy | None = None,
+        model_dir: Path | str | None = None,
+        config: ClassifierConfig | None = None,
+    ):
         self.model_dir = Path(model_dir) if model_dir else None
         if self.model_dir is None:
             self.taxonomy = taxonomy or default_taxonomy()
@@ -176,8 +192,9 @@ class Classifier:
         self._setup()
 
     @classmethod
-    def from_pipelines(cls, nlp: dict[str, Language], taxonomy: Taxonomy, config: ClassifierConfig,
-                       version: str) -> Classifier:
+    def from_pipelines(
+        cls, nlp: dict[str, Language], taxonomy: Taxonomy, config: ClassifierConfig, version: str
+    ) -> Classifier:
         """A classifier over pipelines already in memory (as training makes them)."""
         self = cls.__new__(cls)
         self.model_dir, self.nlp, self.taxonomy, self.config = None, nlp, taxonomy, config
@@ -197,8 +214,11 @@ class Classifier:
     def classify(self, item: ClassifyInput) -> Classification:
         return next(self.classify_many([item]))
 
-    def classify_many(self, items: Iterable[ClassifyInput],
-                      on_error: Callable[[ClassifyError], None] | None = None) -> Iterator[Classification]:
+    def classify_many(
+        self,
+        items: Iterable[ClassifyInput],
+        on_error: Callable[[ClassifyError], None] | None = None,
+    ) -> Iterator[Classification]:
         """Classify a stream in chunks; results come out in input order.
 
         An item that cannot be classified never takes the others down: it is left out and
@@ -222,9 +242,17 @@ class Classifier:
             # Read in another language's pipeline, a text gets labels it does not earn: stored
             # as not relevant, without labels, under its own language.
             if other := unread_lang(item.lang):
-                results[pos], langs[pos] = Classification(id=item.id, lang=other, relevant=False), None
-                log.info("document %s: language %r is not one the classifier reads (%s); "
-                         "stored without signals", item.id, other, ", ".join(LANGS))
+                results[pos], langs[pos] = (
+                    Classification(id=item.id, lang=other, relevant=False),
+                    None,
+                )
+                log.info(
+                    "document %s: language %r is not one the classifier reads (%s); "
+                    "stored without signals",
+                    item.id,
+                    other,
+                    ", ".join(LANGS),
+                )
         with ExitStack() as stack:
             for nlp in self.nlp.values():
                 stack.enter_context(nlp.memory_zone())
@@ -233,7 +261,11 @@ class Classifier:
                 if not positions:
                     continue
                 docs = self._docs(nlp, [chunk[i] for i in positions])
-                good = [(pos, doc) for pos, doc in zip(positions, docs, strict=True) if isinstance(doc, Doc)]
+                good = [
+                    (pos, doc)
+                    for pos, doc in zip(positions, docs, strict=True)
+                    if isinstance(doc, Doc)
+                ]
                 for pos, doc in zip(positions, docs, strict=True):
                     if not isinstance(doc, Doc):
                         results[pos] = doc
@@ -262,8 +294,14 @@ class Classifier:
                 docs.append(_failure(item, exc))
         return docs
 
-    def _safe_result(self, item: ClassifyInput, lang: str, nlp: Language, doc: Doc,
-                     probs: dict[str, float] | None) -> Classification | ClassifyError:
+    def _safe_result(
+        self,
+        item: ClassifyInput,
+        lang: str,
+        nlp: Language,
+        doc: Doc,
+        probs: dict[str, float] | None,
+    ) -> Classification | ClassifyError:
         try:
             body = item.read
             result = self._result(item, lang, nlp, doc, self.hits(nlp, doc, body), probs)
@@ -296,17 +334,34 @@ class Classifier:
         found = []
         for label, node, strong, start, end in raw:
             first, last = offsets[start][0], offsets[end - 1][0] + offsets[end - 1][1]
-            novel = explainer is not None and not all(explainer.knows(t.lemma_) for t in doc[start:end])
+            novel = explainer is not None and not all(
+                explainer.knows(t.lemma_) for t in doc[start:end]
+            )
             found.append(Hit(label, node, strong, body[first:last].lower(), first, last, novel))
         return found
 
-    def _result(self, item: ClassifyInput, lang: str, nlp: Language, doc: Doc, hits: list[Hit],
-                probs: dict[str, float] | None) -> Classification:
+    def _result(
+        self,
+        item: ClassifyInput,
+        lang: str,
+        nlp: Language,
+        doc: Doc,
+        hits: list[Hit],
+        probs: dict[str, float] | None,
+    ) -> Classification:
         feats, short = rule_features(hits, len(item.title)), is_headline(item.text)
-        decision = decide(feats, probs, self.config, self.candidates, self.theme_of, item.relevant, short)
-        result = Classification(id=item.id, lang=lang, relevant=decision.relevant,
-                                kind=decision.kind, scores=_rounded(decision.scores),
-                                relevance=round(decision.relevance, 4), **decision.labels)
+        decision = decide(
+            feats, probs, self.config, self.candidates, self.theme_of, item.relevant, short
+        )
+        result = Classification(
+            id=item.id,
+            lang=lang,
+            relevant=decision.relevant,
+            kind=decision.kind,
+            scores=_rounded(decision.scores),
+            relevance=round(decision.relevance, 4),
+            **decision.labels,
+        )
         closest = self._closest_call(decision, feats, probs, short, item.relevant is None)
         if closest is not None:
             result.closest_call, result.margin = closest[0], round(closest[1], 4)
@@ -315,8 +370,14 @@ class Classifier:
         result.relevance_evidence = [e for e in evidence if e.label == RELEVANT]
         return result
 
-    def _closest_call(self, decision: Decision, feats: dict, probs: dict[str, float] | None,
-                      short: bool, gated: bool) -> tuple[str, float] | None:
+    def _closest_call(
+        self,
+        decision: Decision,
+        feats: dict,
+        probs: dict[str, float] | None,
+        short: bool,
+        gated: bool,
+    ) -> tuple[str, float] | None:
         """The decision nearest its threshold: the relevance gate (unless an analyst decided
         it) and, for a relevant item, every label of the list dimensions except themes (they
         follow from values). Returns the label and its score minus the threshold."""
@@ -330,12 +391,15 @@ class Classifier:
                 if dimension == "themes":
                     continue
                 stack = self.config.stack(dimension, has_model)
-                calls += [(f"{dimension}:{label}", score - stack.cut(short, label))
-                          for label, score in decision.scores.get(dimension, {}).items()]
+                calls += [
+                    (f"{dimension}:{label}", score - stack.cut(short, label))
+                    for label, score in decision.scores.get(dimension, {}).items()
+                ]
         return min(calls, key=lambda call: abs(call[1])) if calls else None
 
-    def _evidence(self, decision: Decision, hits: list[Hit], nlp: Language, doc: Doc,
-                  body: str) -> list[Evidence]:
+    def _evidence(
+        self, decision: Decision, hits: list[Hit], nlp: Language, doc: Doc, body: str
+    ) -> list[Evidence]:
         given = {f"{d}:{i}" for d in LIST_DIMENSIONS for i in decision.labels[d]}
         given.add(f"kind:{decision.kind}")
         if decision.relevant:
@@ -347,12 +411,25 @@ class Classifier:
             spans = evidence.setdefault(hit.label, [])
             if len(spans) >= self.config.max_evidence or (spans and hit.start < spans[-1].end):
                 continue  # enough shown, or overlapping the previous span of this label
-            spans.append(Evidence(label=hit.label, text=body[hit.start:hit.end], start=hit.start, end=hit.end))
+            spans.append(
+                Evidence(
+                    label=hit.label, text=body[hit.start : hit.end], start=hit.start, end=hit.end
+                )
+            )
         unexplained = [label for label in given if not evidence.get(label)]
         if unexplained and decision.relevant and EXPLAINER in nlp.pipe_names:
-            for label, positions in nlp.get_pipe(EXPLAINER).explain(doc, unexplained, MODEL_EVIDENCE).items():
-                evidence[label] = [Evidence(label=label, text=doc[p].text, start=doc[p].idx,
-                                            end=doc[p].idx + len(doc[p])) for p in positions]
+            for label, positions in (
+                nlp.get_pipe(EXPLAINER).explain(doc, unexplained, MODEL_EVIDENCE).items()
+            ):
+                evidence[label] = [
+                    Evidence(
+                        label=label,
+                        text=doc[p].text,
+                        start=doc[p].idx,
+                        end=doc[p].idx + len(doc[p]),
+                    )
+                    for p in positions
+                ]
         for value in decision.labels["values"]:
             theme = f"themes:{self.theme_of[value]}"
             have = {(e.start, e.end) for e in evidence.get(theme, [])}
@@ -360,14 +437,19 @@ class Classifier:
                 if (e.start, e.end) not in have:
                     have.add((e.start, e.end))
                     evidence.setdefault(theme, []).append(
-                        Evidence(label=theme, text=e.text, start=e.start, end=e.end))
-        return [e for label in sorted(evidence) for e in sorted(evidence[label], key=lambda e: e.start)]
+                        Evidence(label=theme, text=e.text, start=e.start, end=e.end)
+                    )
+        return [
+            e for label in sorted(evidence) for e in sorted(evidence[label], key=lambda e: e.start)
+        ]
 
 
 def _failure(item: ClassifyInput, exc: Exception) -> ClassifyError:
     reason = (str(exc).strip().splitlines() or [type(exc).__name__])[0][:300]
-    return ClassifyError(f"item {item.id!r} ({len(item.body):,} characters) could not be "
-                         f"classified: {type(exc).__name__}: {reason}")
+    return ClassifyError(
+        f"item {item.id!r} ({len(item.body):,} characters) could not be "
+        f"classified: {type(exc).__name__}: {reason}"
+    )
 
 
 def _lang(item: ClassifyInput) -> str | None:

@@ -19,14 +19,22 @@ from gaimon.classify.signals import store
 from gaimon.taxonomy import LIST_DIMENSIONS, Taxonomy, default_taxonomy
 
 
-def record(con: duckdb.DuckDBPyConnection, doc_id: str, add: list[str], remove: list[str],
-           analyst: str | None = None, note: str | None = None,
-           taxonomy: Taxonomy | None = None) -> list[Correction]:
+def record(
+    con: duckdb.DuckDBPyConnection,
+    doc_id: str,
+    add: list[str],
+    remove: list[str],
+    analyst: str | None = None,
+    note: str | None = None,
+    taxonomy: Taxonomy | None = None,
+) -> list[Correction]:
     """Store corrections of one document and apply them to its stored labels at once."""
     taxonomy = taxonomy or default_taxonomy()
     if not warehouse.query(con, "queries/document_exists", {"doc_id": doc_id}):
         raise LabelError(f"no document {doc_id!r} in the warehouse")
-    parsed = [(parse_label(t, taxonomy), "add") for t in add] + [(parse_label(t, taxonomy), "remove") for t in remove]
+    parsed = [(parse_label(t, taxonomy), "add") for t in add] + [
+        (parse_label(t, taxonomy), "remove") for t in remove
+    ]
     kinds_added = [lb for (d, lb), a in parsed if d == "kind" and a == "add"]
     if len(kinds_added) > 1:
         raise LabelError("a document has one kind: add at most one kind:…")
@@ -36,10 +44,22 @@ def record(con: duckdb.DuckDBPyConnection, doc_id: str, add: list[str], remove: 
     with warehouse.transaction(con):
         for (dimension, label), action in parsed:
             if dimension == "kind" and action == "add":
-                con.execute(warehouse.sql("queries/labels_drop_other_kinds"), {"doc_id": doc_id, "label": label})
-            con.execute(warehouse.sql("queries/labels_upsert"), {
-                "doc_id": doc_id, "dimension": dimension, "label": label, "action": action,
-                "analyst": analyst, "note": note, "labelled_at": now})
+                con.execute(
+                    warehouse.sql("queries/labels_drop_other_kinds"),
+                    {"doc_id": doc_id, "label": label},
+                )
+            con.execute(
+                warehouse.sql("queries/labels_upsert"),
+                {
+                    "doc_id": doc_id,
+                    "dimension": dimension,
+                    "label": label,
+                    "action": action,
+                    "analyst": analyst,
+                    "note": note,
+                    "labelled_at": now,
+                },
+            )
             done.append(Correction(dimension, label, action))
     reapply(con, doc_id, taxonomy)
     return done
@@ -52,15 +72,22 @@ def _whoami() -> str:
         return "analyst"
 
 
-def stored_classification(con: duckdb.DuckDBPyConnection, doc_id: str) -> tuple[Classification, str | None]:
+def stored_classification(
+    con: duckdb.DuckDBPyConnection, doc_id: str
+) -> tuple[Classification, str | None]:
     """A document's labels as stored in `signals`, and the model version that wrote them."""
     rows = warehouse.query(con, "queries/signals_of_document", {"doc_id": doc_id})
     if not rows:
         raise LabelError(f"no document {doc_id!r} in the warehouse")
     first = rows[0]
-    result = Classification(id=doc_id, lang=first["lang"] or "en", relevant=bool(first["relevant"]),
-                            read_chars=first["read_chars"], closest_call=first["closest_call"],
-                            margin=first["margin"])
+    result = Classification(
+        id=doc_id,
+        lang=first["lang"] or "en",
+        relevant=bool(first["relevant"]),
+        read_chars=first["read_chars"],
+        closest_call=first["closest_call"],
+        margin=first["margin"],
+    )
     for row in rows:
         if row["dimension"] is None:
             continue
@@ -73,8 +100,14 @@ def stored_classification(con: duckdb.DuckDBPyConnection, doc_id: str) -> tuple[
         spans = json.loads(row["evidence"] or "[]")
         for span in spans:
             if {"text", "start", "end"} <= set(span):
-                result.evidence.append(Evidence(label=f"{dimension}:{label}", text=span["text"],
-                                                start=span["start"], end=span["end"]))
+                result.evidence.append(
+                    Evidence(
+                        label=f"{dimension}:{label}",
+                        text=span["text"],
+                        start=span["start"],
+                        end=span["end"],
+                    )
+                )
     return result, first["model_version"]
 
 
@@ -89,7 +122,9 @@ def reapply(con: duckdb.DuckDBPyConnection, doc_id: str, taxonomy: Taxonomy | No
     if version is None:
         return False
     was_relevant = result.relevant
-    store(con, [result], version, theme_of={v: taxonomy.theme_of(v) for v in taxonomy.ids("values")})
+    store(
+        con, [result], version, theme_of={v: taxonomy.theme_of(v) for v in taxonomy.ids("values")}
+    )
     [now] = warehouse.query(con, "queries/document_exists", {"doc_id": doc_id})
     if now["relevant"] and not was_relevant:
         con.execute(warehouse.sql("queries/document_requeue"), {"doc_id": doc_id})

@@ -65,24 +65,36 @@ class Stack(Strict):
     # are more (or less) trustworthy than the dimension's on average.
     model_offsets: dict[str, float] = Field(default_factory=dict)
     strong_offsets: dict[str, float] = Field(default_factory=dict)
-    short: float = 0.0        # added to the bias for a headline
+    short: float = 0.0  # added to the bias for a headline
     short_model: float = 0.0  # added to `model` for a headline
-    threshold_short: float | None = Field(None, gt=0, lt=1)   # a headline's threshold
+    threshold_short: float | None = Field(None, gt=0, lt=1)  # a headline's threshold
     threshold_no_term: float | None = Field(None, gt=0, lt=1)  # relevance without an AI term
     # Per label id, added to the threshold: a rare label is best given at a lower score.
     threshold_offsets: dict[str, float] = Field(default_factory=dict)
 
-    def score(self, p: float | None, feats: Features, label: str = "", short: bool = False) -> float:
+    def score(
+        self, p: float | None, feats: Features, label: str = "", short: bool = False
+    ) -> float:
         strong = self.strong + self.strong_offsets.get(label, 0.0)
-        z = (self.bias + self.offsets.get(label, 0.0) + strong * min(feats.strong, MAX_STRONG)
-             + self.weak * min(feats.weak, MAX_WEAK) + self.title * feats.title
-             + self.hits * math.log1p(feats.hits) + self.short * short)
+        z = (
+            self.bias
+            + self.offsets.get(label, 0.0)
+            + strong * min(feats.strong, MAX_STRONG)
+            + self.weak * min(feats.weak, MAX_WEAK)
+            + self.title * feats.title
+            + self.hits * math.log1p(feats.hits)
+            + self.short * short
+        )
         if p is not None:
-            z += (self.model + self.model_offsets.get(label, 0.0) + self.short_model * short) * model_logit(p, feats)
+            z += (
+                self.model + self.model_offsets.get(label, 0.0) + self.short_model * short
+            ) * model_logit(p, feats)
         return 1.0 / (1.0 + math.exp(-max(-30.0, min(30.0, z))))
 
     def cut(self, short: bool, label: str = "") -> float:
-        base = self.threshold_short if short and self.threshold_short is not None else self.threshold
+        base = (
+            self.threshold_short if short and self.threshold_short is not None else self.threshold
+        )
         return base + self.threshold_offsets.get(label, 0.0)
 
 
@@ -96,7 +108,9 @@ class Training(Strict):
     l2: float = Field(0.0, ge=0)  # L2 penalty on the text model's weights
     batch_size: int = Field(32, gt=0)
     balance: float = Field(0.0, ge=0, le=1)  # weight of a rare label's positives, see textcat.fit
-    real_weight: float = Field(1.0, gt=0, le=1)  # weight of a real text (taxonomy/train/real) in the loss
+    real_weight: float = Field(
+        1.0, gt=0, le=1
+    )  # weight of a real text (taxonomy/train/real) in the loss
     seed: int = 7
 
 
@@ -151,12 +165,12 @@ class Hit(NamedTuple):
 
 @dataclass
 class Features:
-    strong: int = 0   # distinct clear terms
-    weak: int = 0     # distinct weak terms
-    title: int = 0    # a hit in the title
-    hits: int = 0     # all hits
+    strong: int = 0  # distinct clear terms
+    weak: int = 0  # distinct weak terms
+    title: int = 0  # a hit in the title
+    hits: int = 0  # all hits
     strong_title: int = 0
-    novel: int = 0    # distinct clear terms new to the model
+    novel: int = 0  # distinct clear terms new to the model
 
 
 def rule_features(hits: list[Hit], title_end: int) -> dict[str, Features]:
@@ -187,7 +201,11 @@ def with_themes(feats: dict[str, Features], theme_of: dict[str, str]) -> dict[st
             continue
         theme = f"themes:{theme_of[key.split(':', 1)[1]]}"
         t = out.get(theme)
-        t = Features() if t is None else Features(t.strong, t.weak, t.title, t.hits, t.strong_title, t.novel)
+        t = (
+            Features()
+            if t is None
+            else Features(t.strong, t.weak, t.title, t.hits, t.strong_title, t.novel)
+        )
         t.strong, t.weak, t.hits = t.strong + f.strong, t.weak + f.weak, t.hits + f.hits
         t.novel += f.novel
         t.title, t.strong_title = max(t.title, f.title), max(t.strong_title, f.strong_title)
@@ -198,15 +216,19 @@ def with_themes(feats: dict[str, Features], theme_of: dict[str, str]) -> dict[st
 @dataclass
 class Decision:
     relevant: bool
-    relevance: float                      # the gate's score
-    labels: dict[str, list[str]]          # dimension -> ids, list dimensions only
+    relevance: float  # the gate's score
+    labels: dict[str, list[str]]  # dimension -> ids, list dimensions only
     kind: str
-    scores: dict[str, dict[str, float]]   # dimension -> id -> score
+    scores: dict[str, dict[str, float]]  # dimension -> id -> score
 
 
-def label_scores(feats: dict[str, Features], probs: dict[str, float] | None,
-                 config: ClassifierConfig, candidates: dict[str, list[str]],
-                 short: bool = False) -> dict[str, dict[str, float]]:
+def label_scores(
+    feats: dict[str, Features],
+    probs: dict[str, float] | None,
+    config: ClassifierConfig,
+    candidates: dict[str, list[str]],
+    short: bool = False,
+) -> dict[str, dict[str, float]]:
     """Score of every candidate label (`candidates`: dimension -> ids)."""
     has_model = probs is not None
     scores: dict[str, dict[str, float]] = {}
@@ -218,12 +240,15 @@ def label_scores(feats: dict[str, Features], probs: dict[str, float] | None,
             key = f"{dimension}:{node}"
             f = feats.get(key, empty)
             p = probs.get(key, 0.0) if probs is not None else None
-            row[node] = 1.0 if f.strong_title and stack.title_rule else stack.score(p, f, node, short)
+            row[node] = (
+                1.0 if f.strong_title and stack.title_rule else stack.score(p, f, node, short)
+            )
     return scores
 
 
-def relevance(feats: dict[str, Features], probs: dict[str, float] | None, stack: Stack,
-              short: bool = False) -> tuple[float, float]:
+def relevance(
+    feats: dict[str, Features], probs: dict[str, float] | None, stack: Stack, short: bool = False
+) -> tuple[float, float]:
     """The gate's score and the threshold it must reach: with an AI term, the lexicon and
     model together; without one, the model alone against its stricter threshold."""
     p = probs.get(RELEVANT, 0.0) if probs is not None else None
@@ -234,9 +259,15 @@ def relevance(feats: dict[str, Features], probs: dict[str, float] | None, stack:
     return stack.score(p, Features(), "ai", short), stack.threshold_no_term
 
 
-def decide(feats: dict[str, Features], probs: dict[str, float] | None, config: ClassifierConfig,
-           candidates: dict[str, list[str]], theme_of: dict[str, str],
-           relevant: bool | None = None, short: bool = False) -> Decision:
+def decide(
+    feats: dict[str, Features],
+    probs: dict[str, float] | None,
+    config: ClassifierConfig,
+    candidates: dict[str, list[str]],
+    theme_of: dict[str, str],
+    relevant: bool | None = None,
+    short: bool = False,
+) -> Decision:
     """Labels from lexicon features and model probabilities (None without a model); `short`:
     the item is a headline (see is_headline).
 
@@ -248,7 +279,11 @@ def decide(feats: dict[str, Features], probs: dict[str, float] | None, config: C
     if relevant is None:
         relevant = gate >= cut
     kind_scores = label_scores(feats, probs, config, {"kind": candidates["kind"]}, short)["kind"]
-    kind = max(kind_scores, key=lambda k: kind_scores[k]) if any(kind_scores.values()) else config.default_kind
+    kind = (
+        max(kind_scores, key=lambda k: kind_scores[k])
+        if any(kind_scores.values())
+        else config.default_kind
+    )
     scores: dict[str, dict[str, float]] = {"kind": kind_scores}
     labels: dict[str, list[str]] = {d: [] for d in LIST_DIMENSIONS}
     if not relevant:
@@ -257,7 +292,9 @@ def decide(feats: dict[str, Features], probs: dict[str, float] | None, config: C
     scores.update(label_scores(with_themes(feats, theme_of), probs, config, listed, short))
     for dimension in listed:
         stack = config.stack(dimension, has_model)
-        labels[dimension] = sorted(i for i, s in scores[dimension].items() if s >= stack.cut(short, i))
+        labels[dimension] = sorted(
+            i for i, s in scores[dimension].items() if s >= stack.cut(short, i)
+        )
     # Values imply their theme: a theme scores at least as high as its given values.
     for value in labels["values"]:
         theme = theme_of[value]

@@ -42,8 +42,10 @@ class BatchResult:
     version: str
     documents: int
     relevant: int
-    cut: int = 0                                       # documents classified on their start only
-    errors: list[str] = field(default_factory=list)   # one line per document that failed (left for the next run)
+    cut: int = 0  # documents classified on their start only
+    errors: list[str] = field(
+        default_factory=list
+    )  # one line per document that failed (left for the next run)
 
 
 def work_dir(home: Home, run_id: str) -> Path:
@@ -78,23 +80,38 @@ def _write_atomic(path: Path, lines: list[str]) -> None:
     os.replace(tmp, path)
 
 
-def export(con: duckdb.DuckDBPyConnection, version: str, folder: Path, size: int,
-           everything: bool = False) -> list[Path]:
+def export(
+    con: duckdb.DuckDBPyConnection, version: str, folder: Path, size: int, everything: bool = False
+) -> list[Path]:
     """Write the documents to classify (all of them with `everything`) as batch files."""
     folder.mkdir(parents=True, exist_ok=True)
     if everything:
         cursor = con.execute(warehouse.sql("queries/fanout_all_documents"))
     else:
-        cursor = con.execute(warehouse.sql("queries/documents_to_classify"), {"model_version": version})
+        cursor = con.execute(
+            warehouse.sql("queries/documents_to_classify"), {"model_version": version}
+        )
     rows = cursor.fetchall()
     paths = []
     for start in range(0, len(rows), size):
-        chunk = rows[start:start + size]
-        corrections = corrections_by_doc(con, "queries/labels_for_ids", {"ids": [r[0] for r in chunk]})
+        chunk = rows[start : start + size]
+        corrections = corrections_by_doc(
+            con, "queries/labels_for_ids", {"ids": [r[0] for r in chunk]}
+        )
         path = folder / f"batch-{len(paths):05d}.jsonl"
-        _write_atomic(path, [ClassifyInput(id=d, title=t or "", text=x or "", lang=lang,
-                                           relevant=forced_relevance(corrections.get(d, []))).model_dump_json()
-                             for d, t, x, lang in chunk])
+        _write_atomic(
+            path,
+            [
+                ClassifyInput(
+                    id=d,
+                    title=t or "",
+                    text=x or "",
+                    lang=lang,
+                    relevant=forced_relevance(corrections.get(d, [])),
+                ).model_dump_json()
+                for d, t, x, lang in chunk
+            ],
+        )
         paths.append(path)
     return paths
 
@@ -113,19 +130,44 @@ def classify_file(batch: Path, model: Model) -> BatchResult:
     results = list(classifier.classify_many(inputs, on_error=failed))
     out = batch.with_name(batch.stem + ".out.jsonl")
     # The closest call is no part of the output contract, but the writer stores it.
-    _write_atomic(out, [json.dumps({"version": classifier.version, **r.model_dump(),
-                                    "closest_call": r.closest_call, "margin": r.margin}, ensure_ascii=False)
-                        for r in results])
-    return BatchResult(out, classifier.version, len(results), sum(r.relevant for r in results),
-                       sum(r.read_chars is not None for r in results), errors)
+    _write_atomic(
+        out,
+        [
+            json.dumps(
+                {
+                    "version": classifier.version,
+                    **r.model_dump(),
+                    "closest_call": r.closest_call,
+                    "margin": r.margin,
+                },
+                ensure_ascii=False,
+            )
+            for r in results
+        ],
+    )
+    return BatchResult(
+        out,
+        classifier.version,
+        len(results),
+        sum(r.relevant for r in results),
+        sum(r.read_chars is not None for r in results),
+        errors,
+    )
 
 
 def store_file(con: duckdb.DuckDBPyConnection, result: BatchResult, model: Model) -> int:
     """Store one result file; refuse results of another model than the writer's."""
     if result.version != model.version:
-        raise ValueError(f"{result.results}: classified by model {result.version}, the writer "
-                         f"uses {model.version}: workers run other code or see another model")
+        raise ValueError(
+            f"{result.results}: classified by model {result.version}, the writer "
+            f"uses {model.version}: workers run other code or see another model"
+        )
     with open(result.results, encoding="utf-8") as fh:
-        results = [Classification.model_validate({k: v for k, v in json.loads(line).items() if k != "version"})
-                   for line in fh if line.strip()]
+        results = [
+            Classification.model_validate(
+                {k: v for k, v in json.loads(line).items() if k != "version"}
+            )
+            for line in fh
+            if line.strip()
+        ]
     return store(con, results, model.version, _classifier(model.model_dir).theme_of)

@@ -47,15 +47,18 @@ def parse_label(text: str, taxonomy: Taxonomy | None = None) -> tuple[str, str]:
         return RELEVANCE
     known = taxonomy.dimensions.get("kinds" if dimension == "kind" else dimension)
     if known is None or dimension not in (*LIST_DIMENSIONS, "kind"):
-        raise LabelError(f"{text!r}: dimension must be one of {', '.join((*LIST_DIMENSIONS, 'kind', 'relevant'))}")
+        raise LabelError(
+            f"{text!r}: dimension must be one of {', '.join((*LIST_DIMENSIONS, 'kind', 'relevant'))}"
+        )
     ids = [n.id for n in known]
     if label not in ids:
         raise LabelError(f"{text!r}: {label!r} is not an id of {dimension} ({', '.join(ids)})")
     return dimension, label
 
 
-def apply(result: Classification, corrections: list[Correction], theme_of: dict[str, str]
-          ) -> tuple[Classification, set[str]]:
+def apply(
+    result: Classification, corrections: list[Correction], theme_of: dict[str, str]
+) -> tuple[Classification, set[str]]:
     """The classification with corrections applied, and the labels analysts added."""
     if not corrections:
         return result, set()
@@ -63,8 +66,14 @@ def apply(result: Classification, corrections: list[Correction], theme_of: dict[
     adds = {c.key for c in corrections if c.action == "add"}
     removes = {c.key for c in corrections if c.action == "remove"}
     forced = {c.action for c in corrections if (c.dimension, c.label) == RELEVANCE}
-    out.relevant = ("add" in forced) if forced else (out.relevant or any(
-        c.action == "add" and (c.dimension, c.label) != RELEVANCE for c in corrections))
+    out.relevant = (
+        ("add" in forced)
+        if forced
+        else (
+            out.relevant
+            or any(c.action == "add" and (c.dimension, c.label) != RELEVANCE for c in corrections)
+        )
+    )
     if not out.relevant:
         for dimension in LIST_DIMENSIONS:
             setattr(out, dimension, [])
@@ -96,15 +105,20 @@ def apply(result: Classification, corrections: list[Correction], theme_of: dict[
     return out, added
 
 
-def corrections_by_doc(con: duckdb.DuckDBPyConnection, query: str = "queries/labels_all",
-                       params: dict | None = None) -> dict[str, list[Correction]]:
+def corrections_by_doc(
+    con: duckdb.DuckDBPyConnection, query: str = "queries/labels_all", params: dict | None = None
+) -> dict[str, list[Correction]]:
     found: dict[str, list[Correction]] = {}
     for row in warehouse.query(con, query, params):
-        found.setdefault(row["doc_id"], []).append(Correction(row["dimension"], row["label"], row["action"]))
+        found.setdefault(row["doc_id"], []).append(
+            Correction(row["dimension"], row["label"], row["action"])
+        )
     return found
 
 
-def least_sure(con: duckdb.DuckDBPyConnection, week: str | None = None, limit: int = 20) -> list[dict]:
+def least_sure(
+    con: duckdb.DuckDBPyConnection, week: str | None = None, limit: int = 20
+) -> list[dict]:
     """A week's documents (default: the latest classified week) whose closest call was nearest
     its threshold, not yet corrected: where an analyst's correction teaches the model most."""
     from gaimon.weeks import check_week

@@ -9,12 +9,16 @@ from __future__ import annotations
 import re
 
 # Frequent function words that exist in only one of the two languages.
-_NL = frozenset("de het een van en niet voor met zijn wordt werd dat die deze op te aan ook door "
-                "bij naar om maar nog wel er hij zij ze wij we je hun heeft hebben kan moet over "
-                "uit als dan tot worden volgens".split())
-_EN = frozenset("the a of and not for with are be been that this which on to by from it its as "
-                "but also was were has have can must about into than their they we he she "
-                "would will according".split())
+_NL = frozenset(
+    "de het een van en niet voor met zijn wordt werd dat die deze op te aan ook door "
+    "bij naar om maar nog wel er hij zij ze wij we je hun heeft hebben kan moet over "
+    "uit als dan tot worden volgens".split()
+)
+_EN = frozenset(
+    "the a of and not for with are be been that this which on to by from it its as "
+    "but also was were has have can must about into than their they we he she "
+    "would will according".split()
+)
 _WORD = re.compile(r"[a-z]+")
 SAMPLE_CHARS = 1500
 

@@ -171,7 +171,9 @@ class LexiconMatcher:
         self.wildfirst: list[tuple[tuple[tuple[str, str], ...], int]] = []
         # Token patterns on words and numbers, matched on arrays; spaCy's Matcher (which makes
         # a Token object per token) only gets the patterns these cannot express.
-        self.simple_patterns: dict[tuple[int, object], list[tuple[tuple[tuple[int, object], ...], int]]] = {}
+        self.simple_patterns: dict[
+            tuple[int, object], list[tuple[tuple[tuple[int, object], ...], int]]
+        ] = {}
         # Split separable verbs, by the verb's lemma: (particle, words before the particle, key).
         self.split_verbs: dict[int, list[tuple[int, tuple[int, ...], int]]] = {}
         self.keys: dict[int, tuple[str, str, bool]] = {}
@@ -199,7 +201,9 @@ class LexiconMatcher:
         for row in group:
             by_kind.setdefault(row["match"], []).append(row["pattern"])
         if "lemma" in by_kind:
-            phrases = by_kind["lemma"] + [p for t in by_kind["lemma"] for p in self._add_split(t, key)]
+            phrases = by_kind["lemma"] + [
+                p for t in by_kind["lemma"] for p in self._add_split(t, key)
+            ]
             self.lemma_matcher.add(key_name, [self._lemma_doc(t) for t in phrases])
         if "exact" in by_kind:
             self.exact_matcher.add(key_name, [self.nlp.make_doc(t) for t in by_kind["exact"]])
@@ -231,16 +235,22 @@ class LexiconMatcher:
         particle = self.separable.get(verb)
         if not particle or not verb.startswith(particle) or len(verb) <= len(particle):
             return []
-        stem = verb[len(particle):]
+        stem = verb[len(particle) :]
         strings = self.nlp.vocab.strings
-        lemmas = tuple(strings.add(t.lemma_) for t in self._lemma_doc(" ".join(before))) if before else ()
+        lemmas = (
+            tuple(strings.add(t.lemma_) for t in self._lemma_doc(" ".join(before)))
+            if before
+            else ()
+        )
         stem_lemma = strings.add(self._lemma_doc(stem)[0].lemma_)
         self.split_verbs.setdefault(stem_lemma, []).append((strings.add(particle), lemmas, key))
         return [" ".join([*before, particle, "te", stem])]
 
     def _lemma_doc(self, term: str) -> Doc:
         doc = self.nlp.make_doc(term)
-        lemmatizer = next((p for n, p in self.nlp.pipeline if isinstance(p, LookupLemmatizer)), None)
+        lemmatizer = next(
+            (p for n, p in self.nlp.pipeline if isinstance(p, LookupLemmatizer)), None
+        )
         if lemmatizer is None:
             raise ValueError("gaimon_lexicon needs gaimon_lemmatizer earlier in the pipeline")
         return lemmatizer(doc)
@@ -310,7 +320,9 @@ class LexiconMatcher:
                     if int(arr[j, 1]) != particle:
                         continue
                     first = j - len(before)
-                    if first > i and all(int(arr[first + k, 0]) == lemma for k, lemma in enumerate(before)):
+                    if first > i and all(
+                        int(arr[first + k, 0]) == lemma for k, lemma in enumerate(before)
+                    ):
                         found.append((key, i, j + 1))
                     break
         return found
@@ -322,7 +334,7 @@ class LexiconMatcher:
         for token in pattern:
             if len(token) != 1:
                 return None
-            (attr, value), = token.items()
+            ((attr, value),) = token.items()
             attr = attr.upper()
             if attr in SIMPLE_COLUMNS and isinstance(value, str):
                 word = value.lower() if attr == "LOWER" else value
@@ -342,11 +354,16 @@ class LexiconMatcher:
             firsts.setdefault(column, []).append(value)
         found = []
         for column, values in firsts.items():
-            hits = numpy.nonzero(numpy.isin(arr[:, column], numpy.asarray(values, dtype="uint64")))[0]
+            hits = numpy.nonzero(numpy.isin(arr[:, column], numpy.asarray(values, dtype="uint64")))[
+                0
+            ]
             for i in hits.tolist():
                 for compiled, key in self.simple_patterns[(column, int(arr[i, column]))]:
                     end = i + len(compiled)
-                    if end <= len(arr) and all(int(arr[j, c]) == v for (c, v), j in zip(compiled, range(i, end), strict=True)):
+                    if end <= len(arr) and all(
+                        int(arr[j, c]) == v
+                        for (c, v), j in zip(compiled, range(i, end), strict=True)
+                    ):
                         found.append((key, i, end))
         return found
 
@@ -358,8 +375,10 @@ class LexiconMatcher:
                 candidates = candidates + self.wildfirst
             for tests, key in candidates:
                 end = i + len(tests)
-                if end <= len(lowers) and all(_passes(test, strings[lowers[j]])
-                                              for test, j in zip(tests, range(i, end), strict=True)):
+                if end <= len(lowers) and all(
+                    _passes(test, strings[lowers[j]])
+                    for test, j in zip(tests, range(i, end), strict=True)
+                ):
                     found.append((key, i, end))
         return found
 
@@ -370,12 +389,16 @@ class LexiconMatcher:
     def hits(self, doc: Doc) -> list[tuple[str, str, bool, int, int]]:
         """(label, node, strong, start token, end token) of every hit in a processed doc."""
         keys = self.keys
-        return [(*keys[key], start, end) for key, start, end in doc.user_data.get(USER_DATA_KEY, ())]
+        return [
+            (*keys[key], start, end) for key, start, end in doc.user_data.get(USER_DATA_KEY, ())
+        ]
 
     def spans(self, doc: Doc) -> list[Span]:
         """The hits as spans labelled `values:privacy`, span id `node|strong` or `node|weak`."""
-        return [Span(doc, start, end, label=label, span_id=f"{node}|{'strong' if strong else 'weak'}")
-                for label, node, strong, start, end in self.hits(doc)]
+        return [
+            Span(doc, start, end, label=label, span_id=f"{node}|{'strong' if strong else 'weak'}")
+            for label, node, strong, start, end in self.hits(doc)
+        ]
 
     def clear_cache(self) -> None:
         """Forget cached affix hits (they stay valid across memory zones: keys are permanent)."""
@@ -384,15 +407,19 @@ class LexiconMatcher:
     def to_disk(self, path: str | Path, exclude: Iterable[str] = ()) -> None:
         path = Path(path)
         path.mkdir(parents=True, exist_ok=True)
-        (path / "entries.json").write_text(json.dumps(self.entries, ensure_ascii=False),
-                                           encoding="utf-8")
-        (path / "separable.json").write_text(json.dumps(self.separable, ensure_ascii=False),
-                                             encoding="utf-8")
+        (path / "entries.json").write_text(
+            json.dumps(self.entries, ensure_ascii=False), encoding="utf-8"
+        )
+        (path / "separable.json").write_text(
+            json.dumps(self.separable, ensure_ascii=False), encoding="utf-8"
+        )
 
     def from_disk(self, path: str | Path, exclude: Iterable[str] = ()) -> LexiconMatcher:
         self.entries = []
         self._reset()
         separable = Path(path) / "separable.json"
-        self.separable = json.loads(separable.read_text(encoding="utf-8")) if separable.exists() else {}
+        self.separable = (
+            json.loads(separable.read_text(encoding="utf-8")) if separable.exists() else {}
+        )
         self.add_entries(json.loads((Path(path) / "entries.json").read_text(encoding="utf-8")))
         return self

@@ -23,8 +23,9 @@ TEXTCAT = "textcat_multilabel"
 EXPLAINER = "gaimon_explainer"
 
 
-def build_pipeline(lang: str, taxonomy: Taxonomy, lemmas: dict[str, str],
-                   textcat: dict | None = None) -> Language:
+def build_pipeline(
+    lang: str, taxonomy: Taxonomy, lemmas: dict[str, str], textcat: dict | None = None
+) -> Language:
     """A blank pipeline with the lexicon components; with a textcat if `textcat` gives its model."""
     nlp = spacy.blank(lang)
     lemmatizer = nlp.add_pipe("gaimon_lemmatizer")
@@ -39,4 +40,3 @@ def build_pipeline(lang: str, taxonomy: Taxonomy, lemmas: dict[str, str],
 
 def load_pipeline(path: Path | str) -> Language:
     return spacy.load(path)
-

@@ -31,12 +31,16 @@ class ClassifyReport:
     relevant: int = 0
     signals: int = 0
     model_version: str = ""
-    cut: int = 0                                          # documents classified on their start only
-    errors: list[str] = field(default_factory=list)      # one line per document that failed
+    cut: int = 0  # documents classified on their start only
+    errors: list[str] = field(default_factory=list)  # one line per document that failed
 
 
-def signal_rows(result: Classification, model_version: str, now: str,
-                added: set[str] | frozenset[str] = frozenset()) -> Iterator[dict]:
+def signal_rows(
+    result: Classification,
+    model_version: str,
+    now: str,
+    added: set[str] | frozenset[str] = frozenset(),
+) -> Iterator[dict]:
     """One row per label; kind is a dimension of its own with a single label."""
     labels = [(d, label) for d in LIST_DIMENSIONS for label in getattr(result, d)]
     labels.append(("kind", result.kind))
@@ -67,20 +71,35 @@ def _theme_of() -> dict[str, str]:
     return {v: taxonomy.theme_of(v) for v in taxonomy.ids("values")}
 
 
-def store(con: duckdb.DuckDBPyConnection, results: list[Classification], version: str,
-          theme_of: dict[str, str] | None = None) -> int:
+def store(
+    con: duckdb.DuckDBPyConnection,
+    results: list[Classification],
+    version: str,
+    theme_of: dict[str, str] | None = None,
+) -> int:
     """Write classifications (with their documents' corrections applied) as signals."""
     now = datetime.now(UTC).replace(tzinfo=None).isoformat()
-    corrections = corrections_by_doc(con, "queries/labels_for_ids", {"ids": [r.id for r in results]})
+    corrections = corrections_by_doc(
+        con, "queries/labels_for_ids", {"ids": [r.id for r in results]}
+    )
     if corrections:
         theme_of = theme_of or _theme_of()
     final = []
     for result in results:
         corrected, added = apply(result, corrections.get(result.id, []), theme_of or {})
         final.append((corrected, added))
-    classified = [{"doc_id": r.id, "relevant": r.relevant, "lang": r.lang, "model_version": version,
-                   "read_chars": r.read_chars, "closest_call": r.closest_call, "margin": r.margin}
-                  for r, _ in final]
+    classified = [
+        {
+            "doc_id": r.id,
+            "relevant": r.relevant,
+            "lang": r.lang,
+            "model_version": version,
+            "read_chars": r.read_chars,
+            "closest_call": r.closest_call,
+            "margin": r.margin,
+        }
+        for r, _ in final
+    ]
     rows = [row for r, added in final if r.relevant for row in signal_rows(r, version, now, added)]
     files = [_write_jsonl(classified), _write_jsonl(rows)]
     try:
@@ -98,20 +117,34 @@ def store(con: duckdb.DuckDBPyConnection, results: list[Classification], version
 def classify_documents(con: duckdb.DuckDBPyConnection, classifier: Classifier) -> ClassifyReport:
     """Label every document not yet labelled by this classifier version."""
     report = ClassifyReport(model_version=classifier.version)
-    cursor = con.execute(warehouse.sql("queries/documents_to_classify"),
-                         {"model_version": classifier.version})
+    cursor = con.execute(
+        warehouse.sql("queries/documents_to_classify"), {"model_version": classifier.version}
+    )
     pending = cursor.fetchall()
     for start in range(0, len(pending), BATCH):
-        rows = pending[start:start + BATCH]
-        corrections = corrections_by_doc(con, "queries/labels_for_ids", {"ids": [r[0] for r in rows]})
-        batch = [ClassifyInput(id=d, title=t or "", text=x or "", lang=lang,
-                               relevant=forced_relevance(corrections.get(d, [])))
-                 for d, t, x, lang in rows]
-        results = list(classifier.classify_many(batch, on_error=lambda e: report.errors.append(str(e))))
+        rows = pending[start : start + BATCH]
+        corrections = corrections_by_doc(
+            con, "queries/labels_for_ids", {"ids": [r[0] for r in rows]}
+        )
+        batch = [
+            ClassifyInput(
+                id=d,
+                title=t or "",
+                text=x or "",
+                lang=lang,
+                relevant=forced_relevance(corrections.get(d, [])),
+            )
+            for d, t, x, lang in rows
+        ]
+        results = list(
+            classifier.classify_many(batch, on_error=lambda e: report.errors.append(str(e)))
+        )
         report.documents += len(results)
         report.cut += sum(r.read_chars is not None for r in results)
         report.signals += store(con, results, classifier.version, classifier.theme_of)
-        [relevant] = warehouse.query(con, "queries/documents_relevant_among", {"ids": [r.id for r in results]})
+        [relevant] = warehouse.query(
+            con, "queries/documents_relevant_among", {"ids": [r.id for r in results]}
+        )
         report.relevant += relevant["n"]
     return report
 

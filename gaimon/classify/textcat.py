@@ -50,8 +50,9 @@ MAX_SUBWORD_CACHE = 200_000
 _subword_cache: dict[int, numpy.ndarray] = {}
 
 
-def doc_features(doc: Doc, ngram_size: int, lexicon: float = 0.0,
-                 subwords: float = 0.0) -> tuple[numpy.ndarray, numpy.ndarray]:
+def doc_features(
+    doc: Doc, ngram_size: int, lexicon: float = 0.0, subwords: float = 0.0
+) -> tuple[numpy.ndarray, numpy.ndarray]:
     """Distinct n-gram keys of a doc's lemmas (punctuation left out) and their weights; with
     `subwords`, also the lemmas' character n-grams, together weighted `subwords` times the
     lemmas; with `lexicon`, also one key per lexicon node that matched, weighted
@@ -66,7 +67,9 @@ def doc_features(doc: Doc, ngram_size: int, lexicon: float = 0.0,
             keys, values = numpy.concatenate([keys, sub]), numpy.concatenate([values, weights])
     hits = doc.user_data.get(USER_DATA_KEY) if lexicon else None
     if hits:
-        lex_keys, counts = numpy.unique(numpy.asarray([h[0] for h in hits], dtype="uint64"), return_counts=True)
+        lex_keys, counts = numpy.unique(
+            numpy.asarray([h[0] for h in hits], dtype="uint64"), return_counts=True
+        )
         keys = numpy.concatenate([keys, lex_keys])
         values = numpy.concatenate([values, (lexicon * numpy.log1p(counts)).astype("f")])
     return keys, values
@@ -78,7 +81,7 @@ def _ngram_features(doc: Doc, ngram_size: int) -> tuple[numpy.ndarray, numpy.nda
     grams = [lemmas]
     for n in range(2, ngram_size + 1):
         if len(lemmas) >= n:
-            stacked = numpy.stack([lemmas[i: len(lemmas) - n + 1 + i] for i in range(n)])
+            stacked = numpy.stack([lemmas[i : len(lemmas) - n + 1 + i] for i in range(n)])
             # Order-sensitive mix of the n hashes: a key distinct from its unigrams.
             mixed = stacked[0].copy()
             for row in stacked[1:]:
@@ -114,22 +117,36 @@ def subword_keys(word: str) -> numpy.ndarray:
     if len(word) < SUBWORD_MIN_LENGTH or not word.isalpha():
         return numpy.zeros(0, dtype="uint64")
     marked = f"<{word}>"
-    grams = {marked[i:i + n] for n in SUBWORD_SIZES for i in range(len(marked) - n + 1)}
+    grams = {marked[i : i + n] for n in SUBWORD_SIZES for i in range(len(marked) - n + 1)}
     return numpy.asarray([hash_string("#" + g) for g in sorted(grams)], dtype="uint64")
 
 
 @registry.architectures("gaimon.LemmaLogistic.v1")
-def lemma_logistic(ngram_size: int = 1, length: int = 65536, lexicon: float = 0.0, subwords: float = 0.0,
-                   nO: int | None = None) -> Model[list[Doc], Floats2d]:
+def lemma_logistic(
+    ngram_size: int = 1,
+    length: int = 65536,
+    lexicon: float = 0.0,
+    subwords: float = 0.0,
+    nO: int | None = None,
+) -> Model[list[Doc], Floats2d]:
     """Logistic regression per label over hashed, length-normalised lemma n-grams (with
     `subwords` > 0 also their character n-grams; with `lexicon` > 0, the lexicon nodes that
     matched). Weights are a dense (`length` x labels) table indexed by the low bits of a
     feature's hash; `fit` trains them."""
     length = 2 ** (length - 1).bit_length()
-    return Model("lemma_logistic", _logistic_forward, init=_logistic_init,
-                 dims={"nO": nO, "nI": length}, params={"W": None, "b": None},
-                 attrs={"ngram_size": ngram_size, "lexicon": lexicon, "subwords": subwords,
-                        "multi_label": True})
+    return Model(
+        "lemma_logistic",
+        _logistic_forward,
+        init=_logistic_init,
+        dims={"nO": nO, "nI": length},
+        params={"W": None, "b": None},
+        attrs={
+            "ngram_size": ngram_size,
+            "lexicon": lexicon,
+            "subwords": subwords,
+            "multi_label": True,
+        },
+    )
 
 
 def _logistic_init(model: Model, X=None, Y=None) -> Model:
@@ -144,7 +161,9 @@ def _logistic_init(model: Model, X=None, Y=None) -> Model:
 def feature_matrix(model: Model, docs: list[Doc]) -> csr_matrix:
     """One row per doc: its features' weights in the columns their hashes point to."""
     attrs, width = model.attrs, model.get_dim("nI")
-    feats = [doc_features(doc, attrs["ngram_size"], attrs["lexicon"], attrs["subwords"]) for doc in docs]
+    feats = [
+        doc_features(doc, attrs["ngram_size"], attrs["lexicon"], attrs["subwords"]) for doc in docs
+    ]
     indptr = numpy.zeros(len(docs) + 1, dtype="int64")
     indptr[1:] = numpy.cumsum([len(k) for k, _ in feats])
     keys = numpy.concatenate([k for k, _ in feats]) if feats else numpy.zeros(0, dtype="uint64")
@@ -183,11 +202,19 @@ class Fit:
     l2: float
     batch_size: int
     seed: int
-    balance: float = 0.0  # positives of a label weigh (negatives / positives) ** balance, at most MAX_BALANCE
+    balance: float = (
+        0.0  # positives of a label weigh (negatives / positives) ** balance, at most MAX_BALANCE
+    )
 
 
-def fit(model: Model, docs: list[Doc], truth: numpy.ndarray, known: numpy.ndarray, cfg: Fit,
-        log: Callable[[str], None] = lambda _: None) -> None:
+def fit(
+    model: Model,
+    docs: list[Doc],
+    truth: numpy.ndarray,
+    known: numpy.ndarray,
+    cfg: Fit,
+    log: Callable[[str], None] = lambda _: None,
+) -> None:
     # `known` may hold weights between 0 and 1 as well: an item that counts less.
     """Train the weights by minibatch Adam on the cross-entropy of the known labels only
     (`known` is 0 where an item's source cannot say), with L2 on the weights; with `balance`,
@@ -211,11 +238,13 @@ def fit(model: Model, docs: list[Doc], truth: numpy.ndarray, known: numpy.ndarra
     for epoch in range(cfg.epochs):
         order, loss = rng.permutation(X.shape[0]), 0.0
         for start in range(0, len(order), cfg.batch_size):
-            idx = order[start:start + cfg.batch_size]
+            idx = order[start : start + cfg.batch_size]
             batch = X[idx]
             rows = numpy.unique(batch.indices)
-            local = csr_matrix((batch.data, numpy.searchsorted(rows, batch.indices), batch.indptr),
-                               shape=(len(idx), len(rows)))
+            local = csr_matrix(
+                (batch.data, numpy.searchsorted(rows, batch.indices), batch.indptr),
+                shape=(len(idx), len(rows)),
+            )
             part = state[rows]
             w, m, v = part[:, 0], part[:, 1], part[:, 2]
             p = _sigmoid(numpy.asarray(local @ w) + b)
@@ -225,15 +254,15 @@ def fit(model: Model, docs: list[Doc], truth: numpy.ndarray, known: numpy.ndarra
             g_w = numpy.asarray(local.T @ grad) + cfg.l2 * w
             g_b = grad.sum(axis=0)
             step += 1
-            rate = cfg.learn_rate * math.sqrt(1 - beta2 ** step) / (1 - beta1 ** step)
+            rate = cfg.learn_rate * math.sqrt(1 - beta2**step) / (1 - beta1**step)
             m *= beta1
             m += (1 - beta1) * g_w
             v *= beta2
-            v += (1 - beta2) * g_w ** 2
+            v += (1 - beta2) * g_w**2
             w -= rate * m / (numpy.sqrt(v) + eps)
             state[rows] = part
             mb = beta1 * mb + (1 - beta1) * g_b
-            vb = beta2 * vb + (1 - beta2) * g_b ** 2
+            vb = beta2 * vb + (1 - beta2) * g_b**2
             b -= rate * mb / (numpy.sqrt(vb) + eps)
         log(f"epoch {epoch + 1}/{cfg.epochs}: loss {loss / max(known.sum(), 1):.4f}")
     model.set_param("W", numpy.ascontiguousarray(state[:, 0]))
@@ -278,8 +307,11 @@ class Explainer:
         self.words = {}
         for column, label in enumerate(labels):
             order = numpy.argsort(-weights[:, column])[: self.TOP]
-            self.words[label] = [(self.vocab.strings[int(keys[i])], round(float(weights[i, column]), 4))
-                                 for i in order.tolist() if weights[i, column] > 0]
+            self.words[label] = [
+                (self.vocab.strings[int(keys[i])], round(float(weights[i, column]), 4))
+                for i in order.tolist()
+                if weights[i, column] > 0
+            ]
         self._build()
 
     def _telling(self, key: int) -> bool:
@@ -306,8 +338,11 @@ class Explainer:
             for label, weight in index.get(lemma, ()):
                 if label in wanted and lemma not in best[label]:
                     best[label][lemma] = (weight, position)
-        return {label: sorted(pos for _, pos in sorted(found.values(), reverse=True)[:n])
-                for label, found in best.items() if found}
+        return {
+            label: sorted(pos for _, pos in sorted(found.values(), reverse=True)[:n])
+            for label, found in best.items()
+            if found
+        }
 
     def to_disk(self, path: str | Path, exclude: Iterable[str] = ()) -> None:
         path = Path(path)
@@ -316,8 +351,10 @@ class Explainer:
         srsly.write_json(path / "seen.json", sorted(self.seen))
 
     def from_disk(self, path: str | Path, exclude: Iterable[str] = ()) -> Explainer:
-        self.words = {label: [(w, float(x)) for w, x in words]
-                      for label, words in srsly.read_json(Path(path) / "words.json").items()}
+        self.words = {
+            label: [(w, float(x)) for w, x in words]
+            for label, words in srsly.read_json(Path(path) / "words.json").items()
+        }
         seen = Path(path) / "seen.json"
         self.seen = set(srsly.read_json(seen)) if seen.exists() else set()
         self._build()

@@ -12,20 +12,24 @@ import typer
 from rich.console import Console
 from rich.table import Table
 
-app = typer.Typer(help="gaimon: monitor the societal risks of generative AI, per sector.",
-                  no_args_is_help=True, add_completion=False)
+app = typer.Typer(
+    help="gaimon: monitor the societal risks of generative AI, per sector.",
+    no_args_is_help=True,
+    add_completion=False,
+)
 console = Console()
 # Messages on stderr stay one line each, whatever the terminal width: they are grepped and logged.
 err = Console(stderr=True, soft_wrap=True)
 
-HomeOpt = Annotated[Path | None, typer.Option("--home", envvar="GAIMON_HOME",
-                                              help="Home folder (default ./var)")]
+HomeOpt = Annotated[
+    Path | None, typer.Option("--home", envvar="GAIMON_HOME", help="Home folder (default ./var)")
+]
 
 
 def table(rows: list[dict], title: str | None = None) -> Table:
     """Rows of dicts as a rich table."""
     result = Table(title=title)
-    for column in (rows[0].keys() if rows else []):
+    for column in rows[0].keys() if rows else []:
         result.add_column(str(column))
     for row in rows:
         result.add_row(*(str(v) for v in row.values()))

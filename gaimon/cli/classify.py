@@ -26,7 +26,9 @@ def _log(message: str) -> None:
 @app.command()
 def classify(
     home: HomeOpt = None,
-    jsonl: Annotated[Path | None, typer.Option("--jsonl", help="Classify lines of this file instead")] = None,
+    jsonl: Annotated[
+        Path | None, typer.Option("--jsonl", help="Classify lines of this file instead")
+    ] = None,
     out: Annotated[Path | None, typer.Option("--out", help="Output JSONL (default stdout)")] = None,
 ) -> None:
     """Label unclassified documents in the warehouse, or a JSONL file with --jsonl.
@@ -48,10 +50,12 @@ def classify(
             report = classify_home(h, classifier)
         for message in report.errors:
             err.print(f"error {message}", markup=False, highlight=False, soft_wrap=True)
-        console.print(f"{report.documents} document(s) classified, {report.relevant} relevant, "
-                      f"{report.signals} signal(s), model {report.model_version}"
-                      + (f"; {report.cut} too long, classified on their start" if report.cut else "")
-                      + (f"; {len(report.errors)} failed, left for the next run" if report.errors else ""))
+        console.print(
+            f"{report.documents} document(s) classified, {report.relevant} relevant, "
+            f"{report.signals} signal(s), model {report.model_version}"
+            + (f"; {report.cut} too long, classified on their start" if report.cut else "")
+            + (f"; {len(report.errors)} failed, left for the next run" if report.errors else "")
+        )
         published(h, "gaimon classify")
         raise typer.Exit(1 if report.errors else 0)
     if not jsonl.exists():
@@ -66,8 +70,9 @@ def classify(
 
     sink = open(out, "w", encoding="utf-8") if out else sys.stdout
     try:
-        for result in classifier.classify_many(read_items(jsonl, report),
-                                               on_error=lambda e: report(f"{jsonl}: {e}")):
+        for result in classifier.classify_many(
+            read_items(jsonl, report), on_error=lambda e: report(f"{jsonl}: {e}")
+        ):
             sink.write(result.model_dump_json() + "\n")
     finally:
         if out:
@@ -113,9 +118,16 @@ def _why(exc) -> str:
 @app.command()
 def train(
     home: HomeOpt = None,
-    tune: Annotated[bool, typer.Option("--tune", help="First refit how rules and model are combined "
-                                                      "(rewrites taxonomy/classifier.yaml)")] = False,
-    evaluate: Annotated[bool, typer.Option("--eval/--no-eval", help="Score the new model on the dev split")] = True,
+    tune: Annotated[
+        bool,
+        typer.Option(
+            "--tune",
+            help="First refit how rules and model are combined (rewrites taxonomy/classifier.yaml)",
+        ),
+    ] = False,
+    evaluate: Annotated[
+        bool, typer.Option("--eval/--no-eval", help="Score the new model on the dev split")
+    ] = True,
 ) -> None:
     """Train the classifier on taxonomy/train and analysts' corrections; make it the current model."""
     from gaimon.train.training import corrections_for_training, train_model
@@ -128,10 +140,14 @@ def train(
 
         write_config(fit(load_config(), _log))
         console.print("combination refitted: taxonomy/classifier.yaml")
-    corrections = corrections_for_training(h, log=lambda m: err.print(f"[yellow]warning[/yellow] {m}"))
+    corrections = corrections_for_training(
+        h, log=lambda m: err.print(f"[yellow]warning[/yellow] {m}")
+    )
     report = train_model(h, corrections, _log)
-    console.print(f"model {report.version}: {report.items} item(s), {report.corrections} correction(s), "
-                  f"{report.seconds} s -> {report.path}")
+    console.print(
+        f"model {report.version}: {report.items} item(s), {report.corrections} correction(s), "
+        f"{report.seconds} s -> {report.path}"
+    )
     if evaluate:
         from gaimon.classify.classifier import Classifier
         from gaimon.train.evaluate import evaluate_classifier
@@ -145,28 +161,59 @@ def _print_summary(result) -> None:
     if result.registers:
         from gaimon.train.registers import REGISTER_NAMES
 
-        rows = [{"register": REGISTER_NAMES[name], "items": r.items, "relevant F1": f"{r.relevance.f1:.3f}",
-                 "passed": f"{r.relevance.recall:.3f}",
-                 **{d: f"{r.dimensions[d].macro.f1:.3f}" for d in ("themes", "values", "sectors")},
-                 **{f"ECE {d}": f"{r.calibration.get(d, 0.0):.3f}" for d in ("themes", "values", "sectors")}}
-                for name, r in result.registers.items()]
-        console.print(table(rows, title="per register: macro F1 over the labels each can express; "
-                                        "ECE = expected calibration error"))
-    rows = [{"dimension": "relevant", "macro F1": f"{result.relevance.f1:.3f}",
-             "micro F1": f"{result.relevance.f1:.3f}", "precision": f"{result.relevance.precision:.3f}",
-             "recall": f"{result.relevance.recall:.3f}"}]
+        rows = [
+            {
+                "register": REGISTER_NAMES[name],
+                "items": r.items,
+                "relevant F1": f"{r.relevance.f1:.3f}",
+                "passed": f"{r.relevance.recall:.3f}",
+                **{d: f"{r.dimensions[d].macro.f1:.3f}" for d in ("themes", "values", "sectors")},
+                **{
+                    f"ECE {d}": f"{r.calibration.get(d, 0.0):.3f}"
+                    for d in ("themes", "values", "sectors")
+                },
+            }
+            for name, r in result.registers.items()
+        ]
+        console.print(
+            table(
+                rows,
+                title="per register: macro F1 over the labels each can express; "
+                "ECE = expected calibration error",
+            )
+        )
+    rows = [
+        {
+            "dimension": "relevant",
+            "macro F1": f"{result.relevance.f1:.3f}",
+            "micro F1": f"{result.relevance.f1:.3f}",
+            "precision": f"{result.relevance.precision:.3f}",
+            "recall": f"{result.relevance.recall:.3f}",
+        }
+    ]
     for dimension, s in result.dimensions.items():
-        rows.append({"dimension": dimension, "macro F1": f"{s.macro.f1:.3f}", "micro F1": f"{s.micro.f1:.3f}",
-                     "precision": f"{s.micro.precision:.3f}", "recall": f"{s.micro.recall:.3f}"})
+        rows.append(
+            {
+                "dimension": dimension,
+                "macro F1": f"{s.macro.f1:.3f}",
+                "micro F1": f"{s.micro.f1:.3f}",
+                "precision": f"{s.micro.precision:.3f}",
+                "recall": f"{s.micro.recall:.3f}",
+            }
+        )
     console.print(table(rows, title=f"{result.items} item(s), model {result.model_version}"))
 
 
 @app.command(name="eval")
 def eval_(
-    gold: Annotated[list[Path] | None, typer.Argument(help="Gold JSONL files (default: the dev split)")] = None,
+    gold: Annotated[
+        list[Path] | None, typer.Argument(help="Gold JSONL files (default: the dev split)")
+    ] = None,
     home: HomeOpt = None,
     as_json: Annotated[bool, typer.Option("--json", help="Print the scores as JSON")] = False,
-    rules: Annotated[bool, typer.Option("--rules", help="Score the lexicon alone, without the model")] = False,
+    rules: Annotated[
+        bool, typer.Option("--rules", help="Score the lexicon alone, without the model")
+    ] = False,
 ) -> None:
     """Precision, recall and F1 per label, macro and micro per dimension, against gold labels;
     per register (news leads, real headlines, real risk descriptions) and with the calibration
@@ -190,12 +237,34 @@ def eval_(
         sys.stdout.write(json.dumps(result.model_dump(), indent=2) + "\n")
         return
     for dimension, s in result.dimensions.items():
-        rows = [{"label": label, "precision": f"{v.precision:.3f}", "recall": f"{v.recall:.3f}",
-                 "F1": f"{v.f1:.3f}", "support": v.support} for label, v in s.labels.items()]
-        rows.append({"label": "macro", "precision": f"{s.macro.precision:.3f}", "recall": f"{s.macro.recall:.3f}",
-                     "F1": f"{s.macro.f1:.3f}", "support": s.macro.support})
-        rows.append({"label": "micro", "precision": f"{s.micro.precision:.3f}", "recall": f"{s.micro.recall:.3f}",
-                     "F1": f"{s.micro.f1:.3f}", "support": s.micro.support})
+        rows = [
+            {
+                "label": label,
+                "precision": f"{v.precision:.3f}",
+                "recall": f"{v.recall:.3f}",
+                "F1": f"{v.f1:.3f}",
+                "support": v.support,
+            }
+            for label, v in s.labels.items()
+        ]
+        rows.append(
+            {
+                "label": "macro",
+                "precision": f"{s.macro.precision:.3f}",
+                "recall": f"{s.macro.recall:.3f}",
+                "F1": f"{s.macro.f1:.3f}",
+                "support": s.macro.support,
+            }
+        )
+        rows.append(
+            {
+                "label": "micro",
+                "precision": f"{s.micro.precision:.3f}",
+                "recall": f"{s.micro.recall:.3f}",
+                "F1": f"{s.micro.f1:.3f}",
+                "support": s.micro.support,
+            }
+        )
         console.print(table(rows, title=dimension))
     _print_summary(result)
 
@@ -203,15 +272,33 @@ def eval_(
 @app.command()
 def label(
     doc_id: Annotated[str | None, typer.Argument(help="Document id (documents.doc_id)")] = None,
-    add: Annotated[list[str] | None, typer.Option("--add", help="Label to add, e.g. values:privacy")] = None,
-    remove: Annotated[list[str] | None, typer.Option("--remove", help="Label to remove, e.g. sectors:media")] = None,
+    add: Annotated[
+        list[str] | None, typer.Option("--add", help="Label to add, e.g. values:privacy")
+    ] = None,
+    remove: Annotated[
+        list[str] | None, typer.Option("--remove", help="Label to remove, e.g. sectors:media")
+    ] = None,
     note: Annotated[str | None, typer.Option("--note", help="Why")] = None,
-    by: Annotated[str | None, typer.Option("--by", help="Analyst (default: the login name)")] = None,
-    uncertain: Annotated[bool, typer.Option("--uncertain", help="List the week's documents the classifier "
-                                                                "was least sure of, to correct first")] = False,
-    week: Annotated[str | None, typer.Option("--week", help="With --uncertain: ISO week, e.g. 2026-W47 "
-                                                            "(default: the latest classified)")] = None,
-    limit: Annotated[int, typer.Option("--limit", help="With --uncertain: how many documents")] = 20,
+    by: Annotated[
+        str | None, typer.Option("--by", help="Analyst (default: the login name)")
+    ] = None,
+    uncertain: Annotated[
+        bool,
+        typer.Option(
+            "--uncertain",
+            help="List the week's documents the classifier was least sure of, to correct first",
+        ),
+    ] = False,
+    week: Annotated[
+        str | None,
+        typer.Option(
+            "--week",
+            help="With --uncertain: ISO week, e.g. 2026-W47 (default: the latest classified)",
+        ),
+    ] = None,
+    limit: Annotated[
+        int, typer.Option("--limit", help="With --uncertain: how many documents")
+    ] = 20,
     home: HomeOpt = None,
 ) -> None:
     """Correct a document's labels; corrections survive re-labelling and train the next model.
@@ -230,7 +317,9 @@ def label(
         _least_sure(h, week, limit)
         return
     if doc_id is None:
-        raise GaimonError("give a document id, or --uncertain to list the documents to correct first")
+        raise GaimonError(
+            "give a document id, or --uncertain to list the documents to correct first"
+        )
     with writer(h, "gaimon label"), warehouse.open_warehouse(h.warehouse) as con:
         if add or remove:
             done = record(con, doc_id, add or [], remove or [], by, note)
@@ -239,13 +328,21 @@ def label(
         corrections = warehouse.query(con, "queries/labels_of_document", {"doc_id": doc_id})
     if add or remove:
         published(h, "gaimon label")
-    rows = [{"dimension": d, "labels": ", ".join(getattr(result, d)) or "-"} for d in
-            ("themes", "values", "sectors", "roles", "policy_options", "legal_frameworks")]
+    rows = [
+        {"dimension": d, "labels": ", ".join(getattr(result, d)) or "-"}
+        for d in ("themes", "values", "sectors", "roles", "policy_options", "legal_frameworks")
+    ]
     rows.append({"dimension": "kind", "labels": result.kind if version else "-"})
-    console.print(table(rows, title=f"{doc_id}: relevant={result.relevant}, model {version or 'none yet'}"))
+    console.print(
+        table(rows, title=f"{doc_id}: relevant={result.relevant}, model {version or 'none yet'}")
+    )
     if corrections:
-        console.print(table([{k: str(v) for k, v in c.items() if k != "doc_id"} for c in corrections],
-                            title="corrections"))
+        console.print(
+            table(
+                [{k: str(v) for k, v in c.items() if k != "doc_id"} for c in corrections],
+                title="corrections",
+            )
+        )
 
 
 def _least_sure(h, week: str | None, limit: int) -> None:
@@ -258,17 +355,28 @@ def _least_sure(h, week: str | None, limit: int) -> None:
         console.print(f"no classified documents left to review in {week or 'the latest week'}")
         return
     # Plain lines, not a table: document ids must survive a narrow terminal whole, to be copied.
-    console.print(f"{rows[0]['week']}: the {len(rows)} document(s) the classifier was least sure of, "
-                  "closest call first", soft_wrap=True)
+    console.print(
+        f"{rows[0]['week']}: the {len(rows)} document(s) the classifier was least sure of, "
+        "closest call first",
+        soft_wrap=True,
+    )
     width = max(len(r["closest_call"]) for r in rows)
     for r in rows:
         verdict = "given" if r["margin"] >= 0 else "not given"
-        console.print(f"{r['doc_id']}  {r['closest_call']:<{width}}  {verdict:<9}  {r['margin']:+.3f}  "
-                      f"{_short(r['title'] or '', 70)}", markup=False, highlight=False, soft_wrap=True)
-    console.print("Correct one with `gaimon label DOC_ID --add LABEL` or `--remove LABEL`; "
-                  "`gaimon train` learns from the corrections.", soft_wrap=True)
+        console.print(
+            f"{r['doc_id']}  {r['closest_call']:<{width}}  {verdict:<9}  {r['margin']:+.3f}  "
+            f"{_short(r['title'] or '', 70)}",
+            markup=False,
+            highlight=False,
+            soft_wrap=True,
+        )
+    console.print(
+        "Correct one with `gaimon label DOC_ID --add LABEL` or `--remove LABEL`; "
+        "`gaimon train` learns from the corrections.",
+        soft_wrap=True,
+    )
 
 
 def _short(text: str, width: int) -> str:
     text = " ".join(text.split())
-    return text if len(text) <= width else text[:width - 1] + "…"
+    return text if len(text) <= width else text[: width - 1] + "…"

@@ -14,14 +14,22 @@ from rich.text import Text
 from gaimon.cli import HomeOpt, app, console, err
 from gaimon.home import Home, get_home
 
-digest_app = typer.Typer(help="The weekly digest: write, build, review, approve and send it.",
-                         invoke_without_command=True, add_completion=False)
-review_app = typer.Typer(help="Review a digest draft: list its signals, dismiss wrong ones.",
-                         invoke_without_command=True, add_completion=False)
+digest_app = typer.Typer(
+    help="The weekly digest: write, build, review, approve and send it.",
+    invoke_without_command=True,
+    add_completion=False,
+)
+review_app = typer.Typer(
+    help="Review a digest draft: list its signals, dismiss wrong ones.",
+    invoke_without_command=True,
+    add_completion=False,
+)
 app.add_typer(digest_app, name="digest")
 app.add_typer(review_app, name="review")
 
-WeekOpt = Annotated[str | None, typer.Option("--week", help="ISO week, e.g. 2026-W47 (default: latest)")]
+WeekOpt = Annotated[
+    str | None, typer.Option("--week", help="ISO week, e.g. 2026-W47 (default: latest)")
+]
 
 
 def _week(home: Home, week: str | None) -> str:
@@ -51,7 +59,7 @@ def _shown(value: object) -> Text:
 def _plain_table(rows: list[dict], title: str | None = None) -> Table:
     """Cells as plain Text: crawled titles must not be read as console markup."""
     result = Table(title=title)
-    for column in (rows[0].keys() if rows else []):
+    for column in rows[0].keys() if rows else []:
         result.add_column(str(column))
     for row in rows:
         result.add_row(*(_shown(v) for v in row.values()))
@@ -79,7 +87,9 @@ def digest(
 @digest_app.command()
 def build(
     week: WeekOpt = None,
-    force: Annotated[bool, typer.Option(help="Rebuild an approved digest that was not sent yet")] = False,
+    force: Annotated[
+        bool, typer.Option(help="Rebuild an approved digest that was not sent yet")
+    ] = False,
     home: HomeOpt = None,
 ) -> None:
     """Build the draft of a week in Dutch and English: data, HTML, text, Markdown, PDF."""
@@ -90,8 +100,12 @@ def build(
     for lang, paths in report.paths.items():
         for fmt, path in paths.items():
             console.print(f"{lang} {fmt}: {path}")
-    console.print(f"draft {report.week}: {len(report.risks)} emerging risk(s) {', '.join(report.risks)}")
-    console.print(f"review with `gaimon review --week {report.week}`, then `gaimon digest approve --week {report.week}`")
+    console.print(
+        f"draft {report.week}: {len(report.risks)} emerging risk(s) {', '.join(report.risks)}"
+    )
+    console.print(
+        f"review with `gaimon review --week {report.week}`, then `gaimon digest approve --week {report.week}`"
+    )
 
 
 @digest_app.command()
@@ -105,18 +119,28 @@ def approve(
 
     h = get_home(home)
     issue = approve_digest(h, _week(h, week), by or getpass.getuser())
-    console.print(f"{issue.week} approved by {issue.approved_by} at {issue.approved_at:%Y-%m-%d %H:%M} UTC")
+    console.print(
+        f"{issue.week} approved by {issue.approved_by} at {issue.approved_at:%Y-%m-%d %H:%M} UTC"
+    )
 
 
 @digest_app.command()
 def send(
     week: WeekOpt = None,
-    subscribers: Annotated[Path | None, typer.Option(
-        help="Subscribers file (default $GAIMON_HOME/subscribers.yaml)")] = None,
-    retries: Annotated[int, typer.Option(help="Attempts per subscriber when the server refuses")] = 3,
-    resend_unknown: Annotated[list[str] | None, typer.Option(
-        "--resend-unknown", help="Send again to this address although an earlier send was cut off "
-        "(check the mail log for its Message-ID first); 'all' for every such address")] = None,
+    subscribers: Annotated[
+        Path | None, typer.Option(help="Subscribers file (default $GAIMON_HOME/subscribers.yaml)")
+    ] = None,
+    retries: Annotated[
+        int, typer.Option(help="Attempts per subscriber when the server refuses")
+    ] = 3,
+    resend_unknown: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--resend-unknown",
+            help="Send again to this address although an earlier send was cut off "
+            "(check the mail log for its Message-ID first); 'all' for every such address",
+        ),
+    ] = None,
     home: HomeOpt = None,
 ) -> None:
     """Send the approved digest of a week to every subscriber who has not had it.
@@ -128,17 +152,29 @@ def send(
 
     h = get_home(home)
     settings = SmtpSettings.from_env()
-    resend: bool | list[str] = True if resend_unknown == ["all"] else [a.lower() for a in resend_unknown or []]
-    report = send_digest(h, _week(h, week), subscribers or h.root / "subscribers.yaml", settings,
-                         retries=retries, resend_unknown=resend,
-                         archive_url=os.environ.get("GAIMON_DIGEST_URL"))
-    console.print(f"{report.week} via {settings}: {len(report.sent)} sent, {len(report.skipped)} sent "
-                  f"before, {len(report.failed)} failed, {len(report.unknown)} unknown")
+    resend: bool | list[str] = (
+        True if resend_unknown == ["all"] else [a.lower() for a in resend_unknown or []]
+    )
+    report = send_digest(
+        h,
+        _week(h, week),
+        subscribers or h.root / "subscribers.yaml",
+        settings,
+        retries=retries,
+        resend_unknown=resend,
+        archive_url=os.environ.get("GAIMON_DIGEST_URL"),
+    )
+    console.print(
+        f"{report.week} via {settings}: {len(report.sent)} sent, {len(report.skipped)} sent "
+        f"before, {len(report.failed)} failed, {len(report.unknown)} unknown"
+    )
     for address, error in report.failed.items():
         err.print(Text.assemble(("failed ", "red"), _shown(f"{address}: {error}")))
     for address in report.unknown:
-        err.print(f"[yellow]unknown[/yellow] {address}: an earlier send was cut off; check the mail "
-                  f"log, then --resend-unknown {address} if it did not arrive")
+        err.print(
+            f"[yellow]unknown[/yellow] {address}: an earlier send was cut off; check the mail "
+            f"log, then --resend-unknown {address} if it did not arrive"
+        )
     if not report.ok:
         raise typer.Exit(1)
 
@@ -154,11 +190,24 @@ def status(week: WeekOpt = None, home: HomeOpt = None) -> None:
     if issue is None:
         console.print(f"{chosen}: no digest built")
         return
-    console.print(f"{chosen}: {issue.status}, built {issue.built_at:%Y-%m-%d %H:%M}"
-                  + (f", approved by {issue.approved_by} at {issue.approved_at:%Y-%m-%d %H:%M}"
-                     if issue.approved_at else ""))
-    sends = [{"address": s.address, "status": s.status, "attempts": s.attempts, "message_id": s.message_id,
-              "error": s.error or ""} for s in store(h).sends(chosen).values()]
+    console.print(
+        f"{chosen}: {issue.status}, built {issue.built_at:%Y-%m-%d %H:%M}"
+        + (
+            f", approved by {issue.approved_by} at {issue.approved_at:%Y-%m-%d %H:%M}"
+            if issue.approved_at
+            else ""
+        )
+    )
+    sends = [
+        {
+            "address": s.address,
+            "status": s.status,
+            "attempts": s.attempts,
+            "message_id": s.message_id,
+            "error": s.error or "",
+        }
+        for s in store(h).sends(chosen).values()
+    ]
     if sends:
         console.print(_plain_table(sends))
 
@@ -183,7 +232,9 @@ def preview(
     html, pdf = where / archive.file_name("html", lang), where / archive.file_name("pdf", lang)
     if not html.exists() or not pdf.exists():
         raise DigestError(f"build the digest first: {html} or {pdf} is missing")
-    console.print(shots.screenshot(html, 360, out / "digest-360.png", mobile=True, max_height=height or None))
+    console.print(
+        shots.screenshot(html, 360, out / "digest-360.png", mobile=True, max_height=height or None)
+    )
     console.print(shots.screenshot(html, 1280, out / "digest-1280.png", max_height=height or None))
     console.print(shots.pdf_page_png(pdf, out / "digest-pdf.png", page=page))
 
@@ -204,10 +255,18 @@ def review(
     rows = draft_signals(h, _week(h, week))
     # One line per signal, unwrapped, so the id can be copied as it stands.
     for r in rows:
-        console.print(_shown(f"{r.key}  {r.sector}/{r.section}  {r.source}: {shorten(' '.join(r.title.split()), 80)}"),
-                      no_wrap=True, overflow="ignore", crop=False)
-    console.print("dismiss one with `gaimon review dismiss SIGNAL --week W --reason TEXT`; "
-                  "a bare DOC_ID dismisses the whole document (not about AI)")
+        console.print(
+            _shown(
+                f"{r.key}  {r.sector}/{r.section}  {r.source}: {shorten(' '.join(r.title.split()), 80)}"
+            ),
+            no_wrap=True,
+            overflow="ignore",
+            crop=False,
+        )
+    console.print(
+        "dismiss one with `gaimon review dismiss SIGNAL --week W --reason TEXT`; "
+        "a bare DOC_ID dismisses the whole document (not about AI)"
+    )
 
 
 @review_app.command()
@@ -215,7 +274,9 @@ def dismiss(
     signal: Annotated[str, typer.Argument(help="DOC_ID:DIMENSION:LABEL as listed, or a DOC_ID")],
     week: WeekOpt = None,
     reason: Annotated[str | None, typer.Option(help="Why the signal is wrong")] = None,
-    analyst: Annotated[str | None, typer.Option(help="Who dismisses (default: the login name)")] = None,
+    analyst: Annotated[
+        str | None, typer.Option(help="Who dismisses (default: the login name)")
+    ] = None,
     home: HomeOpt = None,
 ) -> None:
     """Dismiss a wrong signal: it leaves the draft (rebuilt now) and is kept as a correction."""
@@ -223,7 +284,11 @@ def dismiss(
 
     h = get_home(home)
     report = dismiss_signal(h, _week(h, week), signal, reason, analyst or getpass.getuser())
-    console.print(_shown(f"dismissed {signal}; draft {report.week} rebuilt: {len(report.risks)} emerging risk(s)"))
+    console.print(
+        _shown(
+            f"dismissed {signal}; draft {report.week} rebuilt: {len(report.risks)} emerging risk(s)"
+        )
+    )
 
 
 @review_app.command()
@@ -237,4 +302,8 @@ def restore(
 
     h = get_home(home)
     report = restore_signal(h, _week(h, week), signal)
-    console.print(_shown(f"restored {signal}; draft {report.week} rebuilt: {len(report.risks)} emerging risk(s)"))
+    console.print(
+        _shown(
+            f"restored {signal}; draft {report.week} rebuilt: {len(report.risks)} emerging risk(s)"
+        )
+    )

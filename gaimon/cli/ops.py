@@ -19,21 +19,35 @@ from gaimon.home import get_home
 os.environ.setdefault("PREFECT_SERVER_ANALYTICS_ENABLED", "false")
 os.environ.setdefault("DO_NOT_TRACK", "1")
 
-SettingsOpt = Annotated[Path | None, typer.Option("--settings", envvar="GAIMON_SETTINGS",
-                                                  help="Settings file (default $GAIMON_HOME/settings.yaml)")]
-RunnerOpt = Annotated[str | None, typer.Option("--task-runner",
-                                               help="local or dask (default from the settings)")]
-AddressOpt = Annotated[str | None, typer.Option("--dask-address",
-                                                help="Dask scheduler, e.g. tcp://10.0.0.5:8786")]
+SettingsOpt = Annotated[
+    Path | None,
+    typer.Option(
+        "--settings",
+        envvar="GAIMON_SETTINGS",
+        help="Settings file (default $GAIMON_HOME/settings.yaml)",
+    ),
+]
+RunnerOpt = Annotated[
+    str | None, typer.Option("--task-runner", help="local or dask (default from the settings)")
+]
+AddressOpt = Annotated[
+    str | None, typer.Option("--dask-address", help="Dask scheduler, e.g. tcp://10.0.0.5:8786")
+]
 
 
-def _where(home: Path | None, settings: Path | None, runner: str | None, address: str | None) -> dict:
+def _where(
+    home: Path | None, settings: Path | None, runner: str | None, address: str | None
+) -> dict:
     if runner not in (None, "local", "dask"):
         raise typer.BadParameter("--task-runner is local or dask")
     if address and runner is None:
         runner = "dask"
-    return {"home": str(get_home(home).ensure().root), "settings": str(settings) if settings else None,
-            "task_runner": runner, "dask_address": address}
+    return {
+        "home": str(get_home(home).ensure().root),
+        "settings": str(settings) if settings else None,
+        "task_runner": runner,
+        "dask_address": address,
+    }
 
 
 @contextmanager
@@ -51,8 +65,9 @@ def _prepared(home: Path | None, settings: Path | None, flow: str | None) -> Ite
         yield
         return
     wait = load_settings(settings, h).locks.run_wait
-    with lock.run_lock(h, flow, wait, say=lambda m: err.print(m, markup=False, highlight=False,
-                                                                soft_wrap=True)):
+    with lock.run_lock(
+        h, flow, wait, say=lambda m: err.print(m, markup=False, highlight=False, soft_wrap=True)
+    ):
         orchestration.start()
         yield
 
@@ -75,8 +90,9 @@ def run(
     with _prepared(home, settings, "daily"):
         from flows.daily import DailyParams, daily
 
-        params = DailyParams(**where, registry=str(sources) if sources else None,
-                             sources=source or None)
+        params = DailyParams(
+            **where, registry=str(sources) if sources else None, sources=source or None
+        )
         state = daily(params, return_state=True)
     _finish(state.result(raise_on_failure=False))
     if state.is_failed():
@@ -90,17 +106,26 @@ def run(
 def weekly(
     home: HomeOpt = None,
     settings: SettingsOpt = None,
-    week: Annotated[list[str] | None, typer.Option("--week", help="Only these weeks (2026-W47)")] = None,
-    send: Annotated[bool | None, typer.Option("--send/--no-send", help="Default: send when "
-                                              "the settings name a subscribers file")] = None,
+    week: Annotated[
+        list[str] | None, typer.Option("--week", help="Only these weeks (2026-W47)")
+    ] = None,
+    send: Annotated[
+        bool | None,
+        typer.Option(
+            "--send/--no-send", help="Default: send when the settings name a subscribers file"
+        ),
+    ] = None,
 ) -> None:
     """Run the weekly flow now: digests of missed weeks and the last complete week."""
     with _prepared(home, settings, "weekly"):
         from flows.weekly import WeeklyParams
         from flows.weekly import weekly as weekly_flow
 
-        _finish(weekly_flow(WeeklyParams(**_where(home, settings, None, None), weeks=week or None,
-                                         send=send)))
+        _finish(
+            weekly_flow(
+                WeeklyParams(**_where(home, settings, None, None), weeks=week or None, send=send)
+            )
+        )
 
 
 @app.command()
@@ -116,16 +141,23 @@ def backfill(
         from flows.backfill import BackfillParams
         from flows.backfill import backfill as backfill_flow
 
-        _finish(backfill_flow(BackfillParams(**_where(home, settings, None, None), first=first,
-                                             last=last, send=send)))
+        _finish(
+            backfill_flow(
+                BackfillParams(
+                    **_where(home, settings, None, None), first=first, last=last, send=send
+                )
+            )
+        )
 
 
 @app.command()
 def reclassify(
     home: HomeOpt = None,
     settings: SettingsOpt = None,
-    only_pending: Annotated[bool, typer.Option("--only-pending", help="Only documents the "
-                                               "current model has not labelled")] = False,
+    only_pending: Annotated[
+        bool,
+        typer.Option("--only-pending", help="Only documents the current model has not labelled"),
+    ] = False,
     weeks: Annotated[int, typer.Option(help="Rebuild the digests of this many recent weeks")] = 0,
     task_runner: RunnerOpt = None,
     dask_address: AddressOpt = None,
@@ -136,17 +168,28 @@ def reclassify(
         from flows.reclassify import ReclassifyParams
         from flows.reclassify import reclassify as reclassify_flow
 
-        _finish(reclassify_flow(ReclassifyParams(**where, everything=not only_pending, weeks=weeks)))
+        _finish(
+            reclassify_flow(ReclassifyParams(**where, everything=not only_pending, weeks=weeks))
+        )
 
 
 @app.command()
 def serve(
     home: HomeOpt = None,
     settings: SettingsOpt = None,
-    list_only: Annotated[bool, typer.Option("--list", help="Register the deployments, print "
-                                            "each with its next run, and exit")] = False,
-    pool: Annotated[str | None, typer.Option("--pool", help="Register the deployments to this "
-                                             "work pool for Prefect workers to run, and exit")] = None,
+    list_only: Annotated[
+        bool,
+        typer.Option(
+            "--list", help="Register the deployments, print each with its next run, and exit"
+        ),
+    ] = False,
+    pool: Annotated[
+        str | None,
+        typer.Option(
+            "--pool",
+            help="Register the deployments to this work pool for Prefect workers to run, and exit",
+        ),
+    ] = None,
 ) -> None:
     """Register gaimon's deployments with the Prefect server and serve them on schedule
     (or leave them to the workers of a work pool)."""
@@ -162,10 +205,18 @@ def serve(
             serve_deployments(chosen, h)
             return
         listed = register(chosen, h, pool)
-    rows = [{"deployment": d.deployment, "schedule": d.schedule, "timezone": d.timezone,
-             "next run": d.next_run.astimezone(chosen.zone).strftime("%Y-%m-%d %H:%M %Z")
-             if d.next_run else "-", "runs on": f"work pool {d.pool}" if d.pool else "gaimon serve"}
-            for d in listed]
+    rows = [
+        {
+            "deployment": d.deployment,
+            "schedule": d.schedule,
+            "timezone": d.timezone,
+            "next run": d.next_run.astimezone(chosen.zone).strftime("%Y-%m-%d %H:%M %Z")
+            if d.next_run
+            else "-",
+            "runs on": f"work pool {d.pool}" if d.pool else "gaimon serve",
+        }
+        for d in listed
+    ]
     console.print(table(rows, title=f"settings: {chosen.path}"))
     if pool:
         console.print(f"start workers with: prefect worker start --pool {pool}", soft_wrap=True)
@@ -176,6 +227,7 @@ def _reading(home: Path | None) -> Iterator[duckdb.DuckDBPyConnection]:
     """The warehouse to read; while a run holds it, the analysts' snapshot (saying so)."""
     from gaimon import warehouse
     from gaimon.ops import snapshot
+
     h = warehouse.existing(get_home(home))
     try:
         con = warehouse.connect(h.warehouse, read_only=True)
@@ -188,8 +240,12 @@ def _reading(home: Path | None) -> Iterator[duckdb.DuckDBPyConnection]:
             seen = snapshot.read_info(con, path).describe()
         except duckdb.Error:
             seen = f"the copy {path}"
-        err.print(f"{h.warehouse} is being written by another process ({exc.holder}): showing the {seen}",
-                  markup=False, highlight=False, soft_wrap=True)
+        err.print(
+            f"{h.warehouse} is being written by another process ({exc.holder}): showing the {seen}",
+            markup=False,
+            highlight=False,
+            soft_wrap=True,
+        )
     try:
         yield con
     finally:
@@ -212,14 +268,29 @@ def runs(
     for row in rows:
         if row["run_id"] in noted:
             row.update({k: noted.pop(row["run_id"])[k] for k in ("status", "message")})
-    rows += [{**r, "seconds": None, "sources": "-", "failed_sources": "-", "new_documents": "-"}
-             for r in noted.values()]
+    rows += [
+        {**r, "seconds": None, "sources": "-", "failed_sources": "-", "new_documents": "-"}
+        for r in noted.values()
+    ]
     rows = sorted(rows, key=lambda r: r["started_at"], reverse=True)[:limit]
-    console.print(table([{
-        "run": r["run_id"][:8], "flow": r["flow"], "status": r["status"],
-        "started (UTC)": f"{r['started_at']:%Y-%m-%d %H:%M}", "s": r["seconds"] if r["seconds"] is not None else "-",
-        "sources": r["sources"], "failed": r["failed_sources"], "new": r["new_documents"],
-        "message": (r["message"] or "")[:60]} for r in rows]))
+    console.print(
+        table(
+            [
+                {
+                    "run": r["run_id"][:8],
+                    "flow": r["flow"],
+                    "status": r["status"],
+                    "started (UTC)": f"{r['started_at']:%Y-%m-%d %H:%M}",
+                    "s": r["seconds"] if r["seconds"] is not None else "-",
+                    "sources": r["sources"],
+                    "failed": r["failed_sources"],
+                    "new": r["new_documents"],
+                    "message": (r["message"] or "")[:60],
+                }
+                for r in rows
+            ]
+        )
+    )
 
 
 @app.command()
@@ -232,15 +303,26 @@ def health(
 
     with _reading(home) as con:
         rows = source_health(con)
+
     def when(value) -> str:
         return f"{value:%m-%d %H:%M}" if value else "-"
 
-    shown = [{"source": r["source"], "last run": when(r["last_run_at"]), "status": r["last_status"] or "-",
-              "last ok": when(r["last_success_at"]), "fails": r["failures_in_a_row"],
-              "volume": "-" if r["last_volume"] is None else r["last_volume"],
-              "usual": f"{r['mean_volume']:.0f}±{r['sd_volume']:.0f}" if r["mean_volume"] is not None else "-",
-              "flags": ", ".join(r["flags"]) or "ok"}
-             for r in rows if r["flags"] or not flagged_only]
+    shown = [
+        {
+            "source": r["source"],
+            "last run": when(r["last_run_at"]),
+            "status": r["last_status"] or "-",
+            "last ok": when(r["last_success_at"]),
+            "fails": r["failures_in_a_row"],
+            "volume": "-" if r["last_volume"] is None else r["last_volume"],
+            "usual": f"{r['mean_volume']:.0f}±{r['sd_volume']:.0f}"
+            if r["mean_volume"] is not None
+            else "-",
+            "flags": ", ".join(r["flags"]) or "ok",
+        }
+        for r in rows
+        if r["flags"] or not flagged_only
+    ]
     console.print(table(shown))
     if any(r["flags"] for r in rows):
         raise typer.Exit(2)
@@ -249,16 +331,23 @@ def health(
 @app.command()
 def demo(
     home: HomeOpt = None,
-    port: Annotated[int, typer.Option(help="Port of the demo corpus server; keep it fixed so "
-                                      "a second demo finds the same URLs")] = 8739,
+    port: Annotated[
+        int,
+        typer.Option(
+            help="Port of the demo corpus server; keep it fixed so "
+            "a second demo finds the same URLs"
+        ),
+    ] = 8739,
 ) -> None:
     """Crawl the bundled offline corpus on 127.0.0.1 and run the daily and weekly flows."""
     from flows.demo import run_demo
 
     with _prepared(home, None, "demo"):
         result = run_demo(get_home(home).ensure(), port=port)
-    lines = [f"daily run: {result.run_status}",
-             f"warehouse: {result.warehouse} ({result.documents} documents, {result.signals} signals)"]
+    lines = [
+        f"daily run: {result.run_status}",
+        f"warehouse: {result.warehouse} ({result.documents} documents, {result.signals} signals)",
+    ]
     lines += [f"digest {result.week} ({name}): {path}" for name, path in result.digest.items()]
     lines.append("next: `gaimon runs`, `gaimon health`, `gaimon digest status`")
     for line in lines:

@@ -39,8 +39,10 @@ def load(
         report = load_day(h, day)
     for error in report.errors:
         err.print(f"[red]error[/red] {escape(error)}", soft_wrap=True)
-    console.print(f"{report.files} file(s), {report.items} item(s): {report.new} new, "
-                  f"{report.changed} changed, {report.unchanged} unchanged, {len(report.errors)} error(s)")
+    console.print(
+        f"{report.files} file(s), {report.items} item(s): {report.new} new, "
+        f"{report.changed} changed, {report.unchanged} unchanged, {len(report.errors)} error(s)"
+    )
     published(h, "gaimon load")
     if report.errors:
         raise typer.Exit(1)
@@ -70,15 +72,28 @@ def crawl(
     day = datetime.now(UTC).date().isoformat()
     wait = load_settings(None, h).locks.run_wait
     # A crawl is a run of the home: it waits for another run rather than crawl everything twice.
-    with lock.run_lock(h, "crawl", wait, say=lambda m: err.print(m, markup=False, highlight=False, soft_wrap=True)):
-        outcome = crawl_and_record(h, registry, registry.select(source), sources, day, to_utc(since), jobs)
+    with lock.run_lock(
+        h, "crawl", wait, say=lambda m: err.print(m, markup=False, highlight=False, soft_wrap=True)
+    ):
+        outcome = crawl_and_record(
+            h, registry, registry.select(source), sources, day, to_utc(since), jobs
+        )
     for r in outcome.records:  # one line per source, whole, for logs as much as for people
-        console.print(f"{r.source}: {r.staged} staged, {r.errors} error(s), {r.new} new, {r.changed} changed, "
-                      f"{r.unchanged} unchanged - {r.status}" + (f": {r.message}" if r.message else ""),
-                      markup=False, highlight=False, soft_wrap=True)
-    loaded = {k: sum(getattr(r, k) for r in outcome.records) for k in ("new", "changed", "unchanged")}
-    console.print(f"loaded: {loaded['new']} new, {loaded['changed']} changed, {loaded['unchanged']} unchanged; "
-                  f"run {outcome.run_id[:8]} {outcome.status}", highlight=False)
+        console.print(
+            f"{r.source}: {r.staged} staged, {r.errors} error(s), {r.new} new, {r.changed} changed, "
+            f"{r.unchanged} unchanged - {r.status}" + (f": {r.message}" if r.message else ""),
+            markup=False,
+            highlight=False,
+            soft_wrap=True,
+        )
+    loaded = {
+        k: sum(getattr(r, k) for r in outcome.records) for k in ("new", "changed", "unchanged")
+    }
+    console.print(
+        f"loaded: {loaded['new']} new, {loaded['changed']} changed, {loaded['unchanged']} unchanged; "
+        f"run {outcome.run_id[:8]} {outcome.status}",
+        highlight=False,
+    )
     for problem in outcome.problems:
         err.print(f"[red]error[/red] {escape(problem)}", soft_wrap=True)
     published(h, "gaimon crawl", outcome.run_id)

@@ -45,8 +45,12 @@ class LiveCheck:
         return {**asdict(self), "ok": self.ok}
 
 
-def check_live(registry: Path | str | None = None, names: Iterable[str] | None = None,
-               jobs: int = 2, timeout: float = 300) -> list[LiveCheck]:
+def check_live(
+    registry: Path | str | None = None,
+    names: Iterable[str] | None = None,
+    jobs: int = 2,
+    timeout: float = 300,
+) -> list[LiveCheck]:
     """Crawl each chosen source once and judge what came back, in registry order."""
     chosen = load_registry(registry).select(list(names) if names else None)
     day = datetime.now(UTC).date().isoformat()
@@ -54,8 +58,14 @@ def check_live(registry: Path | str | None = None, names: Iterable[str] | None =
         home = Home(Path(scratch) / "home").ensure()
         once = _once_registry(Path(registry or DEFAULT_REGISTRY), Path(scratch) / "sources.yaml")
         sources = load_registry(once).select([s.name for s in chosen])
-        reports = crawl_many(sources, home, once, day=day, jobs=jobs,
-                             extra_settings={"CLOSESPIDER_TIMEOUT": int(timeout)})
+        reports = crawl_many(
+            sources,
+            home,
+            once,
+            day=day,
+            jobs=jobs,
+            extra_settings={"CLOSESPIDER_TIMEOUT": int(timeout)},
+        )
         return [judge(s.name, s.kind, reports[s.name], home, day) for s in sources]
 
 
@@ -68,8 +78,9 @@ def _once_registry(registry: Path, dest: Path) -> Path:
     return dest
 
 
-def judge(name: str, kind: str, report: CrawlReport | CrawlError, home: Home,
-          day: str) -> LiveCheck:
+def judge(
+    name: str, kind: str, report: CrawlReport | CrawlError, home: Home, day: str
+) -> LiveCheck:
     """What one source gave, and what looks wrong with it."""
     check = LiveCheck(source=name, kind=kind)
     if isinstance(report, CrawlError):
@@ -90,8 +101,10 @@ def judge(name: str, kind: str, report: CrawlReport | CrawlError, home: Home,
     navigation = int(stats.get("gaimon/navigation_skipped", 0))
     if navigation:
         matched = int(stats.get("gaimon/listing_matched", 0))
-        check.problems.append(f"selectors match navigation: {navigation} of {matched} matched "
-                              "items are breadcrumbs, menus, pagination or links elsewhere")
+        check.problems.append(
+            f"selectors match navigation: {navigation} of {matched} matched "
+            "items are breadcrumbs, menus, pagination or links elsewhere"
+        )
     refused = int(stats.get("gaimon/dropped/not_web_url", 0))
     if refused:
         check.problems.append(f"{refused} item(s) link to no web page (javascript:, data:...)")

@@ -31,8 +31,11 @@ def canonical_url(url: str) -> str:
         (scheme == "http" and parts.port == 80) or (scheme == "https" and parts.port == 443)
     ):
         host = f"{host}:{parts.port}"
-    query = [(k, v) for k, v in parse_qsl(parts.query, keep_blank_values=True)
-             if not TRACKING_PARAMS.match(k)]
+    query = [
+        (k, v)
+        for k, v in parse_qsl(parts.query, keep_blank_values=True)
+        if not TRACKING_PARAMS.match(k)
+    ]
     path = parts.path or "/"
     return urlunsplit((scheme, host, path, urlencode(sorted(query)), ""))
 
@@ -40,12 +43,38 @@ def canonical_url(url: str) -> str:
 # Time-zone abbreviations seen in feeds. RFC 822 names only the North American ones; European
 # sources write CET/CEST as often as +0100.
 NAMED_ZONES: dict[str, int] = {
-    "UT": 0, "UTC": 0, "GMT": 0, "Z": 0, "WET": 0, "WEST": 60, "BST": 60, "IST": 60,
-    "CET": 60, "MET": 60, "MEZ": 60, "CEST": 120, "MEST": 120, "MESZ": 120,
-    "EET": 120, "EEST": 180, "MSK": 180,
-    "EST": -300, "EDT": -240, "CST": -360, "CDT": -300, "MST": -420, "MDT": -360,
-    "PST": -480, "PDT": -420, "AKST": -540, "AKDT": -480, "HST": -600,
-    "JST": 540, "KST": 540, "AEST": 600, "AEDT": 660,
+    "UT": 0,
+    "UTC": 0,
+    "GMT": 0,
+    "Z": 0,
+    "WET": 0,
+    "WEST": 60,
+    "BST": 60,
+    "IST": 60,
+    "CET": 60,
+    "MET": 60,
+    "MEZ": 60,
+    "CEST": 120,
+    "MEST": 120,
+    "MESZ": 120,
+    "EET": 120,
+    "EEST": 180,
+    "MSK": 180,
+    "EST": -300,
+    "EDT": -240,
+    "CST": -360,
+    "CDT": -300,
+    "MST": -420,
+    "MDT": -360,
+    "PST": -480,
+    "PDT": -420,
+    "AKST": -540,
+    "AKDT": -480,
+    "HST": -600,
+    "JST": 540,
+    "KST": 540,
+    "AEST": 600,
+    "AEDT": 660,
 }
 _TRAILING_ZONE = re.compile(r"^(.*\d)\s*([A-Za-z]{1,5})$")
 
@@ -160,12 +189,36 @@ def document_id(canonical: str) -> str:
 # --- text -----------------------------------------------------------------------------------
 
 _TAG = re.compile(r"<[a-zA-Z!/?][^>]*>")
-_BLOCK_TAGS = ("p", "div", "br", "li", "h1", "h2", "h3", "h4", "h5", "h6", "tr", "blockquote",
-               "section", "article", "header", "footer", "dd", "dt", "pre", "table", "ul", "ol")
+_BLOCK_TAGS = (
+    "p",
+    "div",
+    "br",
+    "li",
+    "h1",
+    "h2",
+    "h3",
+    "h4",
+    "h5",
+    "h6",
+    "tr",
+    "blockquote",
+    "section",
+    "article",
+    "header",
+    "footer",
+    "dd",
+    "dt",
+    "pre",
+    "table",
+    "ul",
+    "ol",
+)
 # Control characters, zero-width space and BOM; and bidirectional controls (embeddings,
 # overrides, isolates, marks), which can reorder what a reader sees in a console or a digest.
-_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\u200b\ufeff"
-                      r"\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]")
+_CONTROL = re.compile(
+    r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\u200b\ufeff"
+    r"\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]"
+)
 
 
 def _strip_markup(text: str) -> str:
@@ -216,8 +269,13 @@ def _detector():
     languages = [getattr(Language, name) for name in DETECTED_LANGUAGES]
     # Preloaded, so no download in flight stalls while models load mid-crawl; low-accuracy
     # (trigram) models load in a fraction of a second and are sure enough on a paragraph.
-    return (LanguageDetectorBuilder.from_languages(*languages).with_low_accuracy_mode()
-            .with_minimum_relative_distance(0.05).with_preloaded_language_models().build())
+    return (
+        LanguageDetectorBuilder.from_languages(*languages)
+        .with_low_accuracy_mode()
+        .with_minimum_relative_distance(0.05)
+        .with_preloaded_language_models()
+        .build()
+    )
 
 
 def detect_language(text: str, minimum_chars: int = 20) -> str | None:
@@ -237,38 +295,82 @@ def normal_lang(value: str | None) -> str | None:
     return THREE_LETTER.get(code, code) if code else None
 
 
-THREE_LETTER = {"eng": "en", "nld": "nl", "dut": "nl", "deu": "de", "ger": "de", "fra": "fr",
-                "fre": "fr", "spa": "es", "ita": "it", "por": "pt", "pol": "pl", "swe": "sv",
-                "dan": "da", "fin": "fi", "ell": "el", "gre": "el", "ces": "cs", "cze": "cs",
-                "hun": "hu", "ron": "ro", "rum": "ro", "bul": "bg", "hrv": "hr", "slk": "sk",
-                "slv": "sl", "est": "et", "lav": "lv", "lit": "lt", "mlt": "mt", "gle": "ga"}
+THREE_LETTER = {
+    "eng": "en",
+    "nld": "nl",
+    "dut": "nl",
+    "deu": "de",
+    "ger": "de",
+    "fra": "fr",
+    "fre": "fr",
+    "spa": "es",
+    "ita": "it",
+    "por": "pt",
+    "pol": "pl",
+    "swe": "sv",
+    "dan": "da",
+    "fin": "fi",
+    "ell": "el",
+    "gre": "el",
+    "ces": "cs",
+    "cze": "cs",
+    "hun": "hu",
+    "ron": "ro",
+    "rum": "ro",
+    "bul": "bg",
+    "hrv": "hr",
+    "slk": "sk",
+    "slv": "sl",
+    "est": "et",
+    "lav": "lv",
+    "lit": "lt",
+    "mlt": "mt",
+    "gle": "ga",
+}
 
 
 # --- identifiers ----------------------------------------------------------------------------
 
 # Identifiers that name a document in a register, by where they are found.
 URL_IDENTIFIERS: dict[str, re.Pattern[str]] = {
-    "celex": re.compile(r"(?:CELEX[:%]3A|CELEX:|/celex/)([0-9CE][0-9]{4}[A-Z]{1,2}[0-9A-Z()\-]+)", re.I),
+    "celex": re.compile(
+        r"(?:CELEX[:%]3A|CELEX:|/celex/)([0-9CE][0-9]{4}[A-Z]{1,2}[0-9A-Z()\-]+)", re.I
+    ),
     "eli": re.compile(r"/(eli/[a-z_]+/\d{4}/\d+(?:/[a-z0-9_]+)*)"),
     "ep_press": re.compile(r"/press-room/(\d{8}IPR\d+)"),
-    "ec_press": re.compile(r"/(?:detail/[a-z]{2}/|presscorner/[a-z/]*?)((?:ip|memo|qanda|speech|statement|ac|mex)_\d{2}_\d+)", re.I),
+    "ec_press": re.compile(
+        r"/(?:detail/[a-z]{2}/|presscorner/[a-z/]*?)((?:ip|memo|qanda|speech|statement|ac|mex)_\d{2}_\d+)",
+        re.I,
+    ),
     "tk_zaak": re.compile(r"[?&]id=(\d{4}Z\d{4,6})\b"),
     "tk_document": re.compile(r"[?&]did=(\d{4}D\d{4,6})\b"),
     "kamerstuk": re.compile(r"/(kst-\d+-[\w-]+?)(?:\.html|\.pdf|$)"),
     "doi": re.compile(r"(?:doi\.org/|/doi/(?:abs/|full/|pdf/)?)(10\.\d{4,9}/[^\s?#]+)", re.I),
 }
 TEXT_IDENTIFIERS: dict[str, re.Pattern[str]] = {
-    "procedure": re.compile(r"\b((?:19|20)\d{2}/\d{4}\((?:COD|CNS|APP|NLE|INI|INL|RSP|BUD|DEC|DEA|RPS|AVC|SYN|COS|ACI|IMM|REG|RSO|DCE|INS|BUI|CNT)\))"),
-    "celex": re.compile(r"\bCELEX(?:\s*(?:number|nr\.?|:))?\s*:?\s*([0-9CE][0-9]{4}[A-Z]{1,2}[0-9]{4}[0-9A-Z()\-]*)"),
+    "procedure": re.compile(
+        r"\b((?:19|20)\d{2}/\d{4}\((?:COD|CNS|APP|NLE|INI|INL|RSP|BUD|DEC|DEA|RPS|AVC|SYN|COS|ACI|IMM|REG|RSO|DCE|INS|BUI|CNT)\))"
+    ),
+    "celex": re.compile(
+        r"\bCELEX(?:\s*(?:number|nr\.?|:))?\s*:?\s*([0-9CE][0-9]{4}[A-Z]{1,2}[0-9]{4}[0-9A-Z()\-]*)"
+    ),
     "doi": re.compile(r"\b(10\.\d{4,9}/[-._;()/:A-Za-z0-9]+[A-Za-z0-9])"),
     "tk_zaak": re.compile(r"\b((?:19|20)\d{2}Z\d{5})\b"),
     "tk_document": re.compile(r"\b((?:19|20)\d{2}D\d{5})\b"),
 }
 # "Regulation (EU) 2024/1689" names CELEX 32024R1689: sector 3, year, type letter, number.
-EU_ACT = re.compile(r"\b(Regulation|Directive|Decision|Verordening|Richtlijn|Besluit)\s*\((?:EU|EG|EC|EU, Euratom)\)\s*"
-                    r"(?:No\s*|nr\.\s*)?((?:19|20)\d{2})/(\d{1,4})\b")
-ACT_LETTER = {"regulation": "R", "verordening": "R", "directive": "L", "richtlijn": "L",
-              "decision": "D", "besluit": "D"}
+EU_ACT = re.compile(
+    r"\b(Regulation|Directive|Decision|Verordening|Richtlijn|Besluit)\s*\((?:EU|EG|EC|EU, Euratom)\)\s*"
+    r"(?:No\s*|nr\.\s*)?((?:19|20)\d{2})/(\d{1,4})\b"
+)
+ACT_LETTER = {
+    "regulation": "R",
+    "verordening": "R",
+    "directive": "L",
+    "richtlijn": "L",
+    "decision": "D",
+    "besluit": "D",
+}
 
 
 def extract_identifiers(url: str, title: str = "", text: str = "") -> dict[str, str]:

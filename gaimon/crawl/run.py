@@ -80,8 +80,9 @@ def crawl_source(
     command, env = crawl_command(source, home, registry, day, since, extra_settings)
     started = datetime.now(UTC)
     try:
-        done = subprocess.run(command, cwd=REPO_ROOT, env=env, capture_output=True,
-                              text=True, timeout=timeout)
+        done = subprocess.run(
+            command, cwd=REPO_ROOT, env=env, capture_output=True, text=True, timeout=timeout
+        )
     except subprocess.TimeoutExpired as exc:
         message = f"source {source.name}: crawl timed out after {timeout:.0f}s"
         _record(home, source.name, started, False, {}, message)
@@ -114,18 +115,34 @@ def stats_path(home: Home, day: str, source: str) -> Path:
     return home.ensure().staging / day / f"{source}.stats.json"
 
 
-def crawl_command(source: Source, home: Home, registry: Path | str | None, day: str,
-                  since: datetime | None = None, extra_settings: dict[str, Any] | None = None
-                  ) -> tuple[list[str], dict[str, str]]:
+def crawl_command(
+    source: Source,
+    home: Home,
+    registry: Path | str | None,
+    day: str,
+    since: datetime | None = None,
+    extra_settings: dict[str, Any] | None = None,
+) -> tuple[list[str], dict[str, str]]:
     """The `scrapy crawl` command line (run from REPO_ROOT) and environment for one source."""
     settings = {
-        "GAIMON_HOME": home.root, "GAIMON_DAY": day,
+        "GAIMON_HOME": home.root,
+        "GAIMON_DAY": day,
         "STATS_DUMP_FILE": stats_path(home, day, source.name),
-        "LOG_LEVEL": "WARNING", **loopback_settings(source), **(extra_settings or {}),
+        "LOG_LEVEL": "WARNING",
+        **loopback_settings(source),
+        **(extra_settings or {}),
     }
-    command = [sys.executable, "-m", "scrapy", "crawl", source.kind,
-               "-a", f"source={source.name}",
-               "-a", f"registry={Path(registry or DEFAULT_REGISTRY).resolve()}"]
+    command = [
+        sys.executable,
+        "-m",
+        "scrapy",
+        "crawl",
+        source.kind,
+        "-a",
+        f"source={source.name}",
+        "-a",
+        f"registry={Path(registry or DEFAULT_REGISTRY).resolve()}",
+    ]
     if since is not None:
         command += ["-a", f"since={iso_utc(since)}"]
     for key, value in settings.items():
@@ -133,15 +150,20 @@ def crawl_command(source: Source, home: Home, registry: Path | str | None, day: 
     return command, {**os.environ, "SCRAPY_SETTINGS_MODULE": "spiders.settings"}
 
 
-def crawl_many(sources: Iterable[Source], home: Home, registry: Path | str | None = None,
-               day: str | None = None, since: datetime | None = None, jobs: int = 2,
-               extra_settings: dict[str, Any] | None = None) -> dict[str, CrawlReport | CrawlError]:
+def crawl_many(
+    sources: Iterable[Source],
+    home: Home,
+    registry: Path | str | None = None,
+    day: str | None = None,
+    since: datetime | None = None,
+    jobs: int = 2,
+    extra_settings: dict[str, Any] | None = None,
+) -> dict[str, CrawlReport | CrawlError]:
     """Crawl several sources, `jobs` child processes at a time; one failing stops no other."""
 
     def one(source: Source) -> CrawlReport | CrawlError:
         try:
-            return crawl_source(source, home, registry, day, since,
-                                extra_settings=extra_settings)
+            return crawl_source(source, home, registry, day, since, extra_settings=extra_settings)
         except CrawlError as exc:
             return exc
 
@@ -161,8 +183,7 @@ def _errors(stats: dict) -> int:
     """Errors the spider reported, plus any other ERROR lines (an unexpected failure), less
     Scrapy's own "gave up retrying" lines for requests the spider reported already."""
     reported = int(stats.get("gaimon/errors", 0))
-    other = (int(stats.get("log_count/ERROR", 0)) - reported
-             - int(stats.get("retry/max_reached", 0)))
+    other = int(stats.get("log_count/ERROR", 0)) - reported - int(stats.get("retry/max_reached", 0))
     return reported + max(0, other)
 
 
@@ -174,13 +195,21 @@ def _read_stats(path: Path) -> dict:
 
 
 def _record(home: Home, name: str, started: datetime, ok: bool, stats: dict, error: str) -> None:
-    record_run(home, RunRecord(
-        source=name, started_at=iso_utc(started), finished_at=iso_utc(datetime.now(UTC)), ok=ok,
-        staged=int(stats.get("gaimon/staged", 0)), errors=_errors(stats),
-        requests=int(stats.get("downloader/request_count", 0)),
-        responses=int(stats.get("response_received_count", 0)),
-        not_modified=int(stats.get("gaimon/not_modified", 0)), last_error=error[:500],
-    ))
+    record_run(
+        home,
+        RunRecord(
+            source=name,
+            started_at=iso_utc(started),
+            finished_at=iso_utc(datetime.now(UTC)),
+            ok=ok,
+            staged=int(stats.get("gaimon/staged", 0)),
+            errors=_errors(stats),
+            requests=int(stats.get("downloader/request_count", 0)),
+            responses=int(stats.get("response_received_count", 0)),
+            not_modified=int(stats.get("gaimon/not_modified", 0)),
+            last_error=error[:500],
+        ),
+    )
 
 
 def _last_error(stderr: str) -> str:

@@ -80,8 +80,14 @@ class SourceState:
     def save(self) -> None:
         if not self.dirty:
             return
-        data = {"source": self.source, "saved_at": _now(), "validators": self.validators,
-                "robots": self.robots, "known": self.known, "extra": self.extra}
+        data = {
+            "source": self.source,
+            "saved_at": _now(),
+            "validators": self.validators,
+            "robots": self.robots,
+            "known": self.known,
+            "extra": self.extra,
+        }
         write_atomic(self.path, json.dumps(data, ensure_ascii=False, sort_keys=True))
         self.dirty = False
 
@@ -181,15 +187,19 @@ class SourceHealth:
     requests_last_run: int
 
 
-def source_health(home: Home, registry: Registry | None = None,
-                  recent: int = 10) -> list[SourceHealth]:
+def source_health(
+    home: Home, registry: Registry | None = None, recent: int = 10
+) -> list[SourceHealth]:
     """Health of each source in the registry (or of every source that ever ran)."""
     if registry is not None:
         names = [(s.name, s.kind) for s in registry.sources]
     else:
         folder = state_dir(home)
-        names = sorted((p.name.removesuffix(".runs.jsonl"), "?")
-                       for p in folder.glob("*.runs.jsonl")) if folder.exists() else []
+        names = (
+            sorted((p.name.removesuffix(".runs.jsonl"), "?") for p in folder.glob("*.runs.jsonl"))
+            if folder.exists()
+            else []
+        )
     return [_health(name, kind, read_runs(home, name), recent) for name, kind in names]
 
 
@@ -207,13 +217,18 @@ def _health(name: str, kind: str, runs: list[RunRecord], recent: int) -> SourceH
     else:
         status = "failing"
     return SourceHealth(
-        source=name, kind=kind, status=status, runs=len(runs), last_run=last.finished_at,
+        source=name,
+        kind=kind,
+        status=status,
+        runs=len(runs),
+        last_run=last.finished_at,
         last_success=successes[-1].finished_at if successes else None,
         last_error=failures[-1].last_error if failures else None,
         last_error_at=failures[-1].finished_at if failures else None,
         items_last_run=last.staged,
         items_per_run=round(sum(r.staged for r in window) / len(window), 1),
-        errors_last_run=last.errors, requests_last_run=last.requests,
+        errors_last_run=last.errors,
+        requests_last_run=last.requests,
     )
 
 

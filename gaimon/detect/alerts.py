@@ -41,8 +41,10 @@ class DetectParams:
             raise ValueError("minimum support and term_weeks must be at least 1")
 
     def method(self) -> str:
-        return (f"negative-binomial tail, {self.baseline_weeks}-week baseline, alpha {self.alpha}, "
-                f"at least {self.min_stories} stories and {self.min_ratio}x expected")
+        return (
+            f"negative-binomial tail, {self.baseline_weeks}-week baseline, alpha {self.alpha}, "
+            f"at least {self.min_stories} stories and {self.min_ratio}x expected"
+        )
 
 
 @dataclass(frozen=True)
@@ -66,7 +68,9 @@ def _run(con: duckdb.DuckDBPyConnection, name: str, params: dict | None = None) 
     warehouse.run_script(con, f"queries/{name}", params)
 
 
-def refresh(con: duckdb.DuckDBPyConnection, params: DetectParams, run_id: str | None) -> DetectReport:
+def refresh(
+    con: duckdb.DuckDBPyConnection, params: DetectParams, run_id: str | None
+) -> DetectReport:
     """Recompute aggregates, scores, alerts and term alerts in one transaction."""
     started = time.perf_counter()
     p = asdict(params)
@@ -75,38 +79,61 @@ def refresh(con: duckdb.DuckDBPyConnection, params: DetectParams, run_id: str | 
         _run(con, "detect_facts")
         _run(con, "detect_week_totals")
         _run(con, "detect_sector_week")
-        _run(con, "detect_emerging", {k: p[k] for k in ("baseline_weeks", "min_stories", "alpha", "min_ratio")})
+        _run(
+            con,
+            "detect_emerging",
+            {k: p[k] for k in ("baseline_weeks", "min_stories", "alpha", "min_ratio")},
+        )
         _run(con, "detect_alerts", {"method": params.method(), "run_id": run_id})
         con.execute(warehouse.sql("queries/detect_stopwords"), {"words": stopwords()})
-        _run(con, "detect_term_weeks", {"baseline_weeks": params.baseline_weeks, "term_weeks": params.term_weeks})
-        con.execute(warehouse.sql("queries/detect_found_terms") + warehouse.sql("queries/detect_terms"),
-                    {"baseline_weeks": params.baseline_weeks, "min_stories": params.term_min_stories,
-                     "min_sources": params.term_min_sources, "limit": params.term_limit, "run_id": run_id})
+        _run(
+            con,
+            "detect_term_weeks",
+            {"baseline_weeks": params.baseline_weeks, "term_weeks": params.term_weeks},
+        )
+        con.execute(
+            warehouse.sql("queries/detect_found_terms") + warehouse.sql("queries/detect_terms"),
+            {
+                "baseline_weeks": params.baseline_weeks,
+                "min_stories": params.term_min_stories,
+                "min_sources": params.term_min_sources,
+                "limit": params.term_limit,
+                "run_id": run_id,
+            },
+        )
         _run(con, "detect_replace_terms")
         [counts] = warehouse.query(con, "queries/detect_counts")
         weeks, alerts, terms = counts["weeks"], counts["alerts"], counts["term_alerts"]
         seconds = time.perf_counter() - started
-        con.execute(warehouse.sql("queries/detect_record"), {"run_id": run_id, "params": json.dumps(p), **counts,
-                                                             "seconds": seconds})
+        con.execute(
+            warehouse.sql("queries/detect_record"),
+            {"run_id": run_id, "params": json.dumps(p), **counts, "seconds": seconds},
+        )
         con.execute(warehouse.sql("queries/detect_drop_temp"))
-    return DetectReport(weeks=weeks, alerts=alerts, term_alerts=terms, procedures=0, seconds=seconds)
+    return DetectReport(
+        weeks=weeks, alerts=alerts, term_alerts=terms, procedures=0, seconds=seconds
+    )
 
 
-def detect_report(con: duckdb.DuckDBPyConnection, params: DetectParams | None = None,
-                  run_id: str | None = None) -> DetectReport:
+def detect_report(
+    con: duckdb.DuckDBPyConnection, params: DetectParams | None = None, run_id: str | None = None
+) -> DetectReport:
     """Derive procedures, then refresh aggregates and alerts; counts of what was written."""
     procedures = update_procedures(con)
     report = refresh(con, params or DetectParams(), run_id)
     return DetectReport(report.weeks, report.alerts, report.term_alerts, procedures, report.seconds)
 
 
-def detect(con: duckdb.DuckDBPyConnection, params: DetectParams | None = None,
-           run_id: str | None = None) -> list[dict]:
+def detect(
+    con: duckdb.DuckDBPyConnection, params: DetectParams | None = None, run_id: str | None = None
+) -> list[dict]:
     """Recompute `alerts` (and everything derived) from the signals; alerts, newest week first."""
     detect_report(con, params, run_id)
     return warehouse.query(con, "queries/alerts")
 
 
-def detect_home(home: Home, params: DetectParams | None = None, run_id: str | None = None) -> list[dict]:
+def detect_home(
+    home: Home, params: DetectParams | None = None, run_id: str | None = None
+) -> list[dict]:
     with warehouse.open_warehouse(home.warehouse) as con:
         return detect(con, params, run_id)

@@ -15,5 +15,13 @@ from gaimon.digest.workflow import (
 )
 from gaimon.weeks import check_week
 
-__all__ = ["BuildReport", "DigestError", "approve_digest", "build_digest", "check_week", "gather",
-           "latest_week", "write_digest"]
+__all__ = [
+    "BuildReport",
+    "DigestError",
+    "approve_digest",
+    "build_digest",
+    "check_week",
+    "gather",
+    "latest_week",
+    "write_digest",
+]

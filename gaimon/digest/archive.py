@@ -42,8 +42,13 @@ def write_atomic(path: Path, content: str | bytes) -> Path:
     """Write via a temporary file and rename, so a crash never leaves half a file."""
     path.parent.mkdir(parents=True, exist_ok=True)
     mode = "wb" if isinstance(content, bytes) else "w"
-    with tempfile.NamedTemporaryFile(mode, dir=path.parent, delete=False, suffix=".tmp",
-                                     **({} if mode == "wb" else {"encoding": "utf-8"})) as fh:
+    with tempfile.NamedTemporaryFile(
+        mode,
+        dir=path.parent,
+        delete=False,
+        suffix=".tmp",
+        **({} if mode == "wb" else {"encoding": "utf-8"}),
+    ) as fh:
         fh.write(content)
         fh.flush()
         os.fsync(fh.fileno())
@@ -67,8 +72,10 @@ def load_data(folder: Path, lang: str) -> DigestData:
         return DigestData.model_validate_json(path.read_text(encoding="utf-8"))
     except (OSError, ValueError) as exc:
         first = exc.errors()[0]["msg"] if isinstance(exc, ValidationError) else str(exc)
-        raise ArchiveError(f"{path} cannot be read ({' '.join(first.split())[:120]}); build "
-                           f"{folder.name} again with `gaimon digest build --week {folder.name}`") from exc
+        raise ArchiveError(
+            f"{path} cannot be read ({' '.join(first.split())[:120]}); build "
+            f"{folder.name} again with `gaimon digest build --week {folder.name}`"
+        ) from exc
 
 
 def languages(folder: Path) -> list[str]:
@@ -87,16 +94,22 @@ def write_formats(folder: Path, data: DigestData, status: str, pdf: bool = True)
     """Render the archive versions of one language into the week's folder."""
     views = render.chart_views(data, with_png=False)
     for sector, view in views.items():
-        write_atomic(folder / "charts" / f"{sector}.svg",
-                     '<?xml version="1.0" encoding="utf-8"?>\n' + str(view.svg))
+        write_atomic(
+            folder / "charts" / f"{sector}.svg",
+            '<?xml version="1.0" encoding="utf-8"?>\n' + str(view.svg),
+        )
     lang = data.lang
     paths = {
-        "html": write_atomic(folder / file_name("html", lang), render.render_html(data, "web", status, views=views)),
+        "html": write_atomic(
+            folder / file_name("html", lang), render.render_html(data, "web", status, views=views)
+        ),
         "md": write_atomic(folder / file_name("md", lang), render.render_markdown(data, status)),
         "txt": write_atomic(folder / file_name("txt", lang), render.render_text(data, status)),
     }
     if pdf:
-        paths["pdf"] = write_atomic(folder / file_name("pdf", lang), render.render_pdf(data, status))
+        paths["pdf"] = write_atomic(
+            folder / file_name("pdf", lang), render.render_pdf(data, status)
+        )
     return paths
 
 
@@ -114,7 +127,9 @@ def entries(root: Path, issues: list[Issue], lang: str = "nl") -> list[Entry]:
     `lang` when the week has it)."""
     by_week = {i.week: i for i in issues}
     found = []
-    for folder in sorted((p for p in root.glob("*") if p.is_dir() and WEEK.match(p.name)), reverse=True):
+    for folder in sorted(
+        (p for p in root.glob("*") if p.is_dir() and WEEK.match(p.name)), reverse=True
+    ):
         langs = languages(folder)
         risks: list[str] = []
         if langs:
@@ -125,23 +140,48 @@ def entries(root: Path, issues: list[Issue], lang: str = "nl") -> list[Entry]:
                 log.warning("digest archive: %s listed without its risks: %s", folder.name, exc)
             else:
                 risks = [f"{r.name} ({s.name})" for s, r in data.risks]
-        files = {lang: {fmt: f"{folder.name}/{file_name(fmt, lang)}" for fmt in FORMATS
-                        if (folder / file_name(fmt, lang)).exists()} for lang in ("nl", "en")}
+        files = {
+            lang: {
+                fmt: f"{folder.name}/{file_name(fmt, lang)}"
+                for fmt in FORMATS
+                if (folder / file_name(fmt, lang)).exists()
+            }
+            for lang in ("nl", "en")
+        }
         issue = by_week.get(folder.name)
-        found.append(Entry(folder.name, issue.status if issue else "draft", issue, risks,
-                           {k: v for k, v in files.items() if v}))
+        found.append(
+            Entry(
+                folder.name,
+                issue.status if issue else "draft",
+                issue,
+                risks,
+                {k: v for k, v in files.items() if v},
+            )
+        )
     return found
 
 
-def write_index(root: Path, issues: list[Issue], lang: str = "nl", base_url: str | None = None) -> dict[str, Path]:
+def write_index(
+    root: Path, issues: list[Issue], lang: str = "nl", base_url: str | None = None
+) -> dict[str, Path]:
     """index.html (every week, with its status) and feed.atom (approved weeks only)."""
     env = render.environment()
     listed = entries(root, issues, lang)
-    context = {"entries": listed, "t": render.strings(lang), "S": render.styles(), "lang": lang,
-               "base_url": base_url or os.environ.get("GAIMON_DIGEST_URL"),
-               "updated": max((e.issue.approved_at for e in listed if e.issue and e.issue.approved_at),
-                              default=None)}
+    context = {
+        "entries": listed,
+        "t": render.strings(lang),
+        "S": render.styles(),
+        "lang": lang,
+        "base_url": base_url or os.environ.get("GAIMON_DIGEST_URL"),
+        "updated": max(
+            (e.issue.approved_at for e in listed if e.issue and e.issue.approved_at), default=None
+        ),
+    }
     return {
-        "index": write_atomic(root / "index.html", env.get_template("digest/index.html.j2").render(context)),
-        "feed": write_atomic(root / "feed.atom", env.get_template("digest/feed.atom.j2").render(context)),
+        "index": write_atomic(
+            root / "index.html", env.get_template("digest/index.html.j2").render(context)
+        ),
+        "feed": write_atomic(
+            root / "feed.atom", env.get_template("digest/feed.atom.j2").render(context)
+        ),
     }

@@ -74,8 +74,13 @@ def load_dismissals(con: duckdb.DuckDBPyConnection) -> Dismissals:
 
 def _link(row: dict[str, Any]) -> Link:
     published = row.get("published_at")
-    return Link(doc_id=row["doc_id"], title=row.get("title") or "", url=row.get("url") or "",
-                source=row.get("source") or "", published=published.date() if published else None)
+    return Link(
+        doc_id=row["doc_id"],
+        title=row.get("title") or "",
+        url=row.get("url") or "",
+        source=row.get("source") or "",
+        published=published.date() if published else None,
+    )
 
 
 def _span(value: Any) -> dict | None:
@@ -127,7 +132,9 @@ class Gatherer:
         option their most frequent kind bears on."""
         given = Counter(o for d in doc_ids for o in self.labels[d].get("policy_options", []))
         if given:
-            return [Option(id=o, name=self.name("policy_options", o)) for o, _ in given.most_common(2)]
+            return [
+                Option(id=o, name=self.name("policy_options", o)) for o, _ in given.most_common(2)
+            ]
         kinds = Counter(k for d in doc_ids for k in self.labels[d].get("kind", []))
         for kind, _ in kinds.most_common():
             option = self.config.policy_by_kind.get(kind)
@@ -145,7 +152,9 @@ class Gatherer:
             section = Section(sector=sector, name=self.name("sectors", sector))
             for value in self.taxonomy.ids("values"):
                 rows = value_docs.get((sector, value), [])
-                light, risk = self._value(sector, value, trend.get((sector, value), {}), rows, texts)
+                light, risk = self._value(
+                    sector, value, trend.get((sector, value), {}), rows, texts
+                )
                 section.lights.append(light)
                 if risk:
                     section.risks.append(risk)
@@ -155,14 +164,24 @@ class Gatherer:
             sections[sector] = section
         start, end = week_days(self.week)
         return DigestData(
-            week=self.week, lang=self.lang, start=start, end=end, weeks=self.weeks,
-            sections=sorted((sections[s] for s in self.taxonomy.ids("sectors")), key=lambda s: not s.risks),
+            week=self.week,
+            lang=self.lang,
+            start=start,
+            end=end,
+            weeks=self.weeks,
+            sections=sorted(
+                (sections[s] for s in self.taxonomy.ids("sectors")), key=lambda s: not s.risks
+            ),
             general=sections[GENERAL],
-            sources=sources.source_rows(self.con, self.week), dismissed=self.dismissals.weeks[self.week],
-            generated_at=datetime.now(UTC).replace(microsecond=0, tzinfo=None))
+            sources=sources.source_rows(self.con, self.week),
+            dismissed=self.dismissals.weeks[self.week],
+            generated_at=datetime.now(UTC).replace(microsecond=0, tzinfo=None),
+        )
 
     def _trend(self) -> dict[tuple[str, str], dict[str, dict]]:
-        rows = warehouse.query(self.con, "queries/digest_trend", {"first": self.weeks[0], "week": self.week})
+        rows = warehouse.query(
+            self.con, "queries/digest_trend", {"first": self.weeks[0], "week": self.week}
+        )
         trend: dict[tuple[str, str], dict[str, dict]] = defaultdict(dict)
         for row in rows:
             trend[(row["sector"], row["value"])][row["week"]] = row
@@ -173,29 +192,57 @@ class Gatherer:
         self.dropped: Counter[tuple[str, str]] = Counter()
         for row in warehouse.query(self.con, "queries/digest_value_documents", {"week": self.week}):
             key = (row["sector"], row["value"])
-            if self.dismissals.drops(row["doc_id"], ("values", row["value"]), ("sectors", row["sector"])):
+            if self.dismissals.drops(
+                row["doc_id"], ("values", row["value"]), ("sectors", row["sector"])
+            ):
                 self.dropped[key] += 1
             else:
                 kept[key].append(row)
         return kept
 
     def _texts(self, value_docs: dict, trend: dict) -> dict[str, dict]:
-        ids = sorted({row["doc_id"] for key, rows in value_docs.items()
-                      if trend.get(key, {}).get(self.week, {}).get("status") in EMERGING for row in rows})
+        ids = sorted(
+            {
+                row["doc_id"]
+                for key, rows in value_docs.items()
+                if trend.get(key, {}).get(self.week, {}).get("status") in EMERGING
+                for row in rows
+            }
+        )
         if not ids:
             return {}
-        return {r["doc_id"]: r for r in warehouse.query(self.con, "queries/digest_texts", {"ids": ids})}
+        return {
+            r["doc_id"]: r for r in warehouse.query(self.con, "queries/digest_texts", {"ids": ids})
+        }
 
-    def _value(self, sector: str, value: str, weeks: dict[str, dict], rows: list[dict],
-               texts: dict[str, dict]) -> tuple[Light, Risk | None]:
+    def _value(
+        self,
+        sector: str,
+        value: str,
+        weeks: dict[str, dict],
+        rows: list[dict],
+        texts: dict[str, dict],
+    ) -> tuple[Light, Risk | None]:
         now = weeks.get(self.week, {})
         stories = len({r["story_id"] for r in rows})
         outlets = len({r["source"] for r in rows})
-        status, baseline, score = now.get("status", "steady"), float(now.get("baseline") or 0), float(now.get("score") or 0)
+        status, baseline, score = (
+            now.get("status", "steady"),
+            float(now.get("baseline") or 0),
+            float(now.get("score") or 0),
+        )
         series = [int(weeks.get(w, {}).get("stories") or 0) for w in self.weeks[:-1]] + [stories]
-        light = Light(value=value, name=self.name("values", value), stories=stories, sources=outlets,
-                      baseline=baseline, score=score, status=status,
-                      colour=colour(status, stories, baseline), trend=series)
+        light = Light(
+            value=value,
+            name=self.name("values", value),
+            stories=stories,
+            sources=outlets,
+            baseline=baseline,
+            score=score,
+            status=status,
+            colour=colour(status, stories, baseline),
+            trend=series,
+        )
         if status not in EMERGING or not rows:
             return light, None
         return light, self._risk(light, rows, texts, self.dropped[(sector, value)])
@@ -212,28 +259,46 @@ class Gatherer:
             if len(evidence) >= self.config.evidence_per_risk:
                 break
             doc = texts.get(row["doc_id"])
-            sentence = doc and best_sentence(doc["title"] or "", doc["text"] or "", _evidence_spans(row["evidence"]))
+            sentence = doc and best_sentence(
+                doc["title"] or "", doc["text"] or "", _evidence_spans(row["evidence"])
+            )
             if sentence:
                 evidence.append(Evidence(link=_link(row), sentence=sentence))
         links = [_link(r) for r in stories[: self.config.links_per_risk]]
-        return Risk(value=light.value, name=light.name, status=light.status, stories=light.stories,
-                    sources=light.sources, baseline=light.baseline, score=light.score,
-                    certainty=certainty(light.sources), evidence=evidence, links=links,
-                    more=max(len(stories) - len(links), 0),
-                    options=self.options([r["doc_id"] for r in rows]), dismissed=dropped)
+        return Risk(
+            value=light.value,
+            name=light.name,
+            status=light.status,
+            stories=light.stories,
+            sources=light.sources,
+            baseline=light.baseline,
+            score=light.score,
+            certainty=certainty(light.sources),
+            evidence=evidence,
+            links=links,
+            more=max(len(stories) - len(links), 0),
+            options=self.options([r["doc_id"] for r in rows]),
+            dismissed=dropped,
+        )
 
     def _item(self, kind: str, row: dict[str, Any], step: dict[str, Any] | None = None) -> Item:
         doc_id = row["doc_id"]
         step = step or {}
         legislation = kind == "legislation"
         return Item(
-            kind=kind, link=_link(row),
-            jurisdiction=(step.get("jurisdiction") or sources.jurisdiction(row)) if legislation else None,
+            kind=kind,
+            link=_link(row),
+            jurisdiction=(step.get("jurisdiction") or sources.jurisdiction(row))
+            if legislation
+            else None,
             stage=step.get("stage") or step.get("event") if legislation else None,
-            procedure=(step.get("procedure_id") or sources.procedure_ref(row)) if legislation else None,
+            procedure=(step.get("procedure_id") or sources.procedure_ref(row))
+            if legislation
+            else None,
             actor=sources.regulator(row) if kind == "enforcement" else None,
             values=[self.name("values", v) for v in self.labels[doc_id].get("values", [])],
-            options=self.options([doc_id]))
+            options=self.options([doc_id]),
+        )
 
     def _items(self) -> dict[tuple[str, str], list[Item]]:
         """Per sector and kind: procedural steps first (they carry a stage), then what the
@@ -243,12 +308,16 @@ class Gatherer:
         steps = sources.procedure_steps(self.con, self.week)
         by_doc = {step["doc_id"]: step for step in steps}
         rows = [("legislation", step) for step in steps] + [
-            (row["kind"], row) for row in warehouse.query(self.con, "queries/digest_kind_documents",
-                                                           {"week": self.week})]
+            (row["kind"], row)
+            for row in warehouse.query(
+                self.con, "queries/digest_kind_documents", {"week": self.week}
+            )
+        ]
         for kind, row in rows:
             sector, doc_id = row["sector"], row["doc_id"]
             if (sector, row["story_id"]) in seen or self.dismissals.drops(
-                    doc_id, ("kind", kind), ("sectors", sector)):
+                doc_id, ("kind", kind), ("sectors", sector)
+            ):
                 continue
             seen.add((sector, row["story_id"]))
             items[(sector, kind)].append(self._item(kind, row, by_doc.get(doc_id)))
@@ -259,7 +328,8 @@ class Gatherer:
         return items
 
 
-def gather(con: duckdb.DuckDBPyConnection, week: str, lang: str = "nl",
-           taxonomy: Taxonomy | None = None) -> DigestData:
+def gather(
+    con: duckdb.DuckDBPyConnection, week: str, lang: str = "nl", taxonomy: Taxonomy | None = None
+) -> DigestData:
     """The digest of `week` in `lang`, leaving out what analysts dismissed."""
     return Gatherer(con, week, lang, taxonomy or default_taxonomy()).gather()

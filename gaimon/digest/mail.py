@@ -19,8 +19,10 @@ from gaimon.digest.model import DigestData
 from gaimon.errors import GaimonError
 from gaimon.taxonomy import default_taxonomy
 
-ADDRESS = re.compile(r"^[A-Za-z0-9.!#$%&'*+/=?^_`{|}~-]+@[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?"
-                     r"(?:\.[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?)*$")
+ADDRESS = re.compile(
+    r"^[A-Za-z0-9.!#$%&'*+/=?^_`{|}~-]+@[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?"
+    r"(?:\.[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?)*$"
+)
 ALL = "all"
 
 
@@ -105,7 +107,9 @@ def load_subscribers(path: Path | str) -> SubscriberList:
     except OSError as exc:
         raise SettingsError(f"subscribers file {path}: {exc.strerror or exc}") from exc
     except yaml.YAMLError as exc:
-        raise SettingsError(f"subscribers file {path} is not YAML: {' '.join(str(exc).split())}") from exc
+        raise SettingsError(
+            f"subscribers file {path} is not YAML: {' '.join(str(exc).split())}"
+        ) from exc
     except ValidationError as exc:
         raise SettingsError(f"subscribers file {path}: {_first_error(exc)}") from exc
 
@@ -140,8 +144,13 @@ class SmtpSettings(BaseModel):
         missing = [n for n in ("HOST", "FROM") if get(n) is None]
         if missing:
             raise SettingsError("set " + " and ".join(f"GAIMON_SMTP_{n}" for n in missing))
-        values = {"host": get("HOST"), "sender": get("FROM"), "user": get("USER"),
-                  "password": get("PASSWORD"), "ca_file": get("CA_FILE")}
+        values = {
+            "host": get("HOST"),
+            "sender": get("FROM"),
+            "user": get("USER"),
+            "password": get("PASSWORD"),
+            "ca_file": get("CA_FILE"),
+        }
         if get("STARTTLS") is not None:
             values["starttls"] = get("STARTTLS").lower() in ("1", "true", "yes", "on")
         for key, name in (("port", "PORT"), ("timeout", "TIMEOUT"), ("sender_name", "FROM_NAME")):
@@ -153,8 +162,11 @@ class SmtpSettings(BaseModel):
             # The password is never echoed: pydantic's message would quote the input.
             first = exc.errors()[0]
             name = {"host": "HOST", "sender": "FROM", "sender_name": "FROM_NAME"}.get(
-                str(first["loc"][0]), str(first["loc"][0]).upper())
-            raise SettingsError(f"GAIMON_SMTP_{name}: {first['msg'].removeprefix('Value error, ')}") from None
+                str(first["loc"][0]), str(first["loc"][0]).upper()
+            )
+            raise SettingsError(
+                f"GAIMON_SMTP_{name}: {first['msg'].removeprefix('Value error, ')}"
+            ) from None
 
     def __str__(self) -> str:
         login = f"{self.user}@" if self.user else ""
@@ -174,8 +186,14 @@ def unsubscribe_link(template: str, subscriber: Subscriber, settings: SmtpSettin
     return template.format(address=quote(subscriber.address, safe="@"), sender=settings.sender)
 
 
-def compose(data: DigestData, subscriber: Subscriber, settings: SmtpSettings, unsubscribe: str,
-            pdf: bytes | None = None, archive_url: str | None = None) -> EmailMessage:
+def compose(
+    data: DigestData,
+    subscriber: Subscriber,
+    settings: SmtpSettings,
+    unsubscribe: str,
+    pdf: bytes | None = None,
+    archive_url: str | None = None,
+) -> EmailMessage:
     """multipart/mixed: [multipart/alternative: text, multipart/related: HTML + PNG charts], PDF."""
     from gaimon.digest.state import now
 
@@ -185,7 +203,8 @@ def compose(data: DigestData, subscriber: Subscriber, settings: SmtpSettings, un
     names = [s.name for s in data.sections]
     message = EmailMessage()
     message["Subject"] = words["subject"].format(week=data.week) + (
-        f" ({', '.join(names)})" if 0 < len(names) <= 3 else "")
+        f" ({', '.join(names)})" if 0 < len(names) <= 3 else ""
+    )
     message["From"] = formataddr((settings.sender_name, settings.sender))
     message["To"] = formataddr((subscriber.name or "", subscriber.address))
     message["Date"] = format_datetime(now().replace(tzinfo=UTC))
@@ -199,9 +218,19 @@ def compose(data: DigestData, subscriber: Subscriber, settings: SmtpSettings, un
     message.add_alternative(rendered.html, subtype="html", charset="utf-8")
     html_part = message.get_payload()[1]
     for cid, image in rendered.images.items():
-        html_part.add_related(image, maintype="image", subtype="png", cid=f"<{cid}>",
-                              filename=f"{cid.split('@')[0]}.png", disposition="inline")
+        html_part.add_related(
+            image,
+            maintype="image",
+            subtype="png",
+            cid=f"<{cid}>",
+            filename=f"{cid.split('@')[0]}.png",
+            disposition="inline",
+        )
     if pdf is not None:
-        message.add_attachment(pdf, maintype="application", subtype="pdf",
-                               filename=f"gaimon-{data.week}{'' if data.lang == 'nl' else '.' + data.lang}.pdf")
+        message.add_attachment(
+            pdf,
+            maintype="application",
+            subtype="pdf",
+            filename=f"gaimon-{data.week}{'' if data.lang == 'nl' else '.' + data.lang}.pdf",
+        )
     return message

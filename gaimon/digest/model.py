@@ -167,6 +167,13 @@ class DigestData(BaseModel):
     def only(self, sectors: list[str] | None, operator: bool = False) -> DigestData:
         """The part one reader gets: their sectors (all when None), the general section,
         and the operator section only for operators."""
-        chosen = self.sections if sectors is None else [s for s in self.sections if s.sector in sectors]
-        return self.model_copy(update={"sections": chosen, "operator": operator,
-                                       "sources": self.sources if operator else []})
+        chosen = (
+            self.sections if sectors is None else [s for s in self.sections if s.sector in sectors]
+        )
+        return self.model_copy(
+            update={
+                "sections": chosen,
+                "operator": operator,
+                "sources": self.sources if operator else [],
+            }
+        )

@@ -16,9 +16,17 @@ from pathlib import Path
 
 CHROMIUM = Path("/usr/bin/chromium")
 CHROMEDRIVER = Path("/usr/bin/chromedriver")
-FLAGS = ("--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
-         "--disable-component-update", "--no-first-run", "--disable-dev-shm-usage",
-         "--hide-scrollbars", "--force-device-scale-factor=1")
+FLAGS = (
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--no-first-run",
+    "--disable-dev-shm-usage",
+    "--hide-scrollbars",
+    "--force-device-scale-factor=1",
+)
 
 
 def available() -> bool:
@@ -38,8 +46,10 @@ def chromium(width: int, height: int = 900, mobile: bool = False) -> Iterator:
     for flag in (*FLAGS, f"--user-data-dir={profile}", f"--window-size={width},{height}"):
         options.add_argument(flag)
     if mobile:
-        options.add_experimental_option("mobileEmulation", {
-            "deviceMetrics": {"width": width, "height": height, "pixelRatio": 2.0}})
+        options.add_experimental_option(
+            "mobileEmulation",
+            {"deviceMetrics": {"width": width, "height": height, "pixelRatio": 2.0}},
+        )
     driver = webdriver.Chrome(service=Service(str(CHROMEDRIVER)), options=options)
     try:
         driver.set_page_load_timeout(60)
@@ -55,9 +65,12 @@ def chromium(width: int, height: int = 900, mobile: bool = False) -> Iterator:
 
 def page_widths(driver) -> tuple[int, int]:
     """(scrollWidth of the document, viewport width): equal when nothing scrolls sideways."""
-    return tuple(driver.execute_script(
-        "return [Math.max(document.documentElement.scrollWidth, document.body.scrollWidth),"
-        " window.innerWidth]"))
+    return tuple(
+        driver.execute_script(
+            "return [Math.max(document.documentElement.scrollWidth, document.body.scrollWidth),"
+            " window.innerWidth]"
+        )
+    )
 
 
 def full_page_png(driver, out: Path, max_height: int | None = None) -> Path:
@@ -65,9 +78,14 @@ def full_page_png(driver, out: Path, max_height: int | None = None) -> Path:
     metrics = driver.execute_cdp_cmd("Page.getLayoutMetrics", {})
     size = metrics.get("cssContentSize") or metrics["contentSize"]
     height = min(size["height"], max_height) if max_height else size["height"]
-    shot = driver.execute_cdp_cmd("Page.captureScreenshot", {
-        "format": "png", "captureBeyondViewport": True,
-        "clip": {"x": 0, "y": 0, "width": size["width"], "height": height, "scale": 1}})
+    shot = driver.execute_cdp_cmd(
+        "Page.captureScreenshot",
+        {
+            "format": "png",
+            "captureBeyondViewport": True,
+            "clip": {"x": 0, "y": 0, "width": size["width"], "height": height, "scale": 1},
+        },
+    )
     import base64
 
     out.parent.mkdir(parents=True, exist_ok=True)
@@ -75,8 +93,9 @@ def full_page_png(driver, out: Path, max_height: int | None = None) -> Path:
     return out
 
 
-def screenshot(html: Path, width: int, out: Path, mobile: bool = False,
-               max_height: int | None = None) -> Path:
+def screenshot(
+    html: Path, width: int, out: Path, mobile: bool = False, max_height: int | None = None
+) -> Path:
     with chromium(width, mobile=mobile) as driver:
         driver.get(html.resolve().as_uri())
         return full_page_png(driver, out, max_height)
@@ -88,6 +107,21 @@ def pdf_page_png(pdf: Path, out: Path, page: int = 1, dpi: int = 110) -> Path:
     if tool is None:
         raise RuntimeError("pdftoppm not found: apt-get install poppler-utils")
     stem = out.with_suffix("")
-    subprocess.run([tool, "-png", "-r", str(dpi), "-f", str(page), "-l", str(page), "-singlefile",
-                    str(pdf), str(stem)], check=True, capture_output=True)
+    subprocess.run(
+        [
+            tool,
+            "-png",
+            "-r",
+            str(dpi),
+            "-f",
+            str(page),
+            "-l",
+            str(page),
+            "-singlefile",
+            str(pdf),
+            str(stem),
+        ],
+        check=True,
+        capture_output=True,
+    )
     return out

@@ -86,8 +86,13 @@ def domain(url: object) -> str:
 
 def _num(lang: str):
     def number(value: float | int, digits: int = 1) -> str:
-        text = f"{value:.{digits}f}".rstrip("0").rstrip(".") if isinstance(value, float) else str(value)
+        text = (
+            f"{value:.{digits}f}".rstrip("0").rstrip(".")
+            if isinstance(value, float)
+            else str(value)
+        )
         return text.replace(".", ",") if lang == "nl" else text
+
     return number
 
 
@@ -99,18 +104,32 @@ def _day(lang: str):
             return ""
         text = f"{value.day} {months[value.month - 1]}"
         return f"{text} {value.year}" if year else text
+
     return day
 
 
 @cache
 def environment() -> Environment:
-    env = Environment(loader=FileSystemLoader(TEMPLATES),
-                      autoescape=select_autoescape(["html", "htm", "xml", "atom", "html.j2", "atom.j2"],
-                                                   default_for_string=True, default=False),
-                      trim_blocks=True, lstrip_blocks=True, undefined=StrictUndefined,
-                      keep_trailing_newline=True)
-    env.filters.update(safe_url=safe_url, plain=plain, md=md, md_url=md_url, domain=domain,
-                       sparkline=charts.sparkline)
+    env = Environment(
+        loader=FileSystemLoader(TEMPLATES),
+        autoescape=select_autoescape(
+            ["html", "htm", "xml", "atom", "html.j2", "atom.j2"],
+            default_for_string=True,
+            default=False,
+        ),
+        trim_blocks=True,
+        lstrip_blocks=True,
+        undefined=StrictUndefined,
+        keep_trailing_newline=True,
+    )
+    env.filters.update(
+        safe_url=safe_url,
+        plain=plain,
+        md=md,
+        md_url=md_url,
+        domain=domain,
+        sparkline=charts.sparkline,
+    )
     return env
 
 
@@ -133,21 +152,32 @@ class Rendered:
     images: dict[str, bytes] = field(default_factory=dict)
 
 
-def chart_views(data: DigestData, with_png: bool, fluid: bool = True, columns: int = 1) -> dict[str, ChartView]:
+def chart_views(
+    data: DigestData, with_png: bool, fluid: bool = True, columns: int = 1
+) -> dict[str, ChartView]:
     words = strings(data.lang)
     views = {}
     for section in [*data.sections, data.general]:
         drawn = charts.chart(section, data.weeks, columns)
         if drawn is None:
             continue
-        views[section.sector] = ChartView(section.sector, drawn.cid, charts.alt_text(drawn, words),
-                                          charts.svg(drawn, words, fluid),
-                                          charts.png(drawn) if with_png else None)
+        views[section.sector] = ChartView(
+            section.sector,
+            drawn.cid,
+            charts.alt_text(drawn, words),
+            charts.svg(drawn, words, fluid),
+            charts.png(drawn) if with_png else None,
+        )
     return views
 
 
-def _context(data: DigestData, mode: Mode, status: str, views: dict[str, ChartView],
-             links: dict[str, str | None]) -> dict:
+def _context(
+    data: DigestData,
+    mode: Mode,
+    status: str,
+    views: dict[str, ChartView],
+    links: dict[str, str | None],
+) -> dict:
     lang = data.lang
     words = strings(lang)
 
@@ -155,34 +185,65 @@ def _context(data: DigestData, mode: Mode, status: str, views: dict[str, ChartVi
         """A source's health flags in the reader's language."""
         return ", ".join(words["health"].get(f.strip(), plain(f)) for f in str(flags).split(","))
 
-    return {"d": data, "t": words, "S": styles(), "mode": mode, "status": status, "charts": views,
-            "num": _num(lang), "day": _day(lang), "links": links, "health": health}
+    return {
+        "d": data,
+        "t": words,
+        "S": styles(),
+        "mode": mode,
+        "status": status,
+        "charts": views,
+        "num": _num(lang),
+        "day": _day(lang),
+        "links": links,
+        "health": health,
+    }
 
 
-def render_html(data: DigestData, mode: Mode = "web", status: str = "draft",
-                links: dict[str, str | None] | None = None,
-                views: dict[str, ChartView] | None = None) -> str:
+def render_html(
+    data: DigestData,
+    mode: Mode = "web",
+    status: str = "draft",
+    links: dict[str, str | None] | None = None,
+    views: dict[str, ChartView] | None = None,
+) -> str:
     views = views if views is not None else chart_views(data, with_png=False)
-    return environment().get_template("digest/digest.html.j2").render(
-        _context(data, mode, status, views, links or {}))
+    return (
+        environment()
+        .get_template("digest/digest.html.j2")
+        .render(_context(data, mode, status, views, links or {}))
+    )
 
 
-def render_text(data: DigestData, status: str = "draft", links: dict[str, str | None] | None = None) -> str:
-    return environment().get_template("digest/digest.txt.j2").render(
-        _context(data, "email", status, {}, links or {}))
+def render_text(
+    data: DigestData, status: str = "draft", links: dict[str, str | None] | None = None
+) -> str:
+    return (
+        environment()
+        .get_template("digest/digest.txt.j2")
+        .render(_context(data, "email", status, {}, links or {}))
+    )
 
 
-def render_markdown(data: DigestData, status: str = "draft", links: dict[str, str | None] | None = None) -> str:
-    return environment().get_template("digest/digest.md.j2").render(
-        _context(data, "web", status, {}, links or {}))
+def render_markdown(
+    data: DigestData, status: str = "draft", links: dict[str, str | None] | None = None
+) -> str:
+    return (
+        environment()
+        .get_template("digest/digest.md.j2")
+        .render(_context(data, "web", status, {}, links or {}))
+    )
 
 
 def render_email(data: DigestData, links: dict[str, str | None] | None = None) -> Rendered:
     """HTML (PNG charts by content id), plain text and the images, for one reader."""
     views = chart_views(data, with_png=True)
     html = render_html(data, "email", "approved", links, views)
-    return Rendered(html=html, text=render_text(data, "approved", links), markdown="",
-                    images={v.cid: v.png for v in views.values() if v.png})
+    return Rendered(
+        html=html,
+        text=render_text(data, "approved", links),
+        markdown="",
+        images={v.cid: v.png for v in views.values() if v.png},
+    )
 
 
 def _no_fetch(url: str, *args, **kwargs):
@@ -193,6 +254,8 @@ def _no_fetch(url: str, *args, **kwargs):
 def render_pdf(data: DigestData, status: str = "draft") -> bytes:
     from weasyprint import CSS, HTML
 
-    html = render_html(data, "pdf", status, views=chart_views(data, with_png=False, fluid=False, columns=2))
+    html = render_html(
+        data, "pdf", status, views=chart_views(data, with_png=False, fluid=False, columns=2)
+    )
     css = CSS(string=(TEMPLATES / "digest" / "print.css").read_text(encoding="utf-8"))
     return HTML(string=html, url_fetcher=_no_fetch).write_pdf(stylesheets=[css])

@@ -47,13 +47,27 @@ def reviewables(data: DigestData) -> list[Reviewable]:
     for section in [*data.sections, data.general]:
         for risk in section.risks:
             for link in [*(e.link for e in risk.evidence), *risk.links]:
-                row = Reviewable(link.doc_id, "values", risk.value, section.sector, "risk",
-                                 link.title, link.source)
+                row = Reviewable(
+                    link.doc_id,
+                    "values",
+                    risk.value,
+                    section.sector,
+                    "risk",
+                    link.title,
+                    link.source,
+                )
                 found.setdefault(row.key + section.sector, row)
         for kind in ("legislation", "enforcement", "research"):
             for item in getattr(section, kind):
-                row = Reviewable(item.link.doc_id, "kind", kind, section.sector, kind,
-                                 item.link.title, item.link.source)
+                row = Reviewable(
+                    item.link.doc_id,
+                    "kind",
+                    kind,
+                    section.sector,
+                    kind,
+                    item.link.title,
+                    item.link.source,
+                )
                 found.setdefault(row.key + section.sector, row)
     return list(found.values())
 
@@ -80,8 +94,10 @@ def _check(home: Home, week: str, doc_id: str, dimension: str) -> None:
     if issue is None:
         raise DigestError(f"{week} has no draft: run `gaimon digest build --week {week}` first")
     if issue.status == "approved":
-        raise DigestError(f"{week} is approved and frozen; `gaimon digest build --week {week} --force` "
-                          "turns it back into a draft")
+        raise DigestError(
+            f"{week} is approved and frozen; `gaimon digest build --week {week} --force` "
+            "turns it back into a draft"
+        )
     if dimension not in DIMENSIONS:
         raise DigestError(f"dimension must be one of {', '.join(DIMENSIONS)}")
     with warehouse.open_warehouse(home.warehouse, read_only=True) as con:
@@ -94,8 +110,15 @@ def _label_key(dimension: str, label: str) -> str:
     return RELEVANT if (dimension, label) == (WHOLE, WHOLE) else f"{dimension}:{label}"
 
 
-def record_correction(home: Home, doc_id: str, dimension: str, label: str, reason: str | None,
-                      analyst: str | None, action: str = "remove") -> bool:
+def record_correction(
+    home: Home,
+    doc_id: str,
+    dimension: str,
+    label: str,
+    reason: str | None,
+    analyst: str | None,
+    action: str = "remove",
+) -> bool:
     """Hand the correction to the classifier's labelled corrections (`gaimon label`), which
     rewrite the document's signals at once and feed training. A whole document dismissed is
     `relevant:ai` removed. False when the warehouse keeps no such corrections.
@@ -103,17 +126,28 @@ def record_correction(home: Home, doc_id: str, dimension: str, label: str, reaso
     key = _label_key(dimension, label)
     try:
         with warehouse.open_warehouse(home.warehouse) as con:
-            correct.record(con, doc_id, add=[key] if action == "add" else [],
-                          remove=[key] if action == "remove" else [], analyst=analyst,
-                          note=f"digest review: {reason}" if reason else "digest review")
+            correct.record(
+                con,
+                doc_id,
+                add=[key] if action == "add" else [],
+                remove=[key] if action == "remove" else [],
+                analyst=analyst,
+                note=f"digest review: {reason}" if reason else "digest review",
+            )
     except (labels.LabelError, duckdb.CatalogException) as exc:
         log.warning("correction %s of %s kept in digest_dismissals only: %s", key, doc_id, exc)
         return False
     return True
 
 
-def dismiss(home: Home, week: str, signal: str, reason: str | None = None,
-            analyst: str | None = None, pdf: bool = True) -> BuildReport:
+def dismiss(
+    home: Home,
+    week: str,
+    signal: str,
+    reason: str | None = None,
+    analyst: str | None = None,
+    pdf: bool = True,
+) -> BuildReport:
     """Dismiss a signal of the draft of `week` and rebuild the draft without it."""
     doc_id, dimension, label = parse_signal(signal)
     _check(home, week, doc_id, dimension)

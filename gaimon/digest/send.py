@@ -91,7 +91,9 @@ class Transport:
             smtp = smtplib.SMTP(s.host, s.port, timeout=s.timeout)
             smtp.ehlo()
             if s.starttls:
-                smtp.starttls(context=ssl.create_default_context(cafile=str(s.ca_file) if s.ca_file else None))
+                smtp.starttls(
+                    context=ssl.create_default_context(cafile=str(s.ca_file) if s.ca_file else None)
+                )
                 smtp.ehlo()
             if s.user:
                 smtp.login(s.user, s.password.get_secret_value() if s.password else "")
@@ -180,8 +182,14 @@ class Sender:
             self.pdfs[key] = render.render_pdf(data, "approved")
         return self.pdfs[key]
 
-    def one(self, transport: Transport, message: EmailMessage, address: str, attempts: int,
-            report: SendReport) -> None:
+    def one(
+        self,
+        transport: Transport,
+        message: EmailMessage,
+        address: str,
+        attempts: int,
+        report: SendReport,
+    ) -> None:
         mid = message["Message-ID"]
         for attempt in range(self.retries):
             attempts += 1
@@ -190,15 +198,19 @@ class Sender:
                 transport.deliver(message, address)
             except Refused as exc:
                 self.state.mark(self.week, address, mid, "failed", attempts, str(exc)[:500])
-                log.warning("digest %s to %s refused (attempt %d): %s", self.week, address, attempts, exc)
+                log.warning(
+                    "digest %s to %s refused (attempt %d): %s", self.week, address, attempts, exc
+                )
                 if attempt + 1 < self.retries and not exc.permanent:
-                    time.sleep(self.backoff * 2 ** attempt)
+                    time.sleep(self.backoff * 2**attempt)
                     continue
                 report.failed[address] = str(exc)
                 if isinstance(exc, Unreachable):
                     raise
             except Unknown as exc:
-                log.error("digest %s to %s: outcome unknown, not retried: %s", self.week, address, exc)
+                log.error(
+                    "digest %s to %s: outcome unknown, not retried: %s", self.week, address, exc
+                )
                 report.unknown.append(address)
             else:
                 self.state.mark(self.week, address, mid, "sent", attempts)
@@ -226,9 +238,16 @@ def one_sender(week_folder: Path) -> Iterator[None]:
             fcntl.flock(lock, fcntl.LOCK_UN)
 
 
-def send_digest(home: Home, week: str, subscribers_path: Path | str, smtp_settings: SmtpSettings,
-                retries: int = 3, backoff: float = 2.0, resend_unknown: bool | list[str] = False,
-                archive_url: str | None = None) -> SendReport:
+def send_digest(
+    home: Home,
+    week: str,
+    subscribers_path: Path | str,
+    smtp_settings: SmtpSettings,
+    retries: int = 3,
+    backoff: float = 2.0,
+    resend_unknown: bool | list[str] = False,
+    archive_url: str | None = None,
+) -> SendReport:
     """Send the approved digest of `week` to every subscriber who has not had it yet.
 
     `resend_unknown`: True, or a list of addresses, to send again copies whose earlier send
@@ -246,22 +265,42 @@ def send_digest(home: Home, week: str, subscribers_path: Path | str, smtp_settin
             if prior and prior.status == "sent":
                 report.skipped.append(address)
                 continue
-            if prior and prior.status == "sending" and not (
-                    resend_unknown is True or (isinstance(resend_unknown, list) and address in resend_unknown)):
+            if (
+                prior
+                and prior.status == "sending"
+                and not (
+                    resend_unknown is True
+                    or (isinstance(resend_unknown, list) and address in resend_unknown)
+                )
+            ):
                 report.unknown.append(address)
                 continue
             data = sender.view(datas, subscriber)
-            link = f"{archive_url.rstrip('/')}/{week}/{archive.file_name('html', data.lang)}" if archive_url else None
-            message = compose(data, subscriber, smtp_settings,
-                              unsubscribe_link(listing.unsubscribe, subscriber, smtp_settings),
-                              sender.pdf(data, subscriber), link)
+            link = (
+                f"{archive_url.rstrip('/')}/{week}/{archive.file_name('html', data.lang)}"
+                if archive_url
+                else None
+            )
+            message = compose(
+                data,
+                subscriber,
+                smtp_settings,
+                unsubscribe_link(listing.unsubscribe, subscriber, smtp_settings),
+                sender.pdf(data, subscriber),
+                link,
+            )
             assert message["Message-ID"] == message_id(week, address, smtp_settings.sender)
             try:
                 sender.one(transport, message, address, prior.attempts if prior else 0, report)
             except Unreachable as exc:
-                left = [s.address for s in listing.subscribers
-                        if s.address not in report.failed and s.address not in report.sent
-                        and s.address not in report.skipped and s.address not in report.unknown]
+                left = [
+                    s.address
+                    for s in listing.subscribers
+                    if s.address not in report.failed
+                    and s.address not in report.sent
+                    and s.address not in report.skipped
+                    and s.address not in report.unknown
+                ]
                 report.failed.update({a: f"not attempted: {exc}" for a in left})
                 break
     return report

@@ -57,7 +57,9 @@ def _shorten(before: str, after: str, room: int) -> tuple[str, str]:
     return before, after
 
 
-def sentence_around(body: str, text: str, start: int, end: int, limit: int = LIMIT) -> Sentence | None:
+def sentence_around(
+    body: str, text: str, start: int, end: int, limit: int = LIMIT
+) -> Sentence | None:
     """The sentence of `body` holding body[start:end], at most about `limit` characters."""
     span = _locate(body, text, start, end)
     if span is None:
@@ -67,10 +69,14 @@ def sentence_around(body: str, text: str, start: int, end: int, limit: int = LIM
     for stop in _END.finditer(body, 0, start):
         left = stop.end()
     right_stop = _END.search(body, end)
-    right = right_stop.end() if right_stop and right_stop.group() != "\n" else (
-        right_stop.start() if right_stop else len(body))
-    before, after = _shorten(body[left:start].lstrip(), body[end:right].rstrip(),
-                             max(limit - (end - start), 0))
+    right = (
+        right_stop.end()
+        if right_stop and right_stop.group() != "\n"
+        else (right_stop.start() if right_stop else len(body))
+    )
+    before, after = _shorten(
+        body[left:start].lstrip(), body[end:right].rstrip(), max(limit - (end - start), 0)
+    )
     return Sentence(before=before, match=body[start:end], after=after)
 
 
@@ -81,7 +87,9 @@ def best_sentence(title: str, text: str, spans: list[dict]) -> Sentence | None:
     for span in sorted(spans, key=lambda s: s.get("start", 0)):
         if span.get("start", 0) <= len(title):
             continue
-        found = sentence_around(body, span.get("text", ""), span.get("start", -1), span.get("end", -1))
+        found = sentence_around(
+            body, span.get("text", ""), span.get("start", -1), span.get("end", -1)
+        )
         if found is not None:
             return found
     return None

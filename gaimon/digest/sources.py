@@ -21,7 +21,9 @@ log = logging.getLogger(__name__)
 
 
 def _has_view(con: duckdb.DuckDBPyConnection, name: str) -> bool:
-    found = con.execute("SELECT count(*) FROM duckdb_views() WHERE view_name = ?", [name]).fetchone()
+    found = con.execute(
+        "SELECT count(*) FROM duckdb_views() WHERE view_name = ?", [name]
+    ).fetchone()
     return bool(found and found[0])
 
 
@@ -35,7 +37,9 @@ def _as_dict(row: Any) -> dict[str, Any]:
     return dict(row)
 
 
-def _rows(con: duckdb.DuckDBPyConnection, sql: str, params: list | None = None) -> list[dict[str, Any]]:
+def _rows(
+    con: duckdb.DuckDBPyConnection, sql: str, params: list | None = None
+) -> list[dict[str, Any]]:
     cursor = con.execute(sql, params or [])
     columns = [d[0] for d in cursor.description or []]
     return [dict(zip(columns, r, strict=True)) for r in cursor.fetchall()]
@@ -56,7 +60,9 @@ def _status(row: dict[str, Any], seen: dict[str, Any]) -> tuple[str, str | None]
     if "flags" in row:
         flags = list(row.get("flags") or [])
         notes = row.get("notes") or ([row["last_message"]] if row.get("last_message") else [])
-        return (", ".join(flags) or "ok"), ("; ".join(str(n) for n in notes) if flags and notes else None)
+        return (", ".join(flags) or "ok"), (
+            "; ".join(str(n) for n in notes) if flags and notes else None
+        )
     status = row.get("status") or ("ok" if seen.get("documents") else "quiet")
     message = row.get("message") or row.get("last_error")
     return str(status), (str(message) if message else None)
@@ -66,16 +72,25 @@ def _source_row(row: dict[str, Any], counts: dict[str, dict]) -> SourceRow:
     name = str(row.get("source") or row.get("name"))
     seen = counts.get(name, {})
     status, message = _status(row, seen)
-    return SourceRow(source=name, kind=row.get("kind") or seen.get("kind"),
-                     documents=int(seen.get("documents") or 0), relevant=int(seen.get("relevant") or 0),
-                     last_fetched_at=row.get("last_run_at") or row.get("last_fetched_at")
-                     or seen.get("last_fetched_at"),
-                     last_published_at=seen.get("last_published_at"), status=status, message=message)
+    return SourceRow(
+        source=name,
+        kind=row.get("kind") or seen.get("kind"),
+        documents=int(seen.get("documents") or 0),
+        relevant=int(seen.get("relevant") or 0),
+        last_fetched_at=row.get("last_run_at")
+        or row.get("last_fetched_at")
+        or seen.get("last_fetched_at"),
+        last_published_at=seen.get("last_published_at"),
+        status=status,
+        message=message,
+    )
 
 
 def source_rows(con: duckdb.DuckDBPyConnection, week: str) -> list[SourceRow]:
     """Per source: documents in the week, last delivery and health status."""
-    counts = {r["source"]: r for r in warehouse.query(con, "queries/digest_source_health", {"week": week})}
+    counts = {
+        r["source"]: r for r in warehouse.query(con, "queries/digest_source_health", {"week": week})
+    }
     health = _health_rows(con)
     rows = health if health is not None else list(counts.values())
     result = [_source_row(r, counts) for r in rows]
@@ -83,8 +98,10 @@ def source_rows(con: duckdb.DuckDBPyConnection, week: str) -> list[SourceRow]:
 
 
 def _has_table(con: duckdb.DuckDBPyConnection, *names: str) -> bool:
-    found = con.execute("SELECT count(DISTINCT table_name) FROM duckdb_tables() WHERE list_contains(?, table_name)",
-                        [list(names)]).fetchone()
+    found = con.execute(
+        "SELECT count(DISTINCT table_name) FROM duckdb_tables() WHERE list_contains(?, table_name)",
+        [list(names)],
+    ).fetchone()
     return bool(found and found[0] == len(names))
 
 

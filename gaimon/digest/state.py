@@ -70,27 +70,53 @@ class StateStore:
 
     def save_draft(self, week: str, content_hash: str) -> None:
         with self._con() as con:
-            con.execute(warehouse.sql("queries/digest_save_draft"),
-                        {"week": week, "built_at": now(), "content_hash": content_hash})
+            con.execute(
+                warehouse.sql("queries/digest_save_draft"),
+                {"week": week, "built_at": now(), "content_hash": content_hash},
+            )
 
     def approve(self, week: str, content_hash: str, by: str | None) -> bool:
         with self._con() as con:
-            rows = con.execute(warehouse.sql("queries/digest_approve"),
-                               {"week": week, "content_hash": content_hash,
-                                "approved_at": now(), "approved_by": by}).fetchall()
+            rows = con.execute(
+                warehouse.sql("queries/digest_approve"),
+                {
+                    "week": week,
+                    "content_hash": content_hash,
+                    "approved_at": now(),
+                    "approved_by": by,
+                },
+            ).fetchall()
         return bool(rows)
 
-    def dismiss(self, week: str, doc_id: str, dimension: str, label: str,
-                reason: str | None, analyst: str | None) -> None:
+    def dismiss(
+        self,
+        week: str,
+        doc_id: str,
+        dimension: str,
+        label: str,
+        reason: str | None,
+        analyst: str | None,
+    ) -> None:
         with self._con() as con:
-            con.execute(warehouse.sql("queries/digest_dismiss"),
-                        {"week": week, "doc_id": doc_id, "dimension": dimension, "label": label,
-                         "reason": reason, "analyst": analyst, "dismissed_at": now()})
+            con.execute(
+                warehouse.sql("queries/digest_dismiss"),
+                {
+                    "week": week,
+                    "doc_id": doc_id,
+                    "dimension": dimension,
+                    "label": label,
+                    "reason": reason,
+                    "analyst": analyst,
+                    "dismissed_at": now(),
+                },
+            )
 
     def restore(self, doc_id: str, dimension: str, label: str) -> bool:
         with self._con() as con:
-            rows = con.execute(warehouse.sql("queries/digest_restore"),
-                               {"doc_id": doc_id, "dimension": dimension, "label": label}).fetchall()
+            rows = con.execute(
+                warehouse.sql("queries/digest_restore"),
+                {"doc_id": doc_id, "dimension": dimension, "label": label},
+            ).fetchall()
         return bool(rows)
 
     def dismissals(self) -> list[dict]:
@@ -108,10 +134,25 @@ class StateStore:
                 return {}
         return {r["address"]: Send(**r) for r in rows}
 
-    def mark(self, week: str, address: str, message_id: str, status: str, attempts: int,
-             error: str | None = None) -> None:
+    def mark(
+        self,
+        week: str,
+        address: str,
+        message_id: str,
+        status: str,
+        attempts: int,
+        error: str | None = None,
+    ) -> None:
         with self._con() as con:
-            con.execute(warehouse.sql("queries/digest_send_mark"),
-                        {"week": week, "address": address, "message_id": message_id,
-                         "status": status, "attempts": attempts, "error": error,
-                         "updated_at": now()})
+            con.execute(
+                warehouse.sql("queries/digest_send_mark"),
+                {
+                    "week": week,
+                    "address": address,
+                    "message_id": message_id,
+                    "status": status,
+                    "attempts": attempts,
+                    "error": error,
+                    "updated_at": now(),
+                },
+            )

@@ -26,7 +26,8 @@ ELLIPSIS = "…"
 # byte-order mark, interlinear annotation and tag characters.
 INVISIBLE = re.compile(
     "[\x00-\x1f\x7f-\x9f\u00ad\u061c\u180e\u200b-\u200f\u202a-\u202e\u2060-\u206f\ufeff"
-    "\ufff9-\ufffb\U000e0000-\U000e007f]")
+    "\ufff9-\ufffb\U000e0000-\U000e007f]"
+)
 
 
 @cache

@@ -40,8 +40,10 @@ class BuildReport:
 def store(home: Home) -> StateStore:
     if not home.warehouse.is_file():
         # Opening it would create an empty warehouse in a folder that is not gaimon's home.
-        raise DigestError(f"no warehouse at {home.warehouse}: point --home or GAIMON_HOME at gaimon's "
-                          "home folder, or create one with `gaimon init`")
+        raise DigestError(
+            f"no warehouse at {home.warehouse}: point --home or GAIMON_HOME at gaimon's "
+            "home folder, or create one with `gaimon init`"
+        )
     return StateStore(home.warehouse)
 
 
@@ -53,8 +55,9 @@ def _refresh_index(home: Home) -> None:
     archive.write_index(home.digests, store(home).issues())
 
 
-def build_digest(home: Home, week: str, langs: tuple[str, ...] = LANGS, force: bool = False,
-                 pdf: bool = True) -> BuildReport:
+def build_digest(
+    home: Home, week: str, langs: tuple[str, ...] = LANGS, force: bool = False, pdf: bool = True
+) -> BuildReport:
     """Build (or rebuild) the draft of `week`. An approved digest is rebuilt only with
     force=True, and never once any copy went out."""
     state = store(home)
@@ -90,7 +93,9 @@ def approve_digest(home: Home, week: str, by: str | None = None) -> Issue:
         raise DigestError(f"{week} has no draft: run `gaimon digest build --week {week}` first")
     current = archive.content_hash(out)
     if current != issue.content_hash:
-        raise DigestError(f"the files of {week} differ from the draft that was built; build it again")
+        raise DigestError(
+            f"the files of {week} differ from the draft that was built; build it again"
+        )
     if issue.status == "draft" and not state.approve(week, current, by):
         raise DigestError(f"{week} changed while approving; look at it again")
     for lang in archive.languages(out):
@@ -152,5 +157,7 @@ def check_buildable(home: Home, week: str) -> str:
     relevant documents from that week or before."""
     first = first_day(home)
     if first is None:
-        raise DigestError("no relevant documents in the warehouse yet: nothing to build a digest of")
+        raise DigestError(
+            "no relevant documents in the warehouse yet: nothing to build a digest of"
+        )
     return check_span(week, now().date(), first)

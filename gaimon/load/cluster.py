@@ -53,7 +53,7 @@ def shingles(text: str, size: int = SHINGLE_WORDS) -> set[str]:
     tokens = words(text)
     if len(tokens) < size:
         return {" ".join(tokens)} if tokens else set()
-    return {" ".join(tokens[i:i + size]) for i in range(len(tokens) - size + 1)}
+    return {" ".join(tokens[i : i + size]) for i in range(len(tokens) - size + 1)}
 
 
 def _content(doc: ClusterDoc) -> str:
@@ -64,8 +64,9 @@ def _content(doc: ClusterDoc) -> str:
 def near_duplicates(docs: list[ClusterDoc], threshold: float = THRESHOLD) -> list[tuple[str, str]]:
     """Pairs of doc_ids whose contents are near-duplicates."""
     sets = [shingles(_content(d)) for d in docs]
-    hashes = MinHash.bulk([[s.encode("utf-8") for s in shingle_set] for shingle_set in sets],
-                          num_perm=NUM_PERM)
+    hashes = MinHash.bulk(
+        [[s.encode("utf-8") for s in shingle_set] for shingle_set in sets], num_perm=NUM_PERM
+    )
     lsh = MinHashLSH(threshold=threshold, num_perm=NUM_PERM)
     pairs = []
     for doc, shingle_set, digest in zip(docs, sets, hashes, strict=True):
@@ -114,8 +115,10 @@ def cluster_documents(con: duckdb.DuckDBPyConnection, window_days: int = WINDOW_
     """Set documents.cluster_id for the documents of the recent window; returns how many
     documents changed cluster."""
     rows = warehouse.query(con, "queries/cluster_candidates", [window_days])
-    docs = [ClusterDoc(r["doc_id"], r["title"] or "", r["text"] or "", r["cluster_id"],
-                       r["seen_at"]) for r in rows]
+    docs = [
+        ClusterDoc(r["doc_id"], r["title"] or "", r["text"] or "", r["cluster_id"], r["seen_at"])
+        for r in rows
+    ]
     if not docs:
         return 0
     assignment = assign_clusters(docs)

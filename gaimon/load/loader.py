@@ -72,13 +72,16 @@ def collect(paths: list[Path], report: LoadReport) -> dict[str, dict]:
 
 def unchanged_ids(con: duckdb.DuckDBPyConnection, rows: list[dict]) -> set[str]:
     """Doc ids of rows already stored with the same content hash: they need no further work."""
-    found = con.execute(warehouse.sql("queries/stored_unchanged"),
-                        {"ids": [r["doc_id"] for r in rows], "hashes": [r["content_hash"] for r in rows]})
+    found = con.execute(
+        warehouse.sql("queries/stored_unchanged"),
+        {"ids": [r["doc_id"] for r in rows], "hashes": [r["content_hash"] for r in rows]},
+    )
     return {doc_id for (doc_id,) in found.fetchall()}
 
 
-def load_rows(con: duckdb.DuckDBPyConnection, rows: list[dict], report: LoadReport,
-              run_id: str | None = None) -> None:
+def load_rows(
+    con: duckdb.DuckDBPyConnection, rows: list[dict], report: LoadReport, run_id: str | None = None
+) -> None:
     """Upsert validated rows in one transaction; DuckDB reads them back from a JSONL batch."""
     if not rows:
         return
@@ -104,7 +107,9 @@ def load_rows(con: duckdb.DuckDBPyConnection, rows: list[dict], report: LoadRepo
     report.unchanged += counts["unchanged"]
 
 
-def load_staged(con: duckdb.DuckDBPyConnection, paths: list[Path], run_id: str | None = None) -> LoadReport:
+def load_staged(
+    con: duckdb.DuckDBPyConnection, paths: list[Path], run_id: str | None = None
+) -> LoadReport:
     """Load staged files: new items inserted, changed ones updated, the same ones untouched.
 
     `run_id` (runs.run_id) is recorded on the documents the load inserts or changes.
@@ -123,8 +128,9 @@ def sync_sources(con: duckdb.DuckDBPyConnection, registry: Registry) -> None:
         )
 
 
-def load_day(home: Home, day: str | None = None, registry: Registry | None = None,
-             run_id: str | None = None) -> LoadReport:
+def load_day(
+    home: Home, day: str | None = None, registry: Registry | None = None, run_id: str | None = None
+) -> LoadReport:
     """Load one day's staged files (all days when day is None) into the home's warehouse."""
     with warehouse.open_warehouse(home.warehouse) as con:
         warehouse.migrate(con)

@@ -43,11 +43,18 @@ import yaml
 
 PLACEHOLDER = b"{base}"
 TEXT_SUFFIXES = {".xml", ".html", ".htm", ".json", ".txt", ".rss", ".atom", ".rdf", ".yaml", ""}
-CONTENT_TYPES = {".xml": "application/xml", ".rss": "application/rss+xml",
-                 ".atom": "application/atom+xml", ".rdf": "application/rdf+xml",
-                 ".json": "application/json", ".html": "text/html; charset=utf-8",
-                 ".htm": "text/html; charset=utf-8", ".txt": "text/plain; charset=utf-8",
-                 ".pdf": "application/pdf", ".gz": "application/gzip"}
+CONTENT_TYPES = {
+    ".xml": "application/xml",
+    ".rss": "application/rss+xml",
+    ".atom": "application/atom+xml",
+    ".rdf": "application/rdf+xml",
+    ".json": "application/json",
+    ".html": "text/html; charset=utf-8",
+    ".htm": "text/html; charset=utf-8",
+    ".txt": "text/plain; charset=utf-8",
+    ".pdf": "application/pdf",
+    ".gz": "application/gzip",
+}
 
 
 @dataclass
@@ -80,7 +87,9 @@ class Route:
             return False
         contains = self.spec.get("query_contains") or []
         decoded = unquote(query.replace("+", " "))
-        if any(part not in decoded for part in ([contains] if isinstance(contains, str) else contains)):
+        if any(
+            part not in decoded for part in ([contains] if isinstance(contains, str) else contains)
+        ):
             return False
         with self.lock:
             times = self.spec.get("times")
@@ -120,8 +129,12 @@ class _Handler(SimpleHTTPRequestHandler):
             return
         if spec.get("redirect"):
             record.status = int(spec.get("redirect_status", 302))
-            self._send(record.status, b"",
-                       {"Location": spec["redirect"].replace("{base}", self.state.base)}, head=head)
+            self._send(
+                record.status,
+                b"",
+                {"Location": spec["redirect"].replace("{base}", self.state.base)},
+                head=head,
+            )
             return
         body, content_type, mtime = self._body(parts.path, spec)
         if body is None:
@@ -137,8 +150,9 @@ class _Handler(SimpleHTTPRequestHandler):
             headers["Last-Modified"] = formatdate(mtime, usegmt=True)
             if self._not_modified(etag, mtime):
                 record.status = 304
-                self._send(304, b"", {"ETag": etag, "Last-Modified": headers["Last-Modified"]},
-                           head=True)
+                self._send(
+                    304, b"", {"ETag": etag, "Last-Modified": headers["Last-Modified"]}, head=True
+                )
                 return
         record.status = status
         if spec.get("dataloss"):
@@ -220,20 +234,28 @@ class _QuietServer(ThreadingHTTPServer):
 class CorpusServer:
     """A threaded HTTP server for a folder; use as a context manager."""
 
-    def __init__(self, root: Path, host: str = "127.0.0.1", port: int = 0,
-                 routes: list[dict[str, Any]] | None = None):
+    def __init__(
+        self,
+        root: Path,
+        host: str = "127.0.0.1",
+        port: int = 0,
+        routes: list[dict[str, Any]] | None = None,
+    ):
         self.root = Path(root)
         self.httpd = _QuietServer((host, port), None)
         self.base = f"http://{host}:{self.httpd.server_address[1]}"
         routes_file = self.root / "_routes.yaml"
         if routes is None and routes_file.exists():
-            routes = (yaml.safe_load(routes_file.read_text(encoding="utf-8")) or {}).get("routes", [])
+            routes = (yaml.safe_load(routes_file.read_text(encoding="utf-8")) or {}).get(
+                "routes", []
+            )
         self.routes = [Route(spec) for spec in routes or []]
         self.served: list[Served] = []
         self.released = threading.Event()
         self._lock = threading.Lock()
-        self.httpd.RequestHandlerClass = partial(_Handler, directory=str(self.root),
-                                                 server_state=self)
+        self.httpd.RequestHandlerClass = partial(
+            _Handler, directory=str(self.root), server_state=self
+        )
         self.thread = threading.Thread(target=self.httpd.serve_forever, daemon=True)
 
     def route(self, path: str, query: str) -> Route | None:

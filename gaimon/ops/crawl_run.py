@@ -32,9 +32,16 @@ class CrawlRun:
     problems: list[str] = field(default_factory=list)
 
 
-def crawl_and_record(home: Home, registry: Registry, sources: Iterable[Source], registry_path: Path | None,
-                     day: str, since: datetime | None = None, jobs: int = 2,
-                     timeout: float = 1800) -> CrawlRun:
+def crawl_and_record(
+    home: Home,
+    registry: Registry,
+    sources: Iterable[Source],
+    registry_path: Path | None,
+    day: str,
+    since: datetime | None = None,
+    jobs: int = 2,
+    timeout: float = 1800,
+) -> CrawlRun:
     """Crawl `sources` (`jobs` at a time), load each as it ends, record the run and each source."""
     chosen = list(sources)
     params = {"sources": [s.name for s in chosen], "day": day, "since": since}
@@ -46,17 +53,33 @@ def crawl_and_record(home: Home, registry: Registry, sources: Iterable[Source], 
         steps.finish(home, start.run_id, "failed", f"{type(exc).__name__}: {exc}")
         raise
     problems = [f"source {r.source} failed: {r.message}" for r in records if r.status == "failed"]
-    problems += [f"source {r.source}: {r.errors} error(s) in staging or loading: {r.message}"
-                 for r in records if r.status == "ok" and r.errors]
+    problems += [
+        f"source {r.source}: {r.errors} error(s) in staging or loading: {r.message}"
+        for r in records
+        if r.status == "ok" and r.errors
+    ]
     failed = sum(r.status == "failed" for r in records)
-    status = ("failed" if records and failed == len(records)
-              else "completed_with_errors" if problems else "completed")
+    status = (
+        "failed"
+        if records and failed == len(records)
+        else "completed_with_errors"
+        if problems
+        else "completed"
+    )
     steps.finish(home, start.run_id, status, "; ".join(problems), steps.summarize(records))
     return CrawlRun(start.run_id, status, sorted(records, key=lambda r: r.source), problems)
 
 
-def _crawl_and_load(home: Home, start: steps.RunStart, sources: list[Source], registry_path: Path | None,
-                    day: str, since: datetime | None, jobs: int, timeout: float) -> list[SourceRun]:
+def _crawl_and_load(
+    home: Home,
+    start: steps.RunStart,
+    sources: list[Source],
+    registry_path: Path | None,
+    day: str,
+    since: datetime | None,
+    jobs: int,
+    timeout: float,
+) -> list[SourceRun]:
     """Crawls run in threads (each a child process); loading stays in this thread, the one writer."""
 
     def crawl(source: Source) -> steps.Crawled | Exception:
@@ -76,6 +99,9 @@ def _crawl_and_load(home: Home, start: steps.RunStart, sources: list[Source], re
                     continue
                 except (GaimonError, duckdb.Error) as exc:
                     crawled = exc
-            records.append(steps.fail_source(home, start.run_id, source.name, start.started_at, since,
-                                             str(crawled)))
+            records.append(
+                steps.fail_source(
+                    home, start.run_id, source.name, start.started_at, since, str(crawled)
+                )
+            )
     return records

@@ -21,8 +21,20 @@ PARTITIONED: dict[str, tuple[str, tuple[str, ...]]] = {
     "documents": ("year(published_at) AS year, month(published_at) AS month", ("year", "month")),
     "signals": ("coalesce(left(week, 4), 'undated') AS year", ("dimension", "year")),
 }
-WHOLE = ("sources", "alerts", "term_alerts", "week_totals", "sector_week", "emerging",
-         "procedures", "procedure_events", "procedure_mentions", "detections", "runs", "labels")
+WHOLE = (
+    "sources",
+    "alerts",
+    "term_alerts",
+    "week_totals",
+    "sector_week",
+    "emerging",
+    "procedures",
+    "procedure_events",
+    "procedure_mentions",
+    "detections",
+    "runs",
+    "labels",
+)
 
 
 @dataclass(frozen=True)
@@ -34,8 +46,12 @@ class Exported:
 
 
 def _tables(con: duckdb.DuckDBPyConnection) -> set[str]:
-    return {r[0] for r in con.execute(
-        "SELECT table_name FROM duckdb_tables() WHERE schema_name = 'main' AND NOT temporary").fetchall()}
+    return {
+        r[0]
+        for r in con.execute(
+            "SELECT table_name FROM duckdb_tables() WHERE schema_name = 'main' AND NOT temporary"
+        ).fetchall()
+    }
 
 
 def _quote(path: Path) -> str:
@@ -49,8 +65,10 @@ def export_table(con: duckdb.DuckDBPyConnection, table: str, out_dir: Path) -> E
     rows = con.execute(f'SELECT count(*) FROM "{table}"').fetchone()[0]
     if table in PARTITIONED:
         extra, partitions = PARTITIONED[table]
-        con.execute(f'COPY (SELECT *, {extra} FROM "{table}") TO {_quote(target)} '
-                    f"(FORMAT parquet, PARTITION_BY ({', '.join(partitions)}), COMPRESSION zstd)")
+        con.execute(
+            f'COPY (SELECT *, {extra} FROM "{table}") TO {_quote(target)} '
+            f"(FORMAT parquet, PARTITION_BY ({', '.join(partitions)}), COMPRESSION zstd)"
+        )
         return Exported(table, rows, str(target), partitions)
     target.mkdir(parents=True)
     path = target / f"{table}.parquet"
@@ -63,7 +81,9 @@ def export_parquet(con: duckdb.DuckDBPyConnection, out_dir: Path) -> list[Export
     out_dir.mkdir(parents=True, exist_ok=True)
     present = _tables(con)
     done = [export_table(con, t, out_dir) for t in (*PARTITIONED, *WHOLE) if t in present]
-    migrations = [r[0] for r in con.execute("SELECT name FROM schema_migrations ORDER BY name").fetchall()]
+    migrations = [
+        r[0] for r in con.execute("SELECT name FROM schema_migrations ORDER BY name").fetchall()
+    ]
     manifest = {
         "exported_at": datetime.now(UTC).isoformat(timespec="seconds"),
         "migrations": migrations,

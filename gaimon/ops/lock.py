@@ -92,7 +92,9 @@ class _Lock:
         return _held.get(self._key())
 
     @contextmanager
-    def hold(self, holder: Holder, wait: float, say: Callable[[str], None] | None) -> Iterator[_Held]:
+    def hold(
+        self, holder: Holder, wait: float, say: Callable[[str], None] | None
+    ) -> Iterator[_Held]:
         key = self._key()
         with _guard:
             mine = _held.get(key)
@@ -127,11 +129,15 @@ class _Lock:
                 who = other.describe() if other else "another process"
                 if time.monotonic() >= deadline:
                     os.close(fd)
-                    raise HomeBusy(f"{self.path.parent}: {self.what} is held by {who}; wait for it "
-                                   f"to end (or end process {other.pid if other else '?'}), then "
-                                   f"try again") from None
+                    raise HomeBusy(
+                        f"{self.path.parent}: {self.what} is held by {who}; wait for it "
+                        f"to end (or end process {other.pid if other else '?'}), then "
+                        f"try again"
+                    ) from None
                 if not told and say is not None:
-                    say(f"{self.path.parent}: {self.what} is held by {who}; waiting up to {wait:.0f} s")
+                    say(
+                        f"{self.path.parent}: {self.what} is held by {who}; waiting up to {wait:.0f} s"
+                    )
                     told = True
                 time.sleep(POLL)
         _write(fd, holder)
@@ -157,8 +163,9 @@ def _writer(home: Home) -> _Lock:
 
 
 @contextmanager
-def run_lock(home: Home, flow: str, wait: float,
-             say: Callable[[str], None] | None = None) -> Iterator[None]:
+def run_lock(
+    home: Home, flow: str, wait: float, say: Callable[[str], None] | None = None
+) -> Iterator[None]:
     """Hold the home's run lock for a run of `flow`: wait up to `wait` seconds for another
     run to end, then raise HomeBusy naming it. Re-entrant: a flow inside a run holds it too."""
     holder = Holder(pid=os.getpid(), host=socket.gethostname(), since=_now(), flow=flow)
@@ -181,8 +188,9 @@ def note(home: Home, **fields: object) -> None:
 
 
 @contextmanager
-def writer(home: Home, step: str, wait: float = WRITER_WAIT,
-           say: Callable[[str], None] | None = None) -> Iterator[None]:
+def writer(
+    home: Home, step: str, wait: float = WRITER_WAIT, say: Callable[[str], None] | None = None
+) -> Iterator[None]:
     """Hold the warehouse writer lock for one step (re-entrant in a thread)."""
     note(home, step=step, paused=False)
     holder = Holder(pid=os.getpid(), host=socket.gethostname(), since=_now(), step=step)

@@ -82,12 +82,15 @@ def start() -> str:
     except Exception as exc:
         ended = server.server_process.poll() if server.server_process else None
         server.stop()
-        why = f"it exited with code {ended}" if ended is not None else f"no answer within {seconds} s"
+        why = (
+            f"it exited with code {ended}" if ended is not None else f"no answer within {seconds} s"
+        )
         raise PrefectUnavailable(
             f"Prefect's temporary server did not start ({why}; its database is in "
             f"{PREFECT_HOME.value()}): on a busy machine set {TIMEOUT_VARIABLE} higher, or run "
             f"`prefect server start` and set PREFECT_API_URL=http://127.0.0.1:4200/api "
-            f"[{type(exc).__name__}]") from None
+            f"[{type(exc).__name__}]"
+        ) from None
     return server.api_url
 
 
@@ -100,4 +103,5 @@ def _check(url: str) -> None:
         raise PrefectUnavailable(
             f"the Prefect server at PREFECT_API_URL={url} does not answer ({exc}): start it "
             f"(`prefect server start`), or unset PREFECT_API_URL to let gaimon start a "
-            f"temporary one") from None
+            f"temporary one"
+        ) from None

@@ -56,27 +56,51 @@ class SourceRun:
     message: str = ""
 
 
-def start_run(con: duckdb.DuckDBPyConnection, flow: str, params: dict[str, Any] | None = None,
-              task_runner: str = "local", flow_run_id: str | None = None) -> str:
+def start_run(
+    con: duckdb.DuckDBPyConnection,
+    flow: str,
+    params: dict[str, Any] | None = None,
+    task_runner: str = "local",
+    flow_run_id: str | None = None,
+) -> str:
     """Record a new run as running and return its id; runs killed earlier are marked first,
     and runs that failed without being able to record themselves are recorded."""
     mark_interrupted(con)
     record_unrecorded(con)
     run_id = str(uuid.uuid4())
-    con.execute(warehouse.sql("queries/runs_start"), {
-        "run_id": run_id, "flow": flow, "flow_run_id": flow_run_id, "host": socket.gethostname(),
-        "pid": os.getpid(), "started_at": utcnow(), "task_runner": task_runner,
-        "params": json.dumps(params or {}, default=str),
-    })
+    con.execute(
+        warehouse.sql("queries/runs_start"),
+        {
+            "run_id": run_id,
+            "flow": flow,
+            "flow_run_id": flow_run_id,
+            "host": socket.gethostname(),
+            "pid": os.getpid(),
+            "started_at": utcnow(),
+            "task_runner": task_runner,
+            "params": json.dumps(params or {}, default=str),
+        },
+    )
     return run_id
 
 
-def finish_run(con: duckdb.DuckDBPyConnection, run_id: str, status: str, message: str = "",
-               summary: dict[str, Any] | None = None) -> None:
-    con.execute(warehouse.sql("queries/runs_finish"), {
-        "run_id": run_id, "finished_at": utcnow(), "status": status, "message": message or None,
-        "summary": json.dumps(summary or {}, default=str),
-    })
+def finish_run(
+    con: duckdb.DuckDBPyConnection,
+    run_id: str,
+    status: str,
+    message: str = "",
+    summary: dict[str, Any] | None = None,
+) -> None:
+    con.execute(
+        warehouse.sql("queries/runs_finish"),
+        {
+            "run_id": run_id,
+            "finished_at": utcnow(),
+            "status": status,
+            "message": message or None,
+            "summary": json.dumps(summary or {}, default=str),
+        },
+    )
 
 
 def _alive(pid: int) -> bool:
@@ -111,20 +135,34 @@ def last_success(con: duckdb.DuckDBPyConnection) -> dict[str, datetime]:
     return {r["source"]: r["started_at"] for r in warehouse.query(con, "queries/runs_last_success")}
 
 
-def since(con: duckdb.DuckDBPyConnection, names: list[str],
-          overlap: timedelta = timedelta(hours=24)) -> dict[str, datetime | None]:
+def since(
+    con: duckdb.DuckDBPyConnection, names: list[str], overlap: timedelta = timedelta(hours=24)
+) -> dict[str, datetime | None]:
     """Per source: fetch items published since its last good crawl, less an overlap for items
     that show up late in a feed; None for a source never crawled well (all it offers)."""
     done = last_success(con)
     return {name: (done[name] - overlap if name in done else None) for name in names}
 
 
-def record_week(con: duckdb.DuckDBPyConnection, run_id: str, week: str, step: str,
-                lang: str = "", detail: str = "") -> None:
-    con.execute(warehouse.sql("queries/runs_week"), {
-        "run_id": run_id, "week": week, "step": step, "lang": lang, "done_at": utcnow(),
-        "detail": detail or None,
-    })
+def record_week(
+    con: duckdb.DuckDBPyConnection,
+    run_id: str,
+    week: str,
+    step: str,
+    lang: str = "",
+    detail: str = "",
+) -> None:
+    con.execute(
+        warehouse.sql("queries/runs_week"),
+        {
+            "run_id": run_id,
+            "week": week,
+            "step": step,
+            "lang": lang,
+            "done_at": utcnow(),
+            "detail": detail or None,
+        },
+    )
 
 
 def weeks_done(con: duckdb.DuckDBPyConnection, step: str = "digest") -> list[str]:
@@ -140,33 +178,50 @@ def recent_runs(con: duckdb.DuckDBPyConnection, limit: int = 20) -> list[dict[st
     return warehouse.query(con, "queries/runs_recent", {"limit": limit})
 
 
-def pending_files(con: duckdb.DuckDBPyConnection, staging: Path,
-                  source: str | None = None) -> dict[Path, int]:
+def pending_files(
+    con: duckdb.DuckDBPyConnection, staging: Path, source: str | None = None
+) -> dict[Path, int]:
     """Staged files (of one source, or all) not loaded yet or grown since, with their size now."""
     loaded = {r["path"]: r["bytes"] for r in warehouse.query(con, "queries/runs_loaded_files")}
     files = staged_files(staging)
     if source is not None:
         files = [p for p in files if p.stem == source]
     sizes = {p: p.stat().st_size for p in files}
-    return {p: size for p, size in sizes.items()
-            if loaded.get(p.relative_to(staging).as_posix()) != size}
+    return {
+        p: size
+        for p, size in sizes.items()
+        if loaded.get(p.relative_to(staging).as_posix()) != size
+    }
 
 
-def mark_loaded(con: duckdb.DuckDBPyConnection, staging: Path, files: dict[Path, int],
-                run_id: str | None) -> None:
+def mark_loaded(
+    con: duckdb.DuckDBPyConnection, staging: Path, files: dict[Path, int], run_id: str | None
+) -> None:
     for path, size in files.items():
-        con.execute(warehouse.sql("queries/runs_mark_loaded"), {
-            "path": path.relative_to(staging).as_posix(), "source": path.stem, "bytes": size,
-            "run_id": run_id, "loaded_at": utcnow(),
-        })
+        con.execute(
+            warehouse.sql("queries/runs_mark_loaded"),
+            {
+                "path": path.relative_to(staging).as_posix(),
+                "source": path.stem,
+                "bytes": size,
+                "run_id": run_id,
+                "loaded_at": utcnow(),
+            },
+        )
 
 
 UNRECORDED = "unrecorded-runs.jsonl"
 
 
 @contextmanager
-def noted_if_unwritable(home: Home, flow: str, flow_run_id: str | None = None, run_id: str | None = None,
-                        status: str = "failed", message: str = "") -> Iterator[None]:
+def noted_if_unwritable(
+    home: Home,
+    flow: str,
+    flow_run_id: str | None = None,
+    run_id: str | None = None,
+    status: str = "failed",
+    message: str = "",
+) -> Iterator[None]:
     """Note a run whose start or end cannot be written to the warehouse (held by another
     process, damaged, or the writer lock not to be had) in a file, so that it is not missing
     from `gaimon runs`: its start as failed, its end as `status` with `message` (or the
@@ -178,12 +233,26 @@ def noted_if_unwritable(home: Home, flow: str, flow_run_id: str | None = None, r
         raise
 
 
-def note_unrecorded(home: Home, flow: str, message: str, flow_run_id: str | None = None,
-                    run_id: str | None = None, status: str = "failed") -> None:
+def note_unrecorded(
+    home: Home,
+    flow: str,
+    message: str,
+    flow_run_id: str | None = None,
+    run_id: str | None = None,
+    status: str = "failed",
+) -> None:
     now = utcnow().isoformat()
-    line = {"run_id": run_id or str(uuid.uuid4()), "flow": flow, "flow_run_id": flow_run_id,
-            "host": socket.gethostname(), "pid": os.getpid(), "started_at": now, "finished_at": now,
-            "status": status, "message": message[:2000]}
+    line = {
+        "run_id": run_id or str(uuid.uuid4()),
+        "flow": flow,
+        "flow_run_id": flow_run_id,
+        "host": socket.gethostname(),
+        "pid": os.getpid(),
+        "started_at": now,
+        "finished_at": now,
+        "status": status,
+        "message": message[:2000],
+    }
     with open(home.root / UNRECORDED, "a", encoding="utf-8") as fh:  # one short append: whole
         fh.write(json.dumps(line) + "\n")
 
@@ -214,13 +283,28 @@ def record_unrecorded(con: duckdb.DuckDBPyConnection) -> int:
         return 0
     noted = unrecorded(home)
     for run in noted:
-        con.execute(warehouse.sql("queries/runs_unrecorded"), {
-            k: run.get(k) for k in ("run_id", "flow", "flow_run_id", "host", "pid", "started_at",
-                                    "status", "message")})
+        con.execute(
+            warehouse.sql("queries/runs_unrecorded"),
+            {
+                k: run.get(k)
+                for k in (
+                    "run_id",
+                    "flow",
+                    "flow_run_id",
+                    "host",
+                    "pid",
+                    "started_at",
+                    "status",
+                    "message",
+                )
+            },
+        )
     (home.root / UNRECORDED).unlink(missing_ok=True)
     return len(noted)
 
 
 def _home_of(con: duckdb.DuckDBPyConnection) -> Home | None:
-    row = con.execute("SELECT path FROM duckdb_databases() WHERE database_name = current_database()").fetchone()
+    row = con.execute(
+        "SELECT path FROM duckdb_databases() WHERE database_name = current_database()"
+    ).fetchone()
     return Home(Path(row[0]).parent) if row and row[0] else None

@@ -75,8 +75,9 @@ def digest_due(week: str, settings: Settings) -> datetime:
     return next_runs(settings.schedules.weekly, settings.timezone, end)[0]
 
 
-def missed_weeks(done: list[str], first_week: str | None, now: datetime,
-                 settings: Settings) -> list[str]:
+def missed_weeks(
+    done: list[str], first_week: str | None, now: datetime, settings: Settings
+) -> list[str]:
     """Weeks whose scheduled digest should have been built by now (plus a grace time) but
     has not been: after the last digested week, or from the first week gaimon ran."""
     start = next_week(max(done)) if done else first_week
@@ -85,11 +86,12 @@ def missed_weeks(done: list[str], first_week: str | None, now: datetime,
     grace = timedelta(hours=settings.catch_up.grace_hours)
     last = last_complete_week(now, settings.zone)
     due = [w for w in weeks_between(start, last) if digest_due(w, settings) + grace <= now]
-    return due[-settings.catch_up.max_weeks:] if settings.catch_up.max_weeks else []
+    return due[-settings.catch_up.max_weeks :] if settings.catch_up.max_weeks else []
 
 
-def weeks_to_digest(done: list[str], first_week: str | None, now: datetime,
-                    settings: Settings) -> list[str]:
+def weeks_to_digest(
+    done: list[str], first_week: str | None, now: datetime, settings: Settings
+) -> list[str]:
     """What a weekly run builds: any missed weeks, then the last complete week (again, if it
     was built before: a re-run rebuilds it)."""
     target = last_complete_week(now, settings.zone)

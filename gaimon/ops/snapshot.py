@@ -46,8 +46,10 @@ class Snapshot:
     def describe(self, now: datetime | None = None) -> str:
         age = (now or utcnow()) - self.published_at
         run = f" run {self.run_id[:8]}" if self.run_id else ""
-        return (f"snapshot of {self.published_at:%Y-%m-%d %H:%M} UTC ({_ago(age.total_seconds())}), "
-                f"published by {self.published_by}{run}")
+        return (
+            f"snapshot of {self.published_at:%Y-%m-%d %H:%M} UTC ({_ago(age.total_seconds())}), "
+            f"published by {self.published_by}{run}"
+        )
 
 
 def snapshot_path(home: Home) -> Path:
@@ -70,9 +72,16 @@ def publish_snapshot(home: Home, published_by: str, run_id: str | None = None) -
             shutil.copyfile(home.warehouse, partial)
         published_at = utcnow()
         with warehouse.open_warehouse(partial) as copy:
-            warehouse.run_script(copy, "queries/snapshot_stamp", {
-                "published_at": published_at, "published_by": published_by, "run_id": run_id,
-                "warehouse": str(home.warehouse)})
+            warehouse.run_script(
+                copy,
+                "queries/snapshot_stamp",
+                {
+                    "published_at": published_at,
+                    "published_by": published_by,
+                    "run_id": run_id,
+                    "warehouse": str(home.warehouse),
+                },
+            )
             copy.execute("CHECKPOINT")
         with open(partial, "rb+") as fh:
             os.fsync(fh.fileno())
@@ -81,8 +90,14 @@ def publish_snapshot(home: Home, published_by: str, run_id: str | None = None) -
     finally:
         partial.unlink(missing_ok=True)
         Path(f"{partial}.wal").unlink(missing_ok=True)
-    return Snapshot(target, published_at, published_by, run_id, target.stat().st_size,
-                    time.perf_counter() - started)
+    return Snapshot(
+        target,
+        published_at,
+        published_by,
+        run_id,
+        target.stat().st_size,
+        time.perf_counter() - started,
+    )
 
 
 def publish_after(home: Home, published_by: str, run_id: str | None = None) -> Snapshot | None:
@@ -98,7 +113,9 @@ def publish_after(home: Home, published_by: str, run_id: str | None = None) -> S
 def read_info(con: duckdb.DuckDBPyConnection, path: Path) -> Snapshot:
     """What a snapshot says of itself (an open connection to it)."""
     (row,) = warehouse.query(con, "queries/snapshot_info")
-    return Snapshot(path, row["published_at"], row["published_by"], row["run_id"], path.stat().st_size)
+    return Snapshot(
+        path, row["published_at"], row["published_by"], row["run_id"], path.stat().st_size
+    )
 
 
 def _sync_folder(folder: Path) -> None:

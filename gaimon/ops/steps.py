@@ -72,9 +72,15 @@ def writing(home: Home, step: str) -> Iterator[duckdb.DuckDBPyConnection]:
         yield con
 
 
-def begin(home: Home, flow: str, params: dict[str, Any], task_runner: str = "local",
-          registry: Registry | None = None, overlap: timedelta = timedelta(hours=24),
-          flow_run_id: str | None = None) -> RunStart:
+def begin(
+    home: Home,
+    flow: str,
+    params: dict[str, Any],
+    task_runner: str = "local",
+    registry: Registry | None = None,
+    overlap: timedelta = timedelta(hours=24),
+    flow_run_id: str | None = None,
+) -> RunStart:
     """Migrate, record the run, load staged files that an earlier run left unloaded (it was
     killed, or its writer failed), and work out from when each source should be crawled."""
     with runs.noted_if_unwritable(home, flow, flow_run_id), writing(home.ensure(), "begin") as con:
@@ -88,8 +94,12 @@ def begin(home: Home, flow: str, params: dict[str, Any], task_runner: str = "loc
         report = load_staged(con, list(leftovers), run_id)
         runs.mark_loaded(con, home.staging, leftovers, run_id)
         names = [s.name for s in registry.sources] if registry is not None else []
-        return RunStart(run_id, runs.utcnow(), runs.since(con, names, overlap),
-                        {"files": len(leftovers), "new": report.new, "changed": report.changed})
+        return RunStart(
+            run_id,
+            runs.utcnow(),
+            runs.since(con, names, overlap),
+            {"files": len(leftovers), "new": report.new, "changed": report.changed},
+        )
 
 
 def remove_orphans(home: Home, live: set[str]) -> list[str]:
@@ -103,16 +113,31 @@ def remove_orphans(home: Home, live: set[str]) -> list[str]:
     return gone
 
 
-def crawl(source: Source, home: Home, registry: Path | None, day: str,
-          since: datetime | None, timeout: float) -> Crawled:
+def crawl(
+    source: Source,
+    home: Home,
+    registry: Path | None,
+    day: str,
+    since: datetime | None,
+    timeout: float,
+) -> Crawled:
     """Crawl one source into the day's staged file; raise when it stored nothing and failed."""
     started = runs.utcnow()
     report = crawl_source(source, home, registry, day, since=since, timeout=timeout)
     if not report.ok and report.staged == 0:
-        raise CrawlError(f"source {source.name}: nothing staged, {report.errors} error(s): "
-                         f"{report.message}")
-    return Crawled(source.name, started, runs.utcnow(), since, report.ok, report.staged,
-                   report.errors, report.message)
+        raise CrawlError(
+            f"source {source.name}: nothing staged, {report.errors} error(s): {report.message}"
+        )
+    return Crawled(
+        source.name,
+        started,
+        runs.utcnow(),
+        since,
+        report.ok,
+        report.staged,
+        report.errors,
+        report.message,
+    )
 
 
 def load_source(home: Home, run_id: str, crawled: Crawled) -> runs.SourceRun:
@@ -122,19 +147,33 @@ def load_source(home: Home, run_id: str, crawled: Crawled) -> runs.SourceRun:
         report = load_staged(con, list(files), run_id)
         runs.mark_loaded(con, home.staging, files, run_id)
         record = runs.SourceRun(
-            source=crawled.source, started_at=crawled.started_at, finished_at=runs.utcnow(),
-            status="ok" if crawled.ok else "partial", since=crawled.since,
-            staged=crawled.staged, errors=crawled.errors + len(report.errors),
-            new=report.new, changed=report.changed, unchanged=report.unchanged,
-            message=crawled.message or "; ".join(report.errors[-1:]))
+            source=crawled.source,
+            started_at=crawled.started_at,
+            finished_at=runs.utcnow(),
+            status="ok" if crawled.ok else "partial",
+            since=crawled.since,
+            staged=crawled.staged,
+            errors=crawled.errors + len(report.errors),
+            new=report.new,
+            changed=report.changed,
+            unchanged=report.unchanged,
+            message=crawled.message or "; ".join(report.errors[-1:]),
+        )
         runs.record_source(con, run_id, record)
     return record
 
 
-def fail_source(home: Home, run_id: str, source: str, started_at: datetime,
-                since: datetime | None, message: str) -> runs.SourceRun:
-    record = runs.SourceRun(source=source, started_at=started_at, finished_at=runs.utcnow(),
-                            status="failed", since=since, message=message[:2000])
+def fail_source(
+    home: Home, run_id: str, source: str, started_at: datetime, since: datetime | None, message: str
+) -> runs.SourceRun:
+    record = runs.SourceRun(
+        source=source,
+        started_at=started_at,
+        finished_at=runs.utcnow(),
+        status="failed",
+        since=since,
+        message=message[:2000],
+    )
     with writing(home, "fail_source") as con:
         runs.record_source(con, run_id, record)
     return record
@@ -146,12 +185,15 @@ def cluster_stories(home: Home) -> int:
         return cluster_documents(con)
 
 
-def export_batches(home: Home, run_id: str, size: int,
-                   everything: bool = False) -> tuple[fanout.Model, list[Path]]:
+def export_batches(
+    home: Home, run_id: str, size: int, everything: bool = False
+) -> tuple[fanout.Model, list[Path]]:
     """Pick the model (training it if none fits) and write the documents awaiting it as batch files."""
     model = training.writer_model(home)
     with writing(home, "export_batches") as con:
-        return model, fanout.export(con, model.version, fanout.work_dir(home, run_id), size, everything)
+        return model, fanout.export(
+            con, model.version, fanout.work_dir(home, run_id), size, everything
+        )
 
 
 def classify_batch(batch: Path, model: fanout.Model) -> fanout.BatchResult:
@@ -162,21 +204,33 @@ def store_batch(home: Home, result: fanout.BatchResult, model: fanout.Model) -> 
     with writing(home, "store_batch") as con:
         signals = fanout.store_file(con, result, model)
     result.results.unlink(missing_ok=True)
-    result.results.with_name(result.results.name.replace(".out.jsonl", ".jsonl")).unlink(missing_ok=True)
-    return {"documents": result.documents, "relevant": result.relevant, "signals": signals,
-            "cut": result.cut, "failed": len(result.errors)}
+    result.results.with_name(result.results.name.replace(".out.jsonl", ".jsonl")).unlink(
+        missing_ok=True
+    )
+    return {
+        "documents": result.documents,
+        "relevant": result.relevant,
+        "signals": signals,
+        "cut": result.cut,
+        "failed": len(result.errors),
+    }
 
 
 def detect_alerts(home: Home, run_id: str) -> dict[str, Any]:
     """Recompute weekly aggregates and alerts for every week; what was written."""
     with writing(home, "detect_alerts") as con:
         report = detect_report(con, run_id=run_id)
-    return {"weeks": report.weeks, "alerts": report.alerts, "term_alerts": report.term_alerts,
-            "procedures": report.procedures}
+    return {
+        "weeks": report.weeks,
+        "alerts": report.alerts,
+        "term_alerts": report.term_alerts,
+        "procedures": report.procedures,
+    }
 
 
-def digest_week(home: Home, run_id: str, week: str, langs: list[str], pdf: bool = True,
-                force: bool = False) -> dict[str, Any]:
+def digest_week(
+    home: Home, run_id: str, week: str, langs: list[str], pdf: bool = True, force: bool = False
+) -> dict[str, Any]:
     """Build the draft digest of a week (all languages) and record that this run built it.
     An approved digest stays as approved (rebuilding it is an analyst's decision: `force`)."""
     from gaimon.digest import build_digest
@@ -188,9 +242,14 @@ def digest_week(home: Home, run_id: str, week: str, langs: list[str], pdf: bool 
             outcome: dict[str, Any] = {"status": "approved", "kept": True}
         else:
             report = build_digest(home, week, tuple(langs), force=force, pdf=pdf)
-            outcome = {"status": report.status, "risks": len(report.risks),
-                       "paths": {lang: {fmt: str(p) for fmt, p in paths.items()}
-                                 for lang, paths in report.paths.items()}}
+            outcome = {
+                "status": report.status,
+                "risks": len(report.risks),
+                "paths": {
+                    lang: {fmt: str(p) for fmt, p in paths.items()}
+                    for lang, paths in report.paths.items()
+                },
+            }
         with writing(home, "digest_week") as con:
             runs.record_week(con, run_id, week, "digest", ",".join(langs), outcome["status"])
     return outcome
@@ -218,18 +277,25 @@ def send_week(home: Home, run_id: str, week: str, subscribers: Path) -> dict[str
 
     with lock.writer(home, "send_week"):  # who got which digest is kept in the warehouse
         report = send_digest(home, week, subscribers, SmtpSettings.from_env())
-        counts = {"sent": len(report.sent), "skipped": len(report.skipped),
-                  "failed": len(report.failed), "unknown": len(report.unknown)}
+        counts = {
+            "sent": len(report.sent),
+            "skipped": len(report.skipped),
+            "failed": len(report.failed),
+            "unknown": len(report.unknown),
+        }
         with writing(home, "send_week") as con:
             runs.record_week(con, run_id, week, "sent", "", json.dumps(counts))
     if not report.ok:
-        raise RuntimeError(f"digest {week}: {counts['failed']} failed, {counts['unknown']} unknown: "
-                           f"{report.failed or report.unknown}")
+        raise RuntimeError(
+            f"digest {week}: {counts['failed']} failed, {counts['unknown']} unknown: "
+            f"{report.failed or report.unknown}"
+        )
     return counts
 
 
-def digest_plan(home: Home, settings: Settings, now: datetime | None = None,
-                missed_only: bool = False) -> list[str]:
+def digest_plan(
+    home: Home, settings: Settings, now: datetime | None = None, missed_only: bool = False
+) -> list[str]:
     """Weeks a weekly run should build (missed ones and the last complete week), or with
     `missed_only` just the weeks whose scheduled digest was missed (for the daily catch-up)."""
     now = now or datetime.now(UTC)
@@ -242,15 +308,23 @@ def digest_plan(home: Home, settings: Settings, now: datetime | None = None,
     return schedule.weeks_to_digest(done, first_week, now, settings)
 
 
-def finish(home: Home, run_id: str, status: str, message: str = "",
-           summary: dict[str, Any] | None = None) -> None:
-    with runs.noted_if_unwritable(home, "", run_id=run_id, status=status, message=message), \
-            writing(home, "finish") as con:
+def finish(
+    home: Home, run_id: str, status: str, message: str = "", summary: dict[str, Any] | None = None
+) -> None:
+    with (
+        runs.noted_if_unwritable(home, "", run_id=run_id, status=status, message=message),
+        writing(home, "finish") as con,
+    ):
         runs.finish_run(con, run_id, status, message, summary)
 
 
 def summarize(records: list[runs.SourceRun]) -> dict[str, Any]:
     """Per-source outcome of a run, as the run's summary and the flow's return value show it."""
-    return {r.source: {k: v for k, v in asdict(r).items() if k in
-                       ("status", "staged", "errors", "new", "changed", "unchanged", "message")}
-            for r in records}
+    return {
+        r.source: {
+            k: v
+            for k, v in asdict(r).items()
+            if k in ("status", "staged", "errors", "new", "changed", "unchanged", "message")
+        }
+        for r in records
+    }

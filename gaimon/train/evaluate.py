@@ -65,8 +65,15 @@ def score(tp: int, fp: int, fn: int) -> Score:
     precision = tp / (tp + fp) if tp + fp else 0.0
     recall = tp / (tp + fn) if tp + fn else 0.0
     f1 = 2 * precision * recall / (precision + recall) if precision + recall else 0.0
-    return Score(precision=round(precision, 4), recall=round(recall, 4), f1=round(f1, 4),
-                 support=tp + fn, tp=tp, fp=fp, fn=fn)
+    return Score(
+        precision=round(precision, 4),
+        recall=round(recall, 4),
+        f1=round(f1, 4),
+        support=tp + fn,
+        tp=tp,
+        fp=fp,
+        fn=fn,
+    )
 
 
 def _labels(item: GoldItem | Classification, dimension: str, gold: GoldItem) -> set[str]:
@@ -80,13 +87,20 @@ def _labels(item: GoldItem | Classification, dimension: str, gold: GoldItem) -> 
     return {label for label in found if not gold.is_relevant or known(gold, dimension, label)}
 
 
-def evaluate(gold: list[GoldItem], predicted: list[Classification], model_version: str = "",
-             by_register: bool = True) -> Evaluation:
+def evaluate(
+    gold: list[GoldItem],
+    predicted: list[Classification],
+    model_version: str = "",
+    by_register: bool = True,
+) -> Evaluation:
     by_id = {p.id: p for p in predicted}
     pairs = [(g, by_id[g.id]) for g in gold]
     rel = [(g.is_relevant, p.relevant) for g, p in pairs]
-    relevance = score(sum(g and p for g, p in rel), sum(p and not g for g, p in rel),
-                      sum(g and not p for g, p in rel))
+    relevance = score(
+        sum(g and p for g, p in rel),
+        sum(p and not g for g, p in rel),
+        sum(g and not p for g, p in rel),
+    )
     dimensions = {}
     for dimension in DIMENSIONS:
         counts: dict[str, list[int]] = {}
@@ -99,13 +113,18 @@ def evaluate(gold: list[GoldItem], predicted: list[Classification], model_versio
                 c[2] += label in truth and label not in guess
                 c[3] += label in guess and label not in truth and not is_real(g)
         # A real source's labels are partial: a label it never gives is one it cannot express.
-        labels = {label: score(*c[:3]) for label, c in sorted(counts.items()) if c[0] + c[2] or c[3]}
+        labels = {
+            label: score(*c[:3]) for label, c in sorted(counts.items()) if c[0] + c[2] or c[3]
+        }
         n = len(labels) or 1
         macro_p = sum(s.precision for s in labels.values()) / n
         macro_r = sum(s.recall for s in labels.values()) / n
-        macro = Score(precision=round(macro_p, 4), recall=round(macro_r, 4),
-                      f1=round(sum(s.f1 for s in labels.values()) / n, 4),
-                      support=sum(s.support for s in labels.values()))
+        macro = Score(
+            precision=round(macro_p, 4),
+            recall=round(macro_r, 4),
+            f1=round(sum(s.f1 for s in labels.values()) / n, 4),
+            support=sum(s.support for s in labels.values()),
+        )
         totals = [sum(c[i] for label, c in counts.items() if label in labels) for i in range(3)]
         dimensions[dimension] = DimensionScore(labels=labels, macro=macro, micro=score(*totals))
     calibration = {d: calibration_error(pairs, d) for d in ("themes", "values", "sectors")}
@@ -115,8 +134,14 @@ def evaluate(gold: list[GoldItem], predicted: list[Classification], model_versio
             mine = [g for g in gold if register(g) == name]
             if mine:
                 registers[name] = evaluate(mine, predicted, model_version, by_register=False)
-    return Evaluation(items=len(pairs), model_version=model_version, relevance=relevance,
-                      dimensions=dimensions, calibration=calibration, registers=registers)
+    return Evaluation(
+        items=len(pairs),
+        model_version=model_version,
+        relevance=relevance,
+        dimensions=dimensions,
+        calibration=calibration,
+        registers=registers,
+    )
 
 
 def calibration_error(pairs: list[tuple[GoldItem, Classification]], dimension: str) -> float:

@@ -15,9 +15,12 @@ MIT = "mit_ai_risk_repository_v3"
 AIAAIC = "aiaaic"
 # Registers in the order `gaimon eval` prints them.
 REGISTERS = ("nl_news", "en_news", "real_headlines", "real_risk_descriptions")
-REGISTER_NAMES = {"nl_news": "NL news leads", "en_news": "EN news leads",
-                  "real_headlines": "real headlines (AIAAIC)",
-                  "real_risk_descriptions": "real risk descriptions (MIT)"}
+REGISTER_NAMES = {
+    "nl_news": "NL news leads",
+    "en_news": "EN news leads",
+    "real_headlines": "real headlines (AIAAIC)",
+    "real_risk_descriptions": "real risk descriptions (MIT)",
+}
 # AIAAIC files media and the arts under one sector: scored as one label.
 MERGED = {AIAAIC: {"sectors": {"media": "media+culture", "culture": "media+culture"}}}
 # AIAAIC's own sectors that say nothing about ours.

@@ -137,8 +137,11 @@ def training_items() -> list[GoldItem]:
     its own: the real headlines are all about AI, and without headlines that are not, a title
     alone would look like AI to the model."""
     items = list(read_gold(training_files()))
-    return items + [GoldItem(id=f"{i.id}{HEADLINE_VIEW}", title=i.title, text="", lang=i.lang, relevant=False)
-                    for i in items if not i.is_relevant and i.title and i.text]
+    return items + [
+        GoldItem(id=f"{i.id}{HEADLINE_VIEW}", title=i.title, text="", lang=i.lang, relevant=False)
+        for i in items
+        if not i.is_relevant and i.title and i.text
+    ]
 
 
 def dev_files() -> list[Path]:
@@ -179,20 +182,34 @@ def _prepare(nlp: Language, text: str):
     return doc
 
 
-def train_pipeline(lang: str, items: list[GoldItem], taxonomy: Taxonomy, lemmas: dict[str, str],
-                   config: ClassifierConfig, log: Callable[[str], None] = lambda _: None) -> Language:
+def train_pipeline(
+    lang: str,
+    items: list[GoldItem],
+    taxonomy: Taxonomy,
+    lemmas: dict[str, str],
+    config: ClassifierConfig,
+    log: Callable[[str], None] = lambda _: None,
+) -> Language:
     """One language's pipeline with its text classifier trained on `items`."""
     cfg = config.training
     fix_random_seed(cfg.seed)
-    arch = {"@architectures": "gaimon.LemmaLogistic.v1", "ngram_size": cfg.ngram_size,
-            "length": cfg.length, "lexicon": cfg.lexicon, "subwords": cfg.subwords,
-            "nO": len(label_set(taxonomy))}
+    arch = {
+        "@architectures": "gaimon.LemmaLogistic.v1",
+        "ngram_size": cfg.ngram_size,
+        "length": cfg.length,
+        "lexicon": cfg.lexicon,
+        "subwords": cfg.subwords,
+        "nO": len(label_set(taxonomy)),
+    }
     nlp = build_pipeline(lang, taxonomy, lemmas, textcat=arch)
     labels = label_set(taxonomy)
     docs = [_prepare(nlp, item.body) for item in items]
     cats = [gold_cats(item, labels) for item in items]
     textcat = nlp.get_pipe(TEXTCAT)
-    sample = [Example.from_dict(doc.copy(), {"cats": c}) for doc, c in zip(docs[:8], cats[:8], strict=True)]
+    sample = [
+        Example.from_dict(doc.copy(), {"cats": c})
+        for doc, c in zip(docs[:8], cats[:8], strict=True)
+    ]
     textcat.initialize(lambda: sample, nlp=nlp, labels=labels)
     order = list(textcat.labels)
     truth = numpy.zeros((len(docs), len(order)), dtype="f")
@@ -202,10 +219,21 @@ def train_pipeline(lang: str, items: list[GoldItem], taxonomy: Taxonomy, lemmas:
         for column, label in enumerate(order):
             if label in given:  # left out: the item's source cannot say
                 truth[row, column], known[row, column] = given[label], weights[row]
-    fit(textcat.model, docs, truth, known,
-        Fit(epochs=cfg.epochs, learn_rate=cfg.learn_rate, l2=cfg.l2, batch_size=cfg.batch_size, seed=cfg.seed,
-            balance=cfg.balance),
-        lambda m: log(f"{lang} {m}"))
+    fit(
+        textcat.model,
+        docs,
+        truth,
+        known,
+        Fit(
+            epochs=cfg.epochs,
+            learn_rate=cfg.learn_rate,
+            l2=cfg.l2,
+            batch_size=cfg.batch_size,
+            seed=cfg.seed,
+            balance=cfg.balance,
+        ),
+        lambda m: log(f"{lang} {m}"),
+    )
     nlp.add_pipe(EXPLAINER).fit(textcat.model, order, docs)
     return nlp
 
@@ -223,24 +251,37 @@ def base_fingerprint() -> str:
     """What a model trained from the repository depends on: data, taxonomy, rules and code."""
     parts = [MODEL_FORMAT.encode()]
     for path in [TAXONOMY_FILE, LEMMAS_FILE, CONFIG_FILE, *training_files()]:
-        parts += [f"{path.parent.name}/{path.name}".encode(), path.read_bytes() if path.exists() else b""]
+        parts += [
+            f"{path.parent.name}/{path.name}".encode(),
+            path.read_bytes() if path.exists() else b"",
+        ]
     for path in CODE_FILES:
         parts += [path.name.encode(), path.read_bytes()]
     return fingerprint(*parts)
 
 
 def model_fingerprint(corrections: list[GoldItem]) -> str:
-    payload = json.dumps([c.model_dump() for c in sorted(corrections, key=lambda c: c.id)],
-                         sort_keys=True, ensure_ascii=False)
-    return fingerprint(base_fingerprint().encode(), payload.encode()) if corrections else base_fingerprint()
+    payload = json.dumps(
+        [c.model_dump() for c in sorted(corrections, key=lambda c: c.id)],
+        sort_keys=True,
+        ensure_ascii=False,
+    )
+    return (
+        fingerprint(base_fingerprint().encode(), payload.encode())
+        if corrections
+        else base_fingerprint()
+    )
 
 
 def model_version(taxonomy: Taxonomy, fp: str) -> str:
     return f"{taxonomy.version}+{fp[:10]}"
 
 
-def train_model(home: Home, corrections: list[GoldItem] | None = None,
-                log: Callable[[str], None] = lambda _: None) -> TrainReport:
+def train_model(
+    home: Home,
+    corrections: list[GoldItem] | None = None,
+    log: Callable[[str], None] = lambda _: None,
+) -> TrainReport:
     """Train both languages on taxonomy/train plus corrections; save and make it current."""
     started = time.perf_counter()
     corrections = corrections or []
@@ -260,17 +301,28 @@ def train_model(home: Home, corrections: list[GoldItem] | None = None,
     for source in (TAXONOMY_FILE, CONFIG_FILE, LEMMAS_FILE):
         if source.exists():
             shutil.copy2(source, staging / source.name)
-    meta = {"version": version, "format": MODEL_FORMAT, "base_fingerprint": base,
-            "fingerprint": full, "trained_at": datetime.now(UTC).isoformat(timespec="seconds"),
-            "items": counts, "corrections": len(corrections),
-            "training": config.training.model_dump()}
+    meta = {
+        "version": version,
+        "format": MODEL_FORMAT,
+        "base_fingerprint": base,
+        "fingerprint": full,
+        "trained_at": datetime.now(UTC).isoformat(timespec="seconds"),
+        "items": counts,
+        "corrections": len(corrections),
+        "training": config.training.model_dump(),
+    }
     (staging / "meta.json").write_text(json.dumps(meta, indent=2), encoding="utf-8")
     _install(staging, target)
     set_current(home, version)
     if not corrections:
         _store_in_cache(target, base)
-    return TrainReport(version=version, path=str(target), items=counts, corrections=len(corrections),
-                       seconds=round(time.perf_counter() - started, 1))
+    return TrainReport(
+        version=version,
+        path=str(target),
+        items=counts,
+        corrections=len(corrections),
+        seconds=round(time.perf_counter() - started, 1),
+    )
 
 
 def _install(staging: Path, target: Path) -> None:
@@ -331,12 +383,21 @@ def _from_cache(home: Home, base: str) -> TrainReport | None:
         shutil.copytree(cached, staging)
         _install(staging, target)
     set_current(home, meta["version"])
-    return TrainReport(version=meta["version"], path=str(target), items=meta["items"],
-                       corrections=0, seconds=0.0, from_cache=True)
+    return TrainReport(
+        version=meta["version"],
+        path=str(target),
+        items=meta["items"],
+        corrections=0,
+        seconds=0.0,
+        from_cache=True,
+    )
 
 
-def ensure_model(home: Home, corrections: Callable[[], list[GoldItem]] | None = None,
-                 log: Callable[[str], None] = lambda _: None) -> Path:
+def ensure_model(
+    home: Home,
+    corrections: Callable[[], list[GoldItem]] | None = None,
+    log: Callable[[str], None] = lambda _: None,
+) -> Path:
     """A model that fits the current taxonomy and data: the current one, a cached one, or a new one."""
     home.models.mkdir(parents=True, exist_ok=True)
     base = base_fingerprint()
@@ -364,11 +425,16 @@ def load_classifier(home: Home, log: Callable[[str], None] = lambda _: None) -> 
     if not autotrain_enabled():
         current = current_model(home)
         return Classifier(model_dir=current) if current else Classifier()
-    return Classifier(model_dir=ensure_model(home, lambda: corrections_for_training(home, log=log), log))
+    return Classifier(
+        model_dir=ensure_model(home, lambda: corrections_for_training(home, log=log), log)
+    )
 
 
-def corrections_for_training(home: Home, con: duckdb.DuckDBPyConnection | None = None,
-                             log: Callable[[str], None] = lambda _: None) -> list:
+def corrections_for_training(
+    home: Home,
+    con: duckdb.DuckDBPyConnection | None = None,
+    log: Callable[[str], None] = lambda _: None,
+) -> list:
     """Corrected documents as gold items: their stored labels, which reflect the corrections.
 
     Reads the warehouse if it can; a warehouse that is missing or locked by a writer gives none
@@ -399,8 +465,17 @@ def corrections_for_training(home: Home, con: duckdb.DuckDBPyConnection | None =
                 gold[dimension].append(label)
         title, text = row["title"] or "", row["text"] or ""
         lang = row["lang"] if row["lang"] in ("nl", "en") else guess_lang(f"{title}\n{text}")
-        items.append(GoldItem(id=f"label:{row['doc_id']}", title=title, text=text, lang=lang,
-                              relevant=bool(row["relevant"]), kind=kind, **gold))
+        items.append(
+            GoldItem(
+                id=f"label:{row['doc_id']}",
+                title=title,
+                text=text,
+                lang=lang,
+                relevant=bool(row["relevant"]),
+                kind=kind,
+                **gold,
+            )
+        )
     return items
 
 

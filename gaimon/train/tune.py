@@ -69,8 +69,12 @@ def fold_of(item_id: str, folds: int = FOLDS) -> int:
     return int(hashlib.sha1(base.encode()).hexdigest(), 16) % folds
 
 
-def held_out_predictions(items: list[GoldItem], taxonomy: Taxonomy, config: ClassifierConfig,
-                         log: Callable[[str], None] = lambda _: None) -> list[HeldOut]:
+def held_out_predictions(
+    items: list[GoldItem],
+    taxonomy: Taxonomy,
+    config: ClassifierConfig,
+    log: Callable[[str], None] = lambda _: None,
+) -> list[HeldOut]:
     lemmas = load_lemmas()
     rows: list[HeldOut] = []
     for lang in LANGS:
@@ -85,8 +89,9 @@ def held_out_predictions(items: list[GoldItem], taxonomy: Taxonomy, config: Clas
             docs = list(nlp.pipe(i.body for i in test))
             scores = numpy.asarray(textcat.predict(docs))
             for item, doc, row in zip(test, docs, scores.tolist(), strict=True):
-                feats = with_themes(rule_features(clf.hits(nlp, doc, item.body), len(item.title)),
-                                    clf.theme_of)
+                feats = with_themes(
+                    rule_features(clf.hits(nlp, doc, item.body), len(item.title)), clf.theme_of
+                )
                 rows.append(HeldOut(item, feats, dict(zip(textcat.labels, row, strict=True))))
     return rows
 
@@ -109,15 +114,28 @@ def _design(rows: list[Row], keys: list[str], labels: list[str]) -> numpy.ndarra
     column = {label: SHARED + i for i, label in enumerate(labels)}
     for i, ((f, p, short), key) in enumerate(zip(rows, keys, strict=True)):
         strong, lp = min(f.strong, MAX_STRONG), model_logit(p, f)
-        x[i, :SHARED] = [strong, min(f.weak, MAX_WEAK), f.title, numpy.log1p(f.hits), lp, short, short * lp]
+        x[i, :SHARED] = [
+            strong,
+            min(f.weak, MAX_WEAK),
+            f.title,
+            numpy.log1p(f.hits),
+            lp,
+            short,
+            short * lp,
+        ]
         x[i, column[key]] = 1.0
         x[i, column[key] + n] = lp
         x[i, column[key] + 2 * n] = strong
     return x
 
 
-def fit_logistic(x: numpy.ndarray, y: numpy.ndarray, penalty: numpy.ndarray, steps: int = 50,
-                 weight: numpy.ndarray | None = None) -> numpy.ndarray:
+def fit_logistic(
+    x: numpy.ndarray,
+    y: numpy.ndarray,
+    penalty: numpy.ndarray,
+    steps: int = 50,
+    weight: numpy.ndarray | None = None,
+) -> numpy.ndarray:
     """Weights (bias first) of an L2-regularised logistic regression, by Newton's method.
     `penalty` gives each column of x its own L2 strength; `weight` each row its weight."""
     weight = numpy.ones(len(x)) if weight is None else weight
@@ -135,22 +153,39 @@ def fit_logistic(x: numpy.ndarray, y: numpy.ndarray, penalty: numpy.ndarray, ste
     return w
 
 
-def _stack(w: numpy.ndarray, labels: list[str], with_model: bool, threshold: float,
-           title_rule: bool, threshold_short: float | None = None) -> Stack:
+def _stack(
+    w: numpy.ndarray,
+    labels: list[str],
+    with_model: bool,
+    threshold: float,
+    title_rule: bool,
+    threshold_short: float | None = None,
+) -> Stack:
     n = len(labels)
 
     def per_label(start: int) -> dict[str, float]:
-        found = {lb.split(":", 1)[1]: round(float(v), 3) for lb, v in zip(labels, w[start:start + n], strict=True)}
+        found = {
+            lb.split(":", 1)[1]: round(float(v), 3)
+            for lb, v in zip(labels, w[start : start + n], strict=True)
+        }
         return {k: v for k, v in found.items() if v}
 
-    return Stack(bias=round(float(w[0]), 3), strong=round(float(w[1]), 3), weak=round(float(w[2]), 3),
-                 title=round(float(w[3]), 3), hits=round(float(w[4]), 3),
-                 model=round(float(w[5]), 3) if with_model else 0.0,
-                 short=round(float(w[6]), 3), short_model=round(float(w[7]), 3) if with_model else 0.0,
-                 threshold=threshold, threshold_short=threshold_short,
-                 title_rule=title_rule, offsets=per_label(1 + SHARED),
-                 model_offsets=per_label(1 + SHARED + n) if with_model else {},
-                 strong_offsets=per_label(1 + SHARED + 2 * n))
+    return Stack(
+        bias=round(float(w[0]), 3),
+        strong=round(float(w[1]), 3),
+        weak=round(float(w[2]), 3),
+        title=round(float(w[3]), 3),
+        hits=round(float(w[4]), 3),
+        model=round(float(w[5]), 3) if with_model else 0.0,
+        short=round(float(w[6]), 3),
+        short_model=round(float(w[7]), 3) if with_model else 0.0,
+        threshold=threshold,
+        threshold_short=threshold_short,
+        title_rule=title_rule,
+        offsets=per_label(1 + SHARED),
+        model_offsets=per_label(1 + SHARED + n) if with_model else {},
+        strong_offsets=per_label(1 + SHARED + 2 * n),
+    )
 
 
 def _macro_f1(table: dict[str, list[tuple[float, int]]], threshold: float) -> float:
@@ -164,7 +199,9 @@ def _macro_f1(table: dict[str, list[tuple[float, int]]], threshold: float) -> fl
     return sum(f1s) / len(f1s) if f1s else 0.0
 
 
-def fit_dimension(dimension: str, labels: list[str], data: list[HeldOut], with_model: bool) -> Stack:
+def fit_dimension(
+    dimension: str, labels: list[str], data: list[HeldOut], with_model: bool
+) -> Stack:
     """The combination of one dimension, fitted on the held-out rows that reach it."""
     reach = data if dimension in ("relevant", "kind") else [r for r in data if r.item.is_relevant]
     rows: list[Row] = []
@@ -180,26 +217,33 @@ def fit_dimension(dimension: str, labels: list[str], data: list[HeldOut], with_m
             real.append(is_real(r.item))
     x, y = _design(rows, keys, labels), numpy.asarray(ys)
     n = len(labels)
-    penalty = numpy.concatenate([numpy.full(SHARED, 1.0), numpy.full(n, OFFSET_L2),
-                                 numpy.full(2 * n, INTERACTION_L2)])
+    penalty = numpy.concatenate(
+        [numpy.full(SHARED, 1.0), numpy.full(n, OFFSET_L2), numpy.full(2 * n, INTERACTION_L2)]
+    )
     if not with_model:
         for col in (*MODEL_COLUMNS, *range(SHARED + n, SHARED + 2 * n)):
             x[:, col] = 0.0
             penalty[col] = 1e6
     w = fit_logistic(x, y, penalty, weight=_balanced(real))
     probe = _stack(w, labels, with_model, 0.5, False)
-    raw = [probe.score(p if with_model else None, f, key.split(":", 1)[1], short)
-           for (f, p, short), key in zip(rows, keys, strict=True)]
+    raw = [
+        probe.score(p if with_model else None, f, key.split(":", 1)[1], short)
+        for (f, p, short), key in zip(rows, keys, strict=True)
+    ]
     title_rule = _title_rule_holds(rows, ys, real)
-    final = [1.0 if title_rule and f.strong_title else s for (f, _, _), s in zip(rows, raw, strict=True)]
+    final = [
+        1.0 if title_rule and f.strong_title else s for (f, _, _), s in zip(rows, raw, strict=True)
+    ]
     if dimension == "kind":
         return _stack(w, labels, with_model, 0.5, title_rule)  # kind: the best-scoring label
     if dimension == "relevant":
         # With an AI term and without one: two thresholds, chosen together for the F1 of all.
         term = [RELEVANT in r.feats for r in reach]
         pairs = list(zip(final, ys, term, strict=True))
-        best = max(((a, b) for a in THRESHOLDS for b in NO_TERM_THRESHOLDS),
-                   key=lambda ab: _f1([(s >= (ab[0] if t else ab[1]), y_) for s, y_, t in pairs]))
+        best = max(
+            ((a, b) for a in THRESHOLDS for b in NO_TERM_THRESHOLDS),
+            key=lambda ab: _f1([(s >= (ab[0] if t else ab[1]), y_) for s, y_, t in pairs]),
+        )
         stack = _stack(w, labels, with_model, best[0], title_rule)
         if with_model:
             stack.threshold_no_term = best[1]
@@ -223,7 +267,11 @@ def _title_rule_holds(rows: list[Row], ys: list[float], real: list[bool]) -> boo
     (each judged where it has at least ten such rows)."""
     verdicts = []
     for want in (False, True):
-        hits = [y for (f, _, _), y, r in zip(rows, ys, real, strict=True) if f.strong_title and r == want]
+        hits = [
+            y
+            for (f, _, _), y, r in zip(rows, ys, real, strict=True)
+            if f.strong_title and r == want
+        ]
         if len(hits) >= 10:
             verdicts.append(sum(hits) / len(hits) >= TITLE_PRECISION)
     return bool(verdicts) and all(verdicts)
@@ -239,8 +287,9 @@ def _balanced(real: list[bool]) -> numpy.ndarray:
     return numpy.where(real_, (1 - OWN_SHARE) * len(real_) / n_real, OWN_SHARE * len(real_) / n_own)
 
 
-def _thresholds(keys: list[str], scores: list[float], ys: list[float], short: list[bool], real: list[bool]
-                ) -> tuple[float, float | None]:
+def _thresholds(
+    keys: list[str], scores: list[float], ys: list[float], short: list[bool], real: list[bool]
+) -> tuple[float, float | None]:
     """Thresholds that maximise macro F1 on leads and, where there are enough, on headlines
     (the mean of the macro F1 of the project's items and of the real texts)."""
     out = []
@@ -252,13 +301,17 @@ def _thresholds(keys: list[str], scores: list[float], ys: list[float], short: li
         filled = [t for t in tables.values() if t]
         rows = max((len(v) for t in filled for v in t.values()), default=0)
         enough = filled and (not want or rows >= MIN_SHORT_ROWS)
-        out.append(max(THRESHOLDS, key=lambda t: sum(_macro_f1(x, t) for x in filled) / len(filled))
-                   if enough else None)
+        out.append(
+            max(THRESHOLDS, key=lambda t: sum(_macro_f1(x, t) for x in filled) / len(filled))
+            if enough
+            else None
+        )
     return out[0] if out[0] is not None else 0.5, out[1]
 
 
-def _scored(stack: Stack, labels: list[str], rows: list[HeldOut], with_model: bool
-            ) -> list[dict[str, tuple[float, int]]]:
+def _scored(
+    stack: Stack, labels: list[str], rows: list[HeldOut], with_model: bool
+) -> list[dict[str, tuple[float, int]]]:
     """Per item and known label of a dimension: the final score (title rule included) and the truth."""
     out = []
     for r in rows:
@@ -269,20 +322,34 @@ def _scored(stack: Stack, labels: list[str], rows: list[HeldOut], with_model: bo
                 continue
             f = r.feats.get(label, Features())
             node = label.split(":", 1)[1]
-            score = 1.0 if stack.title_rule and f.strong_title else stack.score(
-                r.probs.get(label, 0.0) if with_model else None, f, node, r.short)
+            score = (
+                1.0
+                if stack.title_rule and f.strong_title
+                else stack.score(r.probs.get(label, 0.0) if with_model else None, f, node, r.short)
+            )
             row[node] = (score, int(truth[label]))
         out.append(row)
     return out
 
 
-def joint_thresholds(values: Stack, themes: Stack, data: list[HeldOut], labels: list[str],
-                     theme_of: dict[str, str], with_model: bool, short: bool = False) -> tuple[float, float]:
+def joint_thresholds(
+    values: Stack,
+    themes: Stack,
+    data: list[HeldOut],
+    labels: list[str],
+    theme_of: dict[str, str],
+    with_model: bool,
+    short: bool = False,
+) -> tuple[float, float]:
     """Thresholds of values and themes chosen together: a theme is given when its own score
     passes or one of its values is given, so the values' threshold moves the themes' F1 too."""
     reach = [r for r in data if r.item.is_relevant and r.short == short]
-    value_rows = _scored(values, [lb for lb in labels if lb.startswith("values:")], reach, with_model)
-    theme_rows = _scored(themes, [lb for lb in labels if lb.startswith("themes:")], reach, with_model)
+    value_rows = _scored(
+        values, [lb for lb in labels if lb.startswith("values:")], reach, with_model
+    )
+    theme_rows = _scored(
+        themes, [lb for lb in labels if lb.startswith("themes:")], reach, with_model
+    )
     groups = [[i for i, r in enumerate(reach) if is_real(r.item) == want] for want in (False, True)]
     groups = [g for g in groups if g]
 
@@ -311,28 +378,44 @@ def tune(config: ClassifierConfig, log: Callable[[str], None] = lambda _: None) 
     return fit_combination(config, data, taxonomy, log)
 
 
-def fit_combination(config: ClassifierConfig, data: list[HeldOut], taxonomy: Taxonomy,
-                    log: Callable[[str], None] = lambda _: None) -> ClassifierConfig:
+def fit_combination(
+    config: ClassifierConfig,
+    data: list[HeldOut],
+    taxonomy: Taxonomy,
+    log: Callable[[str], None] = lambda _: None,
+) -> ClassifierConfig:
     labels = label_set(taxonomy)
     result = config.model_copy(deep=True)
     for dimension in COMBINED:
-        mine = [RELEVANT] if dimension == "relevant" else [lb for lb in labels if lb.startswith(f"{dimension}:")]
+        mine = (
+            [RELEVANT]
+            if dimension == "relevant"
+            else [lb for lb in labels if lb.startswith(f"{dimension}:")]
+        )
         result.with_model[dimension] = fit_dimension(dimension, mine, data, True)
         result.rules_only[dimension] = fit_dimension(dimension, mine, data, False)
         log(f"{dimension}: with model {result.with_model[dimension]}")
     theme_of = {v: taxonomy.theme_of(v) for v in taxonomy.ids("values")}
     for table, with_model in ((result.with_model, True), (result.rules_only, False)):
-        tv, tt = joint_thresholds(table["values"], table["themes"], data, labels, theme_of, with_model)
+        tv, tt = joint_thresholds(
+            table["values"], table["themes"], data, labels, theme_of, with_model
+        )
         table["values"].threshold, table["themes"].threshold = tv, tt
         if table["values"].threshold_short is not None:
-            tv, tt = joint_thresholds(table["values"], table["themes"], data, labels, theme_of, with_model, True)
+            tv, tt = joint_thresholds(
+                table["values"], table["themes"], data, labels, theme_of, with_model, True
+            )
             table["values"].threshold_short, table["themes"].threshold_short = tv, tt
     for table, with_model in ((result.with_model, True), (result.rules_only, False)):
         for dimension in ("values", "themes", "sectors"):
             mine = [lb for lb in labels if lb.startswith(f"{dimension}:")]
-            table[dimension].threshold_offsets = label_thresholds(table[dimension], mine, data, with_model)
-    log(f"thresholds with model: values {result.with_model['values'].threshold}, "
-        f"themes {result.with_model['themes'].threshold}")
+            table[dimension].threshold_offsets = label_thresholds(
+                table[dimension], mine, data, with_model
+            )
+    log(
+        f"thresholds with model: values {result.with_model['values'].threshold}, "
+        f"themes {result.with_model['themes'].threshold}"
+    )
     return result
 
 
@@ -341,7 +424,9 @@ MIN_POSITIVES = 10
 MIN_GAIN = 0.02
 
 
-def label_thresholds(stack: Stack, labels: list[str], data: list[HeldOut], with_model: bool) -> dict[str, float]:
+def label_thresholds(
+    stack: Stack, labels: list[str], data: list[HeldOut], with_model: bool
+) -> dict[str, float]:
     """Per label, a shift of the dimension's threshold where it raises that label's held-out F1
     clearly (by MIN_GAIN), for labels with at least MIN_POSITIVES positives."""
     reach = [r for r in data if r.item.is_relevant]
@@ -349,7 +434,11 @@ def label_thresholds(stack: Stack, labels: list[str], data: list[HeldOut], with_
     out = {}
     for label in labels:
         node = label.split(":", 1)[1]
-        cuts = [(stack.cut(r.short), row[node]) for r, row in zip(reach, rows, strict=True) if node in row]
+        cuts = [
+            (stack.cut(r.short), row[node])
+            for r, row in zip(reach, rows, strict=True)
+            if node in row
+        ]
         if sum(y for _, (_, y) in cuts) < MIN_POSITIVES:
             continue
 

@@ -61,8 +61,13 @@ class RegistrySpider(scrapy.Spider):
 
     kind: str = ""
 
-    def __init__(self, source: str | None = None, registry: str | None = None,
-                 since: str | None = None, **kwargs):
+    def __init__(
+        self,
+        source: str | None = None,
+        registry: str | None = None,
+        since: str | None = None,
+        **kwargs,
+    ):
         super().__init__(**kwargs)
         if not source:
             raise ValueError(f"spider {self.name}: pass -a source=NAME")
@@ -92,8 +97,11 @@ class RegistrySpider(scrapy.Spider):
         early: loading them at the first article would stall every download in flight."""
         import pypdf  # noqa: F401 - its import alone takes a noticeable moment
 
-        extract_article(b"<html><body><article><p>warm</p></article></body></html>",
-                        "http://localhost/", "text/html")
+        extract_article(
+            b"<html><body><article><p>warm</p></article></body></html>",
+            "http://localhost/",
+            "text/html",
+        )
         if not self.source.lang:
             detect_language("Dit is een korte zin om de taalherkenning op te warmen.")
 
@@ -137,8 +145,14 @@ class RegistrySpider(scrapy.Spider):
         meta = kwargs.pop("meta", {})
         if getattr(self, "max_bytes", None):
             meta.setdefault("download_maxsize", self.max_bytes)
-        return scrapy.Request(url, callback=callback, errback=kwargs.pop("errback", self.failed),
-                              meta=meta, dont_filter=True, **kwargs)
+        return scrapy.Request(
+            url,
+            callback=callback,
+            errback=kwargs.pop("errback", self.failed),
+            meta=meta,
+            dont_filter=True,
+            **kwargs,
+        )
 
     def not_modified(self, response) -> bool:
         """True (and counted) when the server says the endpoint has not changed."""
@@ -184,8 +198,13 @@ class RegistrySpider(scrapy.Spider):
 
     def article_request(self, item: FetchedItem, **kwargs) -> scrapy.Request | None:
         """Fetch an item's page for its text; if that fails the item is staged as it is."""
-        return self.page(item.url, self.parse_article, cb_kwargs={"item": item},
-                         errback=self.article_failed, **kwargs)
+        return self.page(
+            item.url,
+            self.parse_article,
+            cb_kwargs={"item": item},
+            errback=self.article_failed,
+            **kwargs,
+        )
 
     @guarded
     def parse_article(self, response, item: FetchedItem):
@@ -265,8 +284,9 @@ def describe_failure(failure, settings) -> str:
     if failure.check(ConnectionRefusedError, DownloadConnectionRefusedError):
         return "connection refused"
     text = str(value)
-    if "size" in text.lower() and ("maxsize" in text.lower() or "larger than" in text.lower()
-                                   or "max size" in text.lower()):
+    if "size" in text.lower() and (
+        "maxsize" in text.lower() or "larger than" in text.lower() or "max size" in text.lower()
+    ):
         return f"response over the size cap: {text}"
     if failure.check(DownloadFailedError, ResponseFailed, ResponseNeverReceived, ConnectionLost):
         reasons = getattr(value, "reasons", None) or []

@@ -44,7 +44,9 @@ class CsvTableSpider(RegistrySpider):
         id_col, title_col = self.options.get("id"), self.options.get("title")
         missing = [c for c in (id_col, title_col) if not c or c not in (reader.fieldnames or [])]
         if missing:
-            raise ContentError(f"CSV header lacks the column(s) {missing}: the file's layout has changed")
+            raise ContentError(
+                f"CSV header lacks the column(s) {missing}: the file's layout has changed"
+            )
         keywords = [k.lower() for k in self.options.get("keywords", [])]
         for line, row in enumerate(reader, start=2):
             item = self.row_item(row, line, response)
@@ -63,14 +65,21 @@ class CsvTableSpider(RegistrySpider):
 
         ident, title = value(self.options["id"]), value(self.options["title"])
         if not ident or not title:
-            self.record_error(response.url, f"row {line} without {self.options['id']} or "
-                                            f"{self.options['title']}: skipped")
+            self.record_error(
+                response.url,
+                f"row {line} without {self.options['id']} or {self.options['title']}: skipped",
+            )
             return None
-        parts = [f"{column}: {value(column)}" for column in self.options.get("text", []) if value(column)]
+        parts = [
+            f"{column}: {value(column)}" for column in self.options.get("text", []) if value(column)
+        ]
         link = self.options.get("link") or f"{self.source.url}#{{id}}"
         return FetchedItem(
-            url=link.format(id=ident), title=title, text="\n".join(parts),
-            published=value(self.options.get("date")) or None, lang=self.source.lang,
+            url=link.format(id=ident),
+            title=title,
+            text="\n".join(parts),
+            published=value(self.options.get("date")) or None,
+            lang=self.source.lang,
             author=value(self.options.get("author")) or None,
             kind=self.options.get("item_kind"),
             identifiers={self.options.get("id_name", self.source.name): ident},

@@ -38,18 +38,40 @@ from spiders.spiders.base import RegistrySpider, guarded
 JSON_LD = "application/ld+json"
 DATA_BASE = "https://data.europarl.europa.eu/"
 OEIL = "https://oeil.secure.europarl.europa.eu/oeil/en/procedure-file?reference={reference}"
-TITLE_KEYS = ("process_title", "title_dcterms", "title", "label", "activity_label",
-              "headline", "prefLabel", "notation_codictPressRelease")
-DATE_KEYS = ("document_date", "date", "issued", "activity_date", "eli-dl:activity_date",
-             "activity_start_date", "datePublished", "created", "dateCreated", "publication_date")
+TITLE_KEYS = (
+    "process_title",
+    "title_dcterms",
+    "title",
+    "label",
+    "activity_label",
+    "headline",
+    "prefLabel",
+    "notation_codictPressRelease",
+)
+DATE_KEYS = (
+    "document_date",
+    "date",
+    "issued",
+    "activity_date",
+    "eli-dl:activity_date",
+    "activity_start_date",
+    "datePublished",
+    "created",
+    "dateCreated",
+    "publication_date",
+)
 TEXT_KEYS = ("process_summary", "summary", "description", "abstract", "text", "content")
 LINK_KEYS = ("url", "link", "page", "homepage", "is_exemplified_by", "isPrimaryTopicOf")
 REFERENCE = re.compile(r"^(\d{4})/(\d{4})\(([A-Z]{3})\)$")
 VOCABULARY = Path(__file__).resolve().parent.parent / "vocab" / "ep_activities.yaml"
 # Where an event names the documents it rests on, records or decides.
-DOCUMENT_KEYS = ("based_on_a_realization_of", "decided_on_a_realization_of",
-                 "recorded_in_a_realization_of", "documented_by_a_realization_of",
-                 "created_a_realization_of")
+DOCUMENT_KEYS = (
+    "based_on_a_realization_of",
+    "decided_on_a_realization_of",
+    "recorded_in_a_realization_of",
+    "documented_by_a_realization_of",
+    "created_a_realization_of",
+)
 
 
 @cache
@@ -207,19 +229,26 @@ class EpApiSpider(RegistrySpider):
         return f"{self.source.url.rstrip('/')}/{path.strip('/')}?{query}"
 
     def api_request(self, url: str, callback, **kwargs):
-        return self.endpoint(url, callback, headers={"Accept": f"{JSON_LD}, application/json;q=0.9"},
-                             **kwargs)
+        return self.endpoint(
+            url, callback, headers={"Accept": f"{JSON_LD}, application/json;q=0.9"}, **kwargs
+        )
 
     def matches(self, title: str) -> bool:
         return not self.keywords or any(k in title.lower() for k in self.keywords)
 
     async def start(self):
-        watched = list(dict.fromkeys(
-            [process_id(r) for r in self.options.get("procedures", [])]
-            + self.state.extra.get("watch", [])))
+        watched = list(
+            dict.fromkeys(
+                [process_id(r) for r in self.options.get("procedures", [])]
+                + self.state.extra.get("watch", [])
+            )
+        )
         for pid in watched:
-            yield self.api_request(self.api(f"procedures/{pid}"), self.parse_procedure,
-                                   cb_kwargs={"pid": pid, "watched": True})
+            yield self.api_request(
+                self.api(f"procedures/{pid}"),
+                self.parse_procedure,
+                cb_kwargs={"pid": pid, "watched": True},
+            )
         resume = self.state.extra.get("resume", {})
         for collection, params in self.queries():
             offsets = [0]
@@ -234,10 +263,17 @@ class EpApiSpider(RegistrySpider):
 
     def list_page(self, collection: dict, params: dict, offset: int, page_no: int):
         query = {**params, "offset": offset, "limit": self.page_size}
-        return self.api_request(self.api(collection["path"], **query), self.parse_list,
-                                cb_kwargs={"collection": collection, "params": params,
-                                           "offset": offset, "page_no": page_no},
-                                meta={"handle_httpstatus_list": [204, 304, 404]})
+        return self.api_request(
+            self.api(collection["path"], **query),
+            self.parse_list,
+            cb_kwargs={
+                "collection": collection,
+                "params": params,
+                "offset": offset,
+                "page_no": page_no,
+            },
+            meta={"handle_httpstatus_list": [204, 304, 404]},
+        )
 
     def reached(self, collection: dict, params: dict, offset: int) -> None:
         resume = self.state.extra.setdefault("resume", {})
@@ -264,16 +300,25 @@ class EpApiSpider(RegistrySpider):
             yield from self.list_rows(rows, collection, ld_base(data), response)
             self.remember(response)
             full = len(rows) >= self.page_size
-        next_link = data.get("next") or (data.get("links") or {}).get("next") \
-            if isinstance(data, dict) else None
+        next_link = (
+            data.get("next") or (data.get("links") or {}).get("next")
+            if isinstance(data, dict)
+            else None
+        )
         self.reached(collection, params, offset + self.page_size if full else offset)
         if page_no >= self.max_pages:
             return  # the next run goes on from here
         if next_link:
-            yield self.api_request(response.urljoin(next_link), self.parse_list,
-                                   cb_kwargs={"collection": collection, "params": params,
-                                              "offset": offset + self.page_size,
-                                              "page_no": page_no + 1})
+            yield self.api_request(
+                response.urljoin(next_link),
+                self.parse_list,
+                cb_kwargs={
+                    "collection": collection,
+                    "params": params,
+                    "offset": offset + self.page_size,
+                    "page_no": page_no + 1,
+                },
+            )
         elif full:
             request = self.list_page(collection, params, offset + self.page_size, page_no + 1)
             if request is not None:
@@ -283,8 +328,11 @@ class EpApiSpider(RegistrySpider):
         kind = collection.get("kind", "document")
         seen = set(self.state.extra.get("seen", []))
         for row in rows:
-            ident = ld_str(row.get("process_id")) or ld_str(row.get("identifier")) \
+            ident = (
+                ld_str(row.get("process_id"))
+                or ld_str(row.get("identifier"))
                 or str(row.get("id", "")).rsplit("/", 1)[-1]
+            )
             if not ident or f"{kind}:{ident}" in seen:
                 continue
             title = ld_text(first(row, TITLE_KEYS), self.lang)
@@ -299,15 +347,22 @@ class EpApiSpider(RegistrySpider):
         if kind == "procedure":
             if ident in self.state.extra.get("watch", []):
                 return  # read already as a watched procedure
-            yield self.api_request(self.api(f"procedures/{ident}"), self.parse_procedure,
-                                   cb_kwargs={"pid": ident, "watched": False})
+            yield self.api_request(
+                self.api(f"procedures/{ident}"),
+                self.parse_procedure,
+                cb_kwargs={"pid": ident, "watched": False},
+            )
         elif collection.get("detail", kind == "document"):
             node_id = str(row.get("id") or row.get("@id") or "")
             if node_id and self.known(node_id if "://" in node_id else base + node_id.lstrip("/")):
                 return
             url = self.api(f"{collection['path'].strip('/')}/{ident}", language=self.lang)
-            yield self._request(url, self.parse_work, headers={"Accept": JSON_LD},
-                                cb_kwargs={"kind": kind, "ident": ident})
+            yield self._request(
+                url,
+                self.parse_work,
+                headers={"Accept": JSON_LD},
+                cb_kwargs={"kind": kind, "ident": ident},
+            )
         else:
             yield from self.work_item(row, ident, kind, base, response)
 
@@ -334,9 +389,12 @@ class EpApiSpider(RegistrySpider):
         self.remember(response)
         procedure = {"pid": pid, "node": node, "title": title, "events": []}
         if self.options.get("events", True):
-            yield self.api_request(self.api(f"procedures/{pid}/events", offset=0, limit=100),
-                                   self.parse_events, cb_kwargs={"procedure": procedure, "offset": 0},
-                                   errback=self.events_failed)
+            yield self.api_request(
+                self.api(f"procedures/{pid}/events", offset=0, limit=100),
+                self.parse_events,
+                cb_kwargs={"procedure": procedure, "offset": 0},
+                errback=self.events_failed,
+            )
         else:
             procedure["events"] = node.get("consists_of") or []
             yield self.procedure_item(procedure)
@@ -354,8 +412,10 @@ class EpApiSpider(RegistrySpider):
         if len(rows) >= 100 and offset < 1000:
             yield self.api_request(
                 self.api(f"procedures/{procedure['pid']}/events", offset=offset + 100, limit=100),
-                self.parse_events, cb_kwargs={"procedure": procedure, "offset": offset + 100},
-                errback=self.events_failed)
+                self.parse_events,
+                cb_kwargs={"procedure": procedure, "offset": offset + 100},
+                errback=self.events_failed,
+            )
             return
         self.remember(response)
         yield self.procedure_item(procedure)
@@ -373,8 +433,10 @@ class EpApiSpider(RegistrySpider):
         if not REFERENCE.match(reference):
             kind_code = code(node.get("process_type"))
             reference = f"{pid.replace('-', '/')}({kind_code})" if kind_code else pid
-        events = sorted((self.event(e) for e in procedure["events"] if isinstance(e, dict)),
-                        key=lambda e: e["date"] or "")
+        events = sorted(
+            (self.event(e) for e in procedure["events"] if isinstance(e, dict)),
+            key=lambda e: e["date"] or "",
+        )
         lines = [event_line(e) for e in events]
         summary = ld_text(node.get("process_summary"), self.lang)
         watch = self.state.extra.setdefault("watch", [])
@@ -390,16 +452,21 @@ class EpApiSpider(RegistrySpider):
             lang=self.lang,
             kind="procedure",
             identifiers={"procedure": reference, "ep_procedure": pid},
-            extra={"events": events,
-                   "stage": code(node.get("current_stage")) or None,
-                   "first_event": dated[0] if dated else None},
+            extra={
+                "events": events,
+                "stage": code(node.get("current_stage")) or None,
+                "first_event": dated[0] if dated else None,
+            },
         )
 
     def event(self, node: dict) -> dict:
         return {
             "id": ld_str(node.get("activity_id")) or str(node.get("id", "")).rsplit("/", 1)[-1],
-            "date": ld_date(first(node, ("activity_date", "eli-dl:activity_date",
-                                         "activity_start_date", "date"))),
+            "date": ld_date(
+                first(
+                    node, ("activity_date", "eli-dl:activity_date", "activity_start_date", "date")
+                )
+            ),
             "type": code(node.get("had_activity_type")) or ld_str(node.get("type")),
             # Events of a procedure have no label of their own; meetings' activities do.
             "label": ld_text(node.get("activity_label"), self.lang) or event_label(node),
@@ -427,7 +494,9 @@ class EpApiSpider(RegistrySpider):
         return ""
 
     def lang_code(self) -> str:
-        return {"en": "ENG", "nl": "NLD", "fr": "FRA", "de": "DEU"}.get(self.lang, self.lang.upper())
+        return {"en": "ENG", "nl": "NLD", "fr": "FRA", "de": "DEU"}.get(
+            self.lang, self.lang.upper()
+        )
 
     def file_url(self, node: dict, base: str) -> str | None:
         """The work's file in our language: Work -> Expression -> Manifestation -> item path,
@@ -438,7 +507,8 @@ class EpApiSpider(RegistrySpider):
                 continue
             manifestations = sorted(
                 expression.get("is_embodied_by") or [],
-                key=lambda m: 0 if "PDF" in str(m.get("format", "")).upper() else 1)
+                key=lambda m: 0 if "PDF" in str(m.get("format", "")).upper() else 1,
+            )
             for manifestation in manifestations:
                 path = ld_text(manifestation.get("is_exemplified_by"), self.lang)
                 if path:
@@ -460,9 +530,11 @@ class EpApiSpider(RegistrySpider):
         if node.get("epNumber"):
             identifiers["ep_number"] = ld_text(node["epNumber"])
         item = FetchedItem(
-            url=response.urljoin(link), title=title,
+            url=response.urljoin(link),
+            title=title,
             text=ld_text(first(node, TEXT_KEYS), self.lang),
-            published=ld_date(first(node, DATE_KEYS)), lang=self.lang,
+            published=ld_date(first(node, DATE_KEYS)),
+            lang=self.lang,
             kind=str(node.get("work_type") or kind).rsplit("/", 1)[-1].lower(),
             identifiers=identifiers,
         )
@@ -472,7 +544,8 @@ class EpApiSpider(RegistrySpider):
         if self.source.follow and file_url:
             if self.known(item.url):
                 return
-            yield self._request(file_url, self.parse_article, cb_kwargs={"item": item},
-                                errback=self.article_failed)
+            yield self._request(
+                file_url, self.parse_article, cb_kwargs={"item": item}, errback=self.article_failed
+            )
         else:
             yield item

@@ -53,19 +53,30 @@ class EurlexSparqlSpider(RegistrySpider):
     def query(self, name: str, offset: int) -> str:
         since = self.since.date().isoformat() if self.since else "2021-01-01"
         concepts = " ".join(f"<{c}>" for c in self.options.get("concepts", [AI_CONCEPT]))
-        keywords = " || ".join(f"CONTAINS(?lower, {sparql_string(k.lower())})"
-                               for k in self.options.get("keywords", ["artificial intelligence"]))
+        keywords = " || ".join(
+            f"CONTAINS(?lower, {sparql_string(k.lower())})"
+            for k in self.options.get("keywords", ["artificial intelligence"])
+        )
         template = Template((QUERIES / f"eurlex_{name}.rq").read_text(encoding="utf-8"))
-        return template.substitute(concepts=concepts, keywords=keywords or "false",
-                                   language=self.language, since=since,
-                                   limit=self.page_size, offset=offset)
+        return template.substitute(
+            concepts=concepts,
+            keywords=keywords or "false",
+            language=self.language,
+            since=since,
+            limit=self.page_size,
+            offset=offset,
+        )
 
     def query_request(self, name: str, offset: int):
-        params = urlencode({"query": self.query(name, offset), "format": SPARQL_JSON},
-                           quote_via=quote)
-        return self.endpoint(f"{self.source.url}?{params}", self.parse_results,
-                             headers={"Accept": f"{SPARQL_JSON}, application/json;q=0.9"},
-                             cb_kwargs={"name": name, "offset": offset})
+        params = urlencode(
+            {"query": self.query(name, offset), "format": SPARQL_JSON}, quote_via=quote
+        )
+        return self.endpoint(
+            f"{self.source.url}?{params}",
+            self.parse_results,
+            headers={"Accept": f"{SPARQL_JSON}, application/json;q=0.9"},
+            cb_kwargs={"name": name, "offset": offset},
+        )
 
     async def start(self):
         if self.options.get("concepts", [AI_CONCEPT]):
@@ -99,7 +110,9 @@ class EurlexSparqlSpider(RegistrySpider):
             self.seen.add(celex)
             yield from self.work_item(celex, work)
         self.remember(response)
-        if len(rows) >= self.page_size and offset // self.page_size + 1 < int(self.options.get("max_pages", 20)):
+        if len(rows) >= self.page_size and offset // self.page_size + 1 < int(
+            self.options.get("max_pages", 20)
+        ):
             yield self.query_request(name, offset + self.page_size)
 
     def work_item(self, celex: str, work: dict):
@@ -126,7 +139,12 @@ class EurlexSparqlSpider(RegistrySpider):
             return  # staged before: the text is not fetched again
         text_url = self.options.get("text_url", TEXT_URL).format(celex=quote(celex))
         yield self._request(
-            text_url, self.parse_article, cb_kwargs={"item": item}, errback=self.article_failed,
-            headers={"Accept": "text/html, application/xhtml+xml;q=0.9, application/pdf;q=0.5",
-                     "Accept-Language": self.language.lower()},
+            text_url,
+            self.parse_article,
+            cb_kwargs={"item": item},
+            errback=self.article_failed,
+            headers={
+                "Accept": "text/html, application/xhtml+xml;q=0.9, application/pdf;q=0.5",
+                "Accept-Language": self.language.lower(),
+            },
         )

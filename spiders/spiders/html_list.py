@@ -37,12 +37,15 @@ def is_xpath(selector: str) -> bool:
 
 # Where links are navigation, not news: landmarks, and the class names sites give them.
 _NAV_WORDS = ("breadcrumb", "kruimelpad", "pager", "pagination", "paginering", "menu", "skip-link")
-_CLASS_AND_ID = ("translate(concat(@class, ' ', @id), 'ABCDEFGHIJKLMNOPQRSTUVWXYZ', "
-                 "'abcdefghijklmnopqrstuvwxyz')")
+_CLASS_AND_ID = (
+    "translate(concat(@class, ' ', @id), 'ABCDEFGHIJKLMNOPQRSTUVWXYZ', "
+    "'abcdefghijklmnopqrstuvwxyz')"
+)
 NAVIGATION = (
     "ancestor-or-self::*[not(self::html or self::body) and (self::nav or self::header "
     "or self::footer or @role='navigation' or @role='banner' or @role='contentinfo' or "
-    + " or ".join(f"contains({_CLASS_AND_ID}, '{word}')" for word in _NAV_WORDS) + ")]"
+    + " or ".join(f"contains({_CLASS_AND_ID}, '{word}')" for word in _NAV_WORDS)
+    + ")]"
 )
 # Query parameters that page or sort a listing; with the listing's own path they are not news.
 PAGING_KEYS = {"page", "pagina", "p", "pg", "offset", "start", "from", "sort", "order", "limit"}
@@ -56,8 +59,10 @@ DATE_IN_TEXT = re.compile(
 
 def same_site(url: str, other: str) -> bool:
     """Same host, a `www.` apart or not."""
+
     def host(u: str) -> str:
         return (urlsplit(u).netloc or "").lower().removeprefix("www.")
+
     return host(url) == host(other)
 
 
@@ -89,32 +94,42 @@ class HtmlListSpider(RegistrySpider):
             return
         text = decode_body(response.body, self.charset(response), html=True)
         page = Selector(text=text, base_url=response.url)
-        items = page.xpath(self.options["items"]) if is_xpath(self.options["items"]) \
+        items = (
+            page.xpath(self.options["items"])
+            if is_xpath(self.options["items"])
             else page.css(self.options["items"])
+        )
         if not items:
-            raise ContentError(f"listing selector {self.options['items']!r} matched nothing; "
-                               "the page layout may have changed")
+            raise ContentError(
+                f"listing selector {self.options['items']!r} matched nothing; "
+                "the page layout may have changed"
+            )
         self.crawler.stats.inc_value("gaimon/listing_matched", len(items))
         for node in items:
             yield from self.parse_item(node, response)
         self.remember(response)
         next_links = select(page, self.options.get("next"))
         if next_links and page_no < int(self.options.get("max_pages", 1)):
-            yield self.endpoint(response.urljoin(next_links[0]), self.parse_listing,
-                                cb_kwargs={"page_no": page_no + 1})
+            yield self.endpoint(
+                response.urljoin(next_links[0]),
+                self.parse_listing,
+                cb_kwargs={"page_no": page_no + 1},
+            )
 
     def parse_item(self, node: Selector, response):
         links = select(node, self.options.get("link") or "a::attr(href)")
         if not links:
-            self.logger.warning("source %s: listing item without link on %s", self.source.name,
-                                response.url)
+            self.logger.warning(
+                "source %s: listing item without link on %s", self.source.name, response.url
+            )
             return
         url = response.urljoin(links[0])
         why = self.not_an_article(node, url, response)
         if why:
             self.crawler.stats.inc_value("gaimon/navigation_skipped")
-            self.logger.info("source %s: skipped %s on %s: %s", self.source.name, url,
-                             response.url, why)
+            self.logger.info(
+                "source %s: skipped %s on %s: %s", self.source.name, url, response.url, why
+            )
             return
         link_text = select(node, "a")
         titles = select(node, self.options.get("title")) or link_text
@@ -172,5 +187,6 @@ def read_date(text: str, lang: str | None) -> datetime | None:
     except ValueError:
         pass
     languages = [lang, "en"] if lang and lang != "en" else None
-    return dateparser.parse(text, languages=languages,
-                            settings={"DATE_ORDER": "DMY", "PREFER_DAY_OF_MONTH": "first"})
+    return dateparser.parse(
+        text, languages=languages, settings={"DATE_ORDER": "DMY", "PREFER_DAY_OF_MONTH": "first"}
+    )

@@ -87,7 +87,7 @@ def google_token_url(link: str) -> str | None:
         pos += 1
         if not data[pos - 1] & 0x80:
             break
-    raw = data[pos:pos + length]
+    raw = data[pos : pos + length]
     if len(raw) != length or not raw.startswith((b"http://", b"https://")):
         return None
     return raw.decode("utf-8", "replace")
@@ -125,17 +125,21 @@ class RssSpider(RegistrySpider):
         if self.not_modified(response):
             return
         body = xml_utf8(response.body, self.charset(response))
-        feed = feedparser.parse(body, response_headers={
-            "content-type": "application/xml; charset=utf-8",
-            # Relative links without xml:base resolve against the feed's own address.
-            "content-location": response.url,
-        })
+        feed = feedparser.parse(
+            body,
+            response_headers={
+                "content-type": "application/xml; charset=utf-8",
+                # Relative links without xml:base resolve against the feed's own address.
+                "content-location": response.url,
+            },
+        )
         problem = feed.get("bozo_exception") if feed.bozo else None
         if problem is not None and not isinstance(problem, BENIGN):
             if not feed.entries:
                 raise ContentError(f"not a readable feed: {problem}")
-            self.record_error(response.url, f"malformed feed, {len(feed.entries)} entries "
-                                            f"recovered: {problem}")
+            self.record_error(
+                response.url, f"malformed feed, {len(feed.entries)} entries recovered: {problem}"
+            )
         elif not feed.version and not feed.entries:
             raise ContentError("not an RSS or Atom feed")
         feed_lang = feed.feed.get("language") or feed.feed.get("title_detail", {}).get("language")
@@ -147,8 +151,9 @@ class RssSpider(RegistrySpider):
     def parse_entry(self, entry, feed_lang, response):
         link = entry_link(entry)
         if not link:
-            self.logger.warning("source %s: entry without link in %s skipped",
-                                self.source.name, response.url)
+            self.logger.warning(
+                "source %s: entry without link in %s skipped", self.source.name, response.url
+            )
             return
         published = entry_date(entry)
         if not self.wanted(published):
@@ -181,6 +186,7 @@ class RssSpider(RegistrySpider):
             title = title[: -len(source["title"]) - 3]
         found = publisher_link(entry, link)
         if not found:
-            self.logger.info("source %s: no publisher link for Google News item %r",
-                             self.source.name, title)
+            self.logger.info(
+                "source %s: no publisher link for Google News item %r", self.source.name, title
+            )
         return found or link, title

@@ -26,8 +26,9 @@ def _local(tag) -> str:
 
 def _child_text(node, name: str, ns: str | None = None) -> str | None:
     for child in node:
-        if _local(child.tag) == name and (ns is None or child.tag.startswith(f"{{{ns}}}")
-                                          or not child.tag.startswith("{")):
+        if _local(child.tag) == name and (
+            ns is None or child.tag.startswith(f"{{{ns}}}") or not child.tag.startswith("{")
+        ):
             return (child.text or "").strip() or None
     return None
 
@@ -44,7 +45,9 @@ class SitemapSpider(RegistrySpider):
     kind = "sitemap"
 
     async def start(self):
-        self.pattern = re.compile(self.options["url_pattern"]) if self.options.get("url_pattern") else None
+        self.pattern = (
+            re.compile(self.options["url_pattern"]) if self.options.get("url_pattern") else None
+        )
         for url in [self.source.url, *self.options.get("urls", [])]:
             if url.rstrip("/").endswith("robots.txt"):
                 yield self.endpoint(url, self.parse_robots)
@@ -58,8 +61,9 @@ class SitemapSpider(RegistrySpider):
         for line in response.text.splitlines():
             key, _, value = line.partition(":")
             if key.strip().lower() == "sitemap" and value.strip():
-                yield self.endpoint(response.urljoin(value.strip()), self.parse_sitemap,
-                                    cb_kwargs={"depth": 0})
+                yield self.endpoint(
+                    response.urljoin(value.strip()), self.parse_sitemap, cb_kwargs={"depth": 0}
+                )
         self.remember(response)
 
     @guarded
@@ -91,8 +95,9 @@ class SitemapSpider(RegistrySpider):
                 continue
             loc = _child_text(node, "loc")
             if loc and self.wanted(_child_text(node, "lastmod")):
-                yield self.endpoint(response.urljoin(loc), self.parse_sitemap,
-                                    cb_kwargs={"depth": depth + 1})
+                yield self.endpoint(
+                    response.urljoin(loc), self.parse_sitemap, cb_kwargs={"depth": depth + 1}
+                )
 
     def parse_url(self, node, response):
         loc = _child_text(node, "loc")
@@ -114,8 +119,14 @@ class SitemapSpider(RegistrySpider):
         published = published or _child_text(node, "lastmod")
         if not self.wanted(published):
             return
-        item = FetchedItem(url=url, title=title or "", published=published, lang=lang,
-                           kind="article", extra={"keywords": keywords} if keywords else {})
+        item = FetchedItem(
+            url=url,
+            title=title or "",
+            published=published,
+            lang=lang,
+            kind="article",
+            extra={"keywords": keywords} if keywords else {},
+        )
         if self.options.get("fetch_articles", True) or not title:
             request = self.article_request(item)
             if request is not None:

@@ -51,7 +51,9 @@ def cql_string(word: str) -> str:
 def build_query(filter_: str, keywords: list[str], since: str | None) -> str:
     clauses = [f"({filter_})"] if filter_ else []
     if keywords:
-        clauses.append("(" + " or ".join(f"cql.textAndIndexes={cql_string(w)}" for w in keywords) + ")")
+        clauses.append(
+            "(" + " or ".join(f"cql.textAndIndexes={cql_string(w)}" for w in keywords) + ")"
+        )
     if since:
         clauses.append(f"dt.available>={since}")
     if not clauses:
@@ -69,8 +71,11 @@ class SruSpider(RegistrySpider):
             "operation": "searchRetrieve",
             "version": "2.0",
             "recordSchema": "gzd",
-            "query": build_query(str(self.options.get("filter", "")).strip(),
-                                 list(self.options.get("keywords", [])), since),
+            "query": build_query(
+                str(self.options.get("filter", "")).strip(),
+                list(self.options.get("keywords", [])),
+                since,
+            ),
             "startRecord": start,
             "maximumRecords": int(self.options.get("page_size", 50)),
             "httpAccept": "application/json",
@@ -90,14 +95,19 @@ class SruSpider(RegistrySpider):
             raise ContentError("JSON without a searchRetrieveResponse")
         if answer.get("diagnostics"):
             raise ContentError(f"SRU diagnostic: {answer['diagnostics']}")
-        records = (answer.get("records") or {}).get("record") if isinstance(answer.get("records"), dict) else []
+        records = (
+            (answer.get("records") or {}).get("record")
+            if isinstance(answer.get("records"), dict)
+            else []
+        )
         for record in as_list(records):
             yield from self.record_item(record, response)
         self.remember(response)
         following = answer.get("nextRecordPosition")
         if following and page_no < int(self.options.get("max_pages", 10)):
-            request = self.endpoint(self.query_url(int(following)), self.parse_page,
-                                    cb_kwargs={"page_no": page_no + 1})
+            request = self.endpoint(
+                self.query_url(int(following)), self.parse_page, cb_kwargs={"page_no": page_no + 1}
+            )
             if request is not None:
                 yield request
 
@@ -110,27 +120,47 @@ class SruSpider(RegistrySpider):
         title = text_of(kern.get("title"))
         link = text_of(enriched.get("preferredUrl")) or text_of(enriched.get("url"))
         if not (ident and title and link):
-            self.record_error(response.url, f"record {record.get('recordPosition', '?')} without "
-                                            "identifier, title or address: skipped")
+            self.record_error(
+                response.url,
+                f"record {record.get('recordPosition', '?')} without "
+                "identifier, title or address: skipped",
+            )
             return
-        published = text_of(mantel.get("available")) or text_of(mantel.get("issued")) \
-            or text_of(kern.get("modified")) or None
+        published = (
+            text_of(mantel.get("available"))
+            or text_of(mantel.get("issued"))
+            or text_of(kern.get("modified"))
+            or None
+        )
         if not self.wanted(published):
             return
         item = FetchedItem(
-            url=link, title=title, text=text_of(mantel.get("abstract")),
-            published=published, lang=text_of(kern.get("language")) or self.source.lang,
+            url=link,
+            title=title,
+            text=text_of(mantel.get("abstract")),
+            published=published,
+            lang=text_of(kern.get("language")) or self.source.lang,
             author=text_of(kern.get("creator")) or None,
             kind=text_of(kern.get("type")) or None,
             identifiers={"koop": ident},
-            extra={k: v for k, v in {"publicatienaam": text_of(tp.get("publicatienaam")),
-                                     "creator": text_of(kern.get("creator"))}.items() if v},
+            extra={
+                k: v
+                for k, v in {
+                    "publicatienaam": text_of(tp.get("publicatienaam")),
+                    "creator": text_of(kern.get("creator")),
+                }.items()
+                if v
+            },
         )
         file_url = self.manifestation(enriched)
         if self.source.follow and file_url:
             if not self.known(item.url):
-                yield self._request(file_url, self.parse_article, cb_kwargs={"item": item},
-                                    errback=self.article_failed)
+                yield self._request(
+                    file_url,
+                    self.parse_article,
+                    cb_kwargs={"item": item},
+                    errback=self.article_failed,
+                )
         else:
             yield item
 
