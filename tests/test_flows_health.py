@@ -11,8 +11,8 @@ from datetime import datetime, timedelta
 import pytest
 
 from gaimon import warehouse
+from gaimon.detect.health import flagged, source_health
 from gaimon.ops import runs
-from gaimon.ops.health import flagged, source_health
 
 START = datetime(2026, 10, 1, 4)
 

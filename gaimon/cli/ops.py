@@ -299,7 +299,7 @@ def health(
     flagged_only: Annotated[bool, typer.Option("--flagged", help="Only flagged sources")] = False,
 ) -> None:
     """Health of each source: failures in a row, last volume against its own history."""
-    from gaimon.ops.health import source_health
+    from gaimon.detect.health import source_health
 
     with _reading(home) as con:
         rows = source_health(con)

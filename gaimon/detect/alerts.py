@@ -92,7 +92,7 @@ def refresh(
             {"baseline_weeks": params.baseline_weeks, "term_weeks": params.term_weeks},
         )
         con.execute(
-            warehouse.sql("queries/detect_found_terms") + warehouse.sql("queries/detect_terms"),
+            warehouse.sql("queries/detect_terms"),
             {
                 "baseline_weeks": params.baseline_weeks,
                 "min_stories": params.term_min_stories,

@@ -1,7 +1,7 @@
 """Where the digest's items come from: source health, jurisdictions and procedure stages.
 
 Source health and legislative procedures are kept by other stages (`source_health` in
-gaimon.ops.health, the views v_source_health and v_legislation). The digest uses them when the
+gaimon.detect.health, the views v_source_health and v_legislation). The digest uses them when the
 warehouse has them and otherwise falls back on what `documents` and `sources` say.
 """
 
@@ -15,16 +15,10 @@ from typing import Any
 import duckdb
 
 from gaimon import warehouse
+from gaimon.detect.health import source_health
 from gaimon.digest.model import SourceRow
 
 log = logging.getLogger(__name__)
-
-
-def _has_view(con: duckdb.DuckDBPyConnection, name: str) -> bool:
-    found = con.execute(
-        "SELECT count(*) FROM duckdb_views() WHERE view_name = ?", [name]
-    ).fetchone()
-    return bool(found and found[0])
 
 
 def _as_dict(row: Any) -> dict[str, Any]:
@@ -37,19 +31,10 @@ def _as_dict(row: Any) -> dict[str, Any]:
     return dict(row)
 
 
-def _rows(
-    con: duckdb.DuckDBPyConnection, sql: str, params: list | None = None
-) -> list[dict[str, Any]]:
-    cursor = con.execute(sql, params or [])
-    columns = [d[0] for d in cursor.description or []]
-    return [dict(zip(columns, r, strict=True)) for r in cursor.fetchall()]
-
-
 def _health_rows(con: duckdb.DuckDBPyConnection) -> list[dict[str, Any]] | None:
     # The operator section is a courtesy: a failure here must not stop the digest.
     try:
-        if _has_view(con, "v_source_health"):
-            return [_as_dict(r) for r in warehouse.query(con, "queries/source_health")]
+        return [_as_dict(r) for r in source_health(con)]
     except duckdb.Error as exc:
         log.warning("source health unavailable, using document counts: %s", exc)
     return None

@@ -1,7 +1,8 @@
 -- Terms that suddenly co-occur with a public value: title words and evidence phrases of the
 -- stories carrying the value in a tested week, which no story carrying the value had in the
--- baseline weeks before. Uses temp tables value_facts, stopwords and term_weeks.
+-- baseline weeks before, kept in the temp table found_terms. Uses temp tables value_facts, stopwords and term_weeks.
 -- Parameters: $baseline_weeks, $min_stories, $min_sources, $limit, $run_id.
+CREATE OR REPLACE TEMP TABLE found_terms AS
 WITH scope AS (
     -- The tested weeks and the baseline weeks before them.
     SELECT min(week_start) - to_days(($baseline_weeks * 7)::INTEGER) AS since FROM term_weeks
