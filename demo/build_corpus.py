@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """Build gaimon's offline demo corpus: feeds, article pages and the demo source registry.
 
-Deterministic (seeded random, standard library only, no network): running it twice gives
+Deterministic (seeded random, standard library and PyYAML, no network): running it twice gives
 byte-identical output. It writes
 
   demo/corpus/feeds/<outlet>.xml     RSS 2.0, Atom 1.0 and RSS 1.0 (RDF) feeds
@@ -32,10 +32,9 @@ from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time, timedelta, timezone
 from email.utils import format_datetime
 from pathlib import Path
+from types import SimpleNamespace
 
-import blocks_en
-import blocks_nl
-import specials
+import yaml
 
 SEED = 20261122
 FIRST_MONDAY = date(2026, 9, 7)  # Monday of ISO week 2026-W37
@@ -59,26 +58,61 @@ for _prefix in ("atom", "content", "dc", "rdf"):
     ET.register_namespace(_prefix, NS[_prefix])
 
 THEMES = {
-    "privacy": "safety", "non_discrimination": "safety", "reliability": "safety",
-    "cognitive": "human_centredness", "social": "human_centredness",
-    "cultural": "human_centredness", "ownership": "fairness", "sustainability": "fairness",
-    "employment": "fairness", "democratic_processes": "democracy",
+    "privacy": "safety",
+    "non_discrimination": "safety",
+    "reliability": "safety",
+    "cognitive": "human_centredness",
+    "social": "human_centredness",
+    "cultural": "human_centredness",
+    "ownership": "fairness",
+    "sustainability": "fairness",
+    "employment": "fairness",
+    "democratic_processes": "democracy",
     "democratic_steering": "democracy",
 }
 
 # How often each value turns up, and in which sectors (relative weights).
 VALUE_WEIGHTS = {
-    "privacy": 1.2, "non_discrimination": 1.0, "reliability": 1.5, "cognitive": 0.9,
-    "social": 0.8, "cultural": 0.6, "ownership": 0.9, "sustainability": 0.7,
-    "employment": 1.0, "democratic_processes": 0.9, "democratic_steering": 1.0,
+    "privacy": 1.2,
+    "non_discrimination": 1.0,
+    "reliability": 1.5,
+    "cognitive": 0.9,
+    "social": 0.8,
+    "cultural": 0.6,
+    "ownership": 0.9,
+    "sustainability": 0.7,
+    "employment": 1.0,
+    "democratic_processes": 0.9,
+    "democratic_steering": 1.0,
 }
 VALUE_SECTORS = {
-    "privacy": {"healthcare": 3, "education": 2, "public_sector": 3, "labour": 2,
-                "general": 2, "cybersecurity": 1, "media": 1},
-    "non_discrimination": {"labour": 3, "public_sector": 3, "education": 2, "healthcare": 1,
-                           "general": 2, "media": 1},
-    "reliability": {"public_sector": 3, "media": 3, "education": 2, "science": 2,
-                    "cybersecurity": 2, "defence": 2, "labour": 1, "general": 3},
+    "privacy": {
+        "healthcare": 3,
+        "education": 2,
+        "public_sector": 3,
+        "labour": 2,
+        "general": 2,
+        "cybersecurity": 1,
+        "media": 1,
+    },
+    "non_discrimination": {
+        "labour": 3,
+        "public_sector": 3,
+        "education": 2,
+        "healthcare": 1,
+        "general": 2,
+        "media": 1,
+    },
+    "reliability": {
+        "public_sector": 3,
+        "media": 3,
+        "education": 2,
+        "science": 2,
+        "cybersecurity": 2,
+        "defence": 2,
+        "labour": 1,
+        "general": 3,
+    },
     "cognitive": {"education": 5, "labour": 2, "science": 1, "healthcare": 1, "general": 1},
     "social": {"healthcare": 2, "education": 2, "general": 3, "media": 1},
     "cultural": {"culture": 4, "media": 2, "education": 1, "general": 1},
@@ -86,10 +120,15 @@ VALUE_SECTORS = {
     "sustainability": {"general": 4, "public_sector": 2, "science": 1},
     "employment": {"labour": 4, "culture": 2, "media": 2, "public_sector": 1, "healthcare": 1},
     "democratic_processes": {"media": 3, "public_sector": 3, "general": 2},
-    "democratic_steering": {"public_sector": 3, "science": 2, "education": 2, "defence": 2,
-                            "general": 3},
+    "democratic_steering": {
+        "public_sector": 3,
+        "science": 2,
+        "education": 2,
+        "defence": 2,
+        "general": 3,
+    },
 }
-# The planted pair is written by hand (specials.py); the generator never produces it.
+# The planted pair is written by hand (blocks/specials.yaml); the generator never produces it.
 PLANTED = ("healthcare", "reliability")
 
 
@@ -123,119 +162,283 @@ class Outlet:
 
 OUTLETS: list[Outlet] = [
     Outlet(
-        key="dagkoerier", name="De Dagkoerier", lang="nl", fmt="rss2", tz="local",
-        tagline="Het laatste nieuws uit Nederland en de wereld", per_week=8.5, ai_share=0.42,
-        kinds={"incident": 3, "research": 2, "debate": 2, "legislation": 1.5,
-               "enforcement": 1, "market": 1, "guidance": 0.7},
-        nonai={"politiek": 3, "economie": 3, "weer": 1, "verkeer": 1.5, "wonen": 1.5,
-               "sport": 1.5, "cultuur": 1, "onderwijs": 1, "justitie": 1.5, "zorg": 1},
-        authors=("Marieke Visser", "Jeroen Bakker", "Fatima El Amrani", "Daan Hoekstra",
-                 "Redactie"),
-        follow=True, tags=("news", "general", "nl"), html_description=True,
+        key="dagkoerier",
+        name="De Dagkoerier",
+        lang="nl",
+        fmt="rss2",
+        tz="local",
+        tagline="Het laatste nieuws uit Nederland en de wereld",
+        per_week=8.5,
+        ai_share=0.42,
+        kinds={
+            "incident": 3,
+            "research": 2,
+            "debate": 2,
+            "legislation": 1.5,
+            "enforcement": 1,
+            "market": 1,
+            "guidance": 0.7,
+        },
+        nonai={
+            "politiek": 3,
+            "economie": 3,
+            "weer": 1,
+            "verkeer": 1.5,
+            "wonen": 1.5,
+            "sport": 1.5,
+            "cultuur": 1,
+            "onderwijs": 1,
+            "justitie": 1.5,
+            "zorg": 1,
+        },
+        authors=(
+            "Marieke Visser",
+            "Jeroen Bakker",
+            "Fatima El Amrani",
+            "Daan Hoekstra",
+            "Redactie",
+        ),
+        follow=True,
+        tags=("news", "general", "nl"),
+        html_description=True,
         registry_note="Dutch national general news; summaries only, article pages fetched",
     ),
     Outlet(
-        key="polderpost", name="Polderpost", lang="nl", fmt="rss2", tz="gmt",
-        tagline="Nieuws uit Flevoland en de kop van Overijssel", per_week=5.5, ai_share=0.33,
-        kinds={"incident": 3, "research": 1.5, "debate": 1, "legislation": 1,
-               "enforcement": 0.5, "market": 1, "guidance": 0.5},
-        nonai={"regio": 5, "verkeer": 1.5, "weer": 1.5, "wonen": 1.5, "sport": 1.5,
-               "onderwijs": 1, "justitie": 1, "economie": 1},
+        key="polderpost",
+        name="Polderpost",
+        lang="nl",
+        fmt="rss2",
+        tz="gmt",
+        tagline="Nieuws uit Flevoland en de kop van Overijssel",
+        per_week=5.5,
+        ai_share=0.33,
+        kinds={
+            "incident": 3,
+            "research": 1.5,
+            "debate": 1,
+            "legislation": 1,
+            "enforcement": 0.5,
+            "market": 1,
+            "guidance": 0.5,
+        },
+        nonai={
+            "regio": 5,
+            "verkeer": 1.5,
+            "weer": 1.5,
+            "wonen": 1.5,
+            "sport": 1.5,
+            "onderwijs": 1,
+            "justitie": 1,
+            "economie": 1,
+        },
         authors=("Anouk Mulder", "Wouter Postma", "Redactie Polderpost"),
-        follow=True, tags=("news", "regional", "nl"), guid="opaque",
+        follow=True,
+        tags=("news", "regional", "nl"),
+        guid="opaque",
         registry_note="Dutch regional news (Flevoland, Overijssel); plain-text summaries",
     ),
     Outlet(
-        key="bitwijs", name="Bitwijs", lang="nl", fmt="rss2", tz="local",
-        tagline="Technologie, internet en digitale samenleving", per_week=7, ai_share=0.68,
-        kinds={"incident": 2, "research": 2, "market": 2.5, "enforcement": 1,
-               "legislation": 1, "guidance": 0.8, "debate": 0.7},
+        key="bitwijs",
+        name="Bitwijs",
+        lang="nl",
+        fmt="rss2",
+        tz="local",
+        tagline="Technologie, internet en digitale samenleving",
+        per_week=7,
+        ai_share=0.68,
+        kinds={
+            "incident": 2,
+            "research": 2,
+            "market": 2.5,
+            "enforcement": 1,
+            "legislation": 1,
+            "guidance": 0.8,
+            "debate": 0.7,
+        },
         nonai={"tech": 1},
         sector_boost={"cybersecurity": 2.5, "general": 1.8, "science": 1.2},
         authors=("Thijs Brouwer", "Sanne de Boer", "Ruben Kaya", "Ilse van Dijk"),
-        follow=False, tags=("tech", "nl"), content_encoded=True, guid="opaque",
+        follow=False,
+        tags=("tech", "nl"),
+        content_encoded=True,
+        guid="opaque",
         registry_note="Dutch tech site; full text in content:encoded",
     ),
     Outlet(
-        key="zorgdigitaal", name="ZorgDigitaal", lang="nl", fmt="rss2", tz="local",
-        tagline="Vakinformatie over zorg en digitalisering", per_week=3, ai_share=0.5,
-        kinds={"research": 2, "incident": 2, "guidance": 1.5, "debate": 1, "market": 1.5,
-               "legislation": 0.7, "enforcement": 0.7},
-        nonai={"zorg": 1}, sectors=("healthcare",),
+        key="zorgdigitaal",
+        name="ZorgDigitaal",
+        lang="nl",
+        fmt="rss2",
+        tz="local",
+        tagline="Vakinformatie over zorg en digitalisering",
+        per_week=3,
+        ai_share=0.5,
+        kinds={
+            "research": 2,
+            "incident": 2,
+            "guidance": 1.5,
+            "debate": 1,
+            "market": 1.5,
+            "legislation": 0.7,
+            "enforcement": 0.7,
+        },
+        nonai={"zorg": 1},
+        sectors=("healthcare",),
         authors=("Esther Meijer", "Yusuf Kaya", "Redactie ZorgDigitaal"),
-        follow=True, tags=("sector", "healthcare", "nl"),
+        follow=True,
+        tags=("sector", "healthcare", "nl"),
         registry_note="Dutch healthcare trade news",
     ),
     Outlet(
-        key="aad", name="Autoriteit Algoritmen en Data", lang="nl", fmt="rdf", tz="local",
-        tagline="Nieuwsberichten van de Autoriteit Algoritmen en Data (AAD)", per_week=2,
-        ai_share=0.7, kinds={"enforcement": 3, "guidance": 2.5, "research": 1.5},
-        nonai={"toezicht": 1}, layout="inst", weekdays_only=True,
-        sectors=("general", "public_sector", "labour", "education", "healthcare", "media",
-                 "cybersecurity"),
+        key="aad",
+        name="Autoriteit Algoritmen en Data",
+        lang="nl",
+        fmt="rdf",
+        tz="local",
+        tagline="Nieuwsberichten van de Autoriteit Algoritmen en Data (AAD)",
+        per_week=2,
+        ai_share=0.7,
+        kinds={"enforcement": 3, "guidance": 2.5, "research": 1.5},
+        nonai={"toezicht": 1},
+        layout="inst",
+        weekdays_only=True,
+        sectors=(
+            "general",
+            "public_sector",
+            "labour",
+            "education",
+            "healthcare",
+            "media",
+            "cybersecurity",
+        ),
         require=("{dpa}", "{aiauth}", "{researchers}"),
-        slot_overrides={"dpa": "de Autoriteit Algoritmen en Data (AAD)",
-                        "aiauth": "de Autoriteit Algoritmen en Data (AAD)",
-                        "researchers": "onderzoekers van de AAD"},
+        slot_overrides={
+            "dpa": "de Autoriteit Algoritmen en Data (AAD)",
+            "aiauth": "de Autoriteit Algoritmen en Data (AAD)",
+            "researchers": "onderzoekers van de AAD",
+        },
         quote_roles=("voorzitter van de AAD", "directeur toezicht bij de AAD"),
         authors=("AAD Communicatie",),
-        follow=True, tags=("regulator", "nl"),
+        follow=True,
+        tags=("regulator", "nl"),
         registry_note="Dutch regulator for algorithms and data; news releases",
     ),
     Outlet(
-        key="itsinstituut", name="Instituut voor Technologie en Samenleving", lang="nl",
-        fmt="atom", tz="utc", tagline="Onderzoek naar technologie en publieke waarden",
-        per_week=1.5, ai_share=0.85, kinds={"research": 4, "debate": 1.5, "guidance": 0.5},
-        nonai={"instituut": 1}, layout="inst", weekdays_only=True,
+        key="itsinstituut",
+        name="Instituut voor Technologie en Samenleving",
+        lang="nl",
+        fmt="atom",
+        tz="utc",
+        tagline="Onderzoek naar technologie en publieke waarden",
+        per_week=1.5,
+        ai_share=0.85,
+        kinds={"research": 4, "debate": 1.5, "guidance": 0.5},
+        nonai={"instituut": 1},
+        layout="inst",
+        weekdays_only=True,
         require=("{researchers}", "hoogleraren", "deskundigen", "psychologen"),
-        slot_overrides={"researchers": "onderzoekers van het Instituut voor Technologie en Samenleving"},
+        slot_overrides={
+            "researchers": "onderzoekers van het Instituut voor Technologie en Samenleving"
+        },
         quote_roles=("onderzoeker bij het ITS", "directeur van het ITS"),
         authors=("Noor Jansen", "Bram Smit", "Hanneke Vos"),
-        follow=True, tags=("research", "nl"),
+        follow=True,
+        tags=("research", "nl"),
         registry_note="Dutch research institute; Atom with summaries only",
     ),
     Outlet(
-        key="circuit", name="Circuit Review", lang="en", fmt="rss2", tz="gmt",
-        tagline="Technology news and analysis", per_week=7, ai_share=0.68,
-        kinds={"incident": 2, "research": 2, "market": 2.5, "enforcement": 1,
-               "legislation": 1, "guidance": 0.8, "debate": 0.7},
+        key="circuit",
+        name="Circuit Review",
+        lang="en",
+        fmt="rss2",
+        tz="gmt",
+        tagline="Technology news and analysis",
+        per_week=7,
+        ai_share=0.68,
+        kinds={
+            "incident": 2,
+            "research": 2,
+            "market": 2.5,
+            "enforcement": 1,
+            "legislation": 1,
+            "guidance": 0.8,
+            "debate": 0.7,
+        },
         nonai={"tech": 1},
         sector_boost={"cybersecurity": 2.5, "general": 1.8, "science": 1.2},
         authors=("Grace Walsh", "Tomasz Novak", "Priya Patel", "Oliver Brennan"),
-        follow=False, tags=("tech", "en"), content_encoded=True, html_description=True,
+        follow=False,
+        tags=("tech", "en"),
+        content_encoded=True,
+        html_description=True,
         guid="opaque",
         registry_note="English tech site; full text in content:encoded, escaped HTML descriptions",
     ),
     Outlet(
-        key="brusselsledger", name="The Brussels Ledger", lang="en", fmt="atom", tz="local",
-        tagline="EU policy, decoded", per_week=5, ai_share=0.64,
-        kinds={"legislation": 3, "enforcement": 2, "debate": 2, "guidance": 1.2,
-               "market": 1, "research": 1, "incident": 0.5},
+        key="brusselsledger",
+        name="The Brussels Ledger",
+        lang="en",
+        fmt="atom",
+        tz="local",
+        tagline="EU policy, decoded",
+        per_week=5,
+        ai_share=0.64,
+        kinds={
+            "legislation": 3,
+            "enforcement": 2,
+            "debate": 2,
+            "guidance": 1.2,
+            "market": 1,
+            "research": 1,
+            "incident": 0.5,
+        },
         nonai={"eu": 1},
         sector_boost={"general": 2.0, "public_sector": 1.5},
         authors=("Elena Rossi", "Henrik Lindqvist", "Aoife O'Connor"),
-        follow=False, tags=("policy", "eu", "en"),
+        follow=False,
+        tags=("policy", "eu", "en"),
         registry_note="English EU-policy site; Atom with full HTML content",
     ),
     Outlet(
-        key="eudigital", name="European Office for Digital Affairs", lang="en", fmt="rss2",
-        tz="local", tagline="Press releases", per_week=3, ai_share=0.55,
+        key="eudigital",
+        name="European Office for Digital Affairs",
+        lang="en",
+        fmt="rss2",
+        tz="local",
+        tagline="Press releases",
+        per_week=3,
+        ai_share=0.55,
         kinds={"legislation": 3, "guidance": 2, "enforcement": 2.5, "market": 0.8},
-        nonai={"eupress": 1}, layout="inst", weekdays_only=True,
+        nonai={"eupress": 1},
+        layout="inst",
+        weekdays_only=True,
         require=("commission", "european", "{aiauth}", "eu's", "eu ministers", "europe's"),
         slot_overrides={"aiauth": "the European Commission"},
-        quote_roles=("the Commissioner responsible for digital affairs",
-                     "the head of the AI Office"),
+        quote_roles=(
+            "the Commissioner responsible for digital affairs",
+            "the head of the AI Office",
+        ),
         authors=("Press office",),
-        follow=False, tags=("eu", "press", "en"), guid="opaque",
+        follow=False,
+        tags=("eu", "press", "en"),
+        guid="opaque",
         registry_note="EU institution press releases with press-corner style ids",
     ),
 ]
 BY_KEY = {o.key: o for o in OUTLETS}
-BLOCKS = {"nl": blocks_nl, "en": blocks_en}
+
+
+def read_blocks(name: str) -> SimpleNamespace:
+    """A YAML file of demo/blocks/ as an object, so the builder reads `blocks.SECTORS`."""
+    return SimpleNamespace(**yaml.safe_load((DEMO / "blocks" / f"{name}.yaml").read_text("utf-8")))
+
+
+specials = read_blocks("specials")
+BLOCKS = {"nl": read_blocks("nl"), "en": read_blocks("en")}
 
 
 # --------------------------------------------------------------------------- items
+
 
 @dataclass
 class Item:
@@ -293,7 +496,7 @@ SLOT_RE = re.compile(r"\{([A-Za-z_]+)\}")
 def cap(text: str) -> str:
     for i, ch in enumerate(text):
         if ch.isalpha():
-            return text[:i] + ch.upper() + text[i + 1:]
+            return text[:i] + ch.upper() + text[i + 1 :]
         if ch.isdigit():
             return text
     return text
@@ -301,11 +504,13 @@ def cap(text: str) -> str:
 
 def fill(text: str, slots: dict[str, str]) -> str:
     for _ in range(4):
+
         def rep(match: re.Match) -> str:
             name = match.group(1)
             key = name[0].lower() + name[1:]
             value = slots[key]
             return cap(value) if name[0].isupper() else value
+
         new = SLOT_RE.sub(rep, text)
         if new == text:
             return text
@@ -332,26 +537,43 @@ def make_slots(rng: random.Random, outlet: Outlet, sector: str, day: date) -> di
     product = b.PRODUCTS[vi] if vi < len(b.PRODUCTS) else f"{vendor} Chat"
     month = day.month
     slots = {
-        "org": org, "system": rng.choice(prof["system"]), "people": prof["people"],
-        "pros": prof["pros"], "field": prof["field"], "data": prof["data"],
-        "task": prof["task"], "regulator": prof["regulator"], "minister": prof["minister"],
-        "city": rng.choice(b.CITIES), "village": rng.choice(b.VILLAGES), "vendor": vendor,
-        "product": product, "pct": str(rng.randint(12, 68)), "n": str(rng.randint(3, 40)),
+        "org": org,
+        "system": rng.choice(prof["system"]),
+        "people": prof["people"],
+        "pros": prof["pros"],
+        "field": prof["field"],
+        "data": prof["data"],
+        "task": prof["task"],
+        "regulator": prof["regulator"],
+        "minister": prof["minister"],
+        "city": rng.choice(b.CITIES),
+        "village": rng.choice(b.VILLAGES),
+        "vendor": vendor,
+        "product": product,
+        "pct": str(rng.randint(12, 68)),
+        "n": str(rng.randint(3, 40)),
         "big": number(outlet.lang, rng.choice([450, 800, 1200, 1500, 2100, 3400, 5000])),
-        "small": str(rng.randint(2, 9)), "researchers": rng.choice(b.RESEARCHERS),
-        "dpa": rng.choice(b.DPA), "aiauth": rng.choice(b.AIAUTH),
-        "day": b.WEEKDAYS[day.weekday()], "month": b.MONTHS[month - 1],
-        "prev_month": b.MONTHS[month - 2], "outlet": outlet.name,
-        "brand": rng.choice(b.BRANDS), "company": rng.choice(b.COMPANIES),
-        "club": rng.choice(b.CLUBS), "road": str(rng.choice([1, 2, 4, 12, 27, 28, 50])),
+        "small": str(rng.randint(2, 9)),
+        "researchers": rng.choice(b.RESEARCHERS),
+        "dpa": rng.choice(b.DPA),
+        "aiauth": rng.choice(b.AIAUTH),
+        "day": b.WEEKDAYS[day.weekday()],
+        "month": b.MONTHS[month - 1],
+        "prev_month": b.MONTHS[month - 2],
+        "outlet": outlet.name,
+        "brand": rng.choice(b.BRANDS),
+        "company": rng.choice(b.COMPANIES),
+        "club": rng.choice(b.CLUBS),
+        "road": str(rng.choice([1, 2, 4, 12, 27, 28, 50])),
         "person": f"{rng.choice(b.FIRST_NAMES)} {rng.choice(b.LAST_NAMES)}",
     }
     slots.update(outlet.slot_overrides)
     return slots
 
 
-def quote_sentence(rng: random.Random, outlet: Outlet, quote: str, role: str,
-                   slots: dict[str, str]) -> str:
+def quote_sentence(
+    rng: random.Random, outlet: Outlet, quote: str, role: str, slots: dict[str, str]
+) -> str:
     b = BLOCKS[outlet.lang]
     forms = [f for f in b.QUOTE_FORMS if outlet.layout == "news" or "{outlet}" not in f]
     person = f"{rng.choice(b.FIRST_NAMES)} {rng.choice(b.LAST_NAMES)}"
@@ -359,8 +581,9 @@ def quote_sentence(rng: random.Random, outlet: Outlet, quote: str, role: str,
     return cap(fill(form, {**slots, "quote": quote, "person": person, "role": role}))
 
 
-def compose_ai(rng: random.Random, outlet: Outlet, value: str, sector: str, story: tuple,
-               slots: dict[str, str]) -> tuple[str, list[str]]:
+def compose_ai(
+    rng: random.Random, outlet: Outlet, value: str, sector: str, story: tuple, slots: dict[str, str]
+) -> tuple[str, list[str]]:
     """Lead from the story, then what usually follows in such a report: status, background
     on the value at stake, quotes, sector context, until a length drawn at random."""
     b = BLOCKS[outlet.lang]
@@ -374,12 +597,17 @@ def compose_ai(rng: random.Random, outlet: Outlet, value: str, sector: str, stor
         return rng.sample(ok, len(ok))
 
     pools = {
-        "sector": usable(prof["context"]), "value": usable(vdef["context"]),
-        "kind": usable(b.KINDS[kind]), "generic": usable(b.GENERIC),
+        "sector": usable(prof["context"]),
+        "value": usable(vdef["context"]),
+        "kind": usable(b.KINDS[kind]),
+        "generic": usable(b.GENERIC),
         "quote": usable(vdef["quotes"]),
     }
-    roles = list(outlet.quote_roles) or [
-        r for r in prof["roles"] if names_org or "{org}" not in r] or b.GENERAL_ROLES
+    roles = (
+        list(outlet.quote_roles)
+        or [r for r in prof["roles"] if names_org or "{org}" not in r]
+        or b.GENERAL_ROLES
+    )
     roles = rng.sample(roles, len(roles))  # one speaker per role
 
     def take(pool: str) -> str | None:
@@ -390,9 +618,18 @@ def compose_ai(rng: random.Random, outlet: Outlet, value: str, sector: str, stor
             return quote_sentence(rng, outlet, text, roles.pop(), slots)
         return cap(fill(text, slots))
 
-    plan = [("kind", "value"), ("value", "value"), ("quote",), ("sector", "sector"),
-            ("kind",), ("quote", "value"), ("generic", "sector"), ("value", "kind"),
-            ("sector", "generic"), ("generic", "value")]
+    plan = [
+        ("kind", "value"),
+        ("value", "value"),
+        ("quote",),
+        ("sector", "sector"),
+        ("kind",),
+        ("quote", "value"),
+        ("generic", "sector"),
+        ("value", "kind"),
+        ("sector", "generic"),
+        ("generic", "value"),
+    ]
     target = rng.randint(150, 330)
     paras = [cap(fill(lead_t, slots))]
     for step in plan:
@@ -407,8 +644,9 @@ def compose_ai(rng: random.Random, outlet: Outlet, value: str, sector: str, stor
     return cap(fill(title_t, slots)), paras
 
 
-def compose_nonai(rng: random.Random, outlet: Outlet, topic: str, story: tuple,
-                  slots: dict[str, str]) -> tuple[str, list[str]]:
+def compose_nonai(
+    rng: random.Random, outlet: Outlet, topic: str, story: tuple, slots: dict[str, str]
+) -> tuple[str, list[str]]:
     tdef = BLOCKS[outlet.lang].NONAI[topic]
     title_t, lead_t, detail_t = story
     ctx = rng.sample(tdef["context"], len(tdef["context"]))
@@ -426,6 +664,7 @@ def compose_nonai(rng: random.Random, outlet: Outlet, topic: str, story: tuple,
 
 # --------------------------------------------------------------------------- planning
 
+
 class Planner:
     def __init__(self) -> None:
         self.rng = random.Random(SEED)
@@ -436,8 +675,9 @@ class Planner:
 
     def noise(self, week: int) -> dict[str, float]:
         if week not in self.value_noise:
-            self.value_noise[week] = {v: w * self.rng.uniform(0.5, 1.5)
-                                      for v, w in VALUE_WEIGHTS.items()}
+            self.value_noise[week] = {
+                v: w * self.rng.uniform(0.5, 1.5) for v, w in VALUE_WEIGHTS.items()
+            }
         return self.value_noise[week]
 
     def slot_time(self, outlet: Outlet, week: int, first: bool) -> datetime:
@@ -471,8 +711,12 @@ class Planner:
                         continue
                     if (sector, value) == PLANTED:
                         continue
-                    weight = (noise[value] * VALUE_SECTORS[value].get(sector, 1.0)
-                              * outlet.kinds[kind] * outlet.sector_boost.get(sector, 1.0))
+                    weight = (
+                        noise[value]
+                        * VALUE_SECTORS[value].get(sector, 1.0)
+                        * outlet.kinds[kind]
+                        * outlet.sector_boost.get(sector, 1.0)
+                    )
                     used = self.uses.get((outlet.lang, value, ti), 0)
                     used_here = self.uses.get((outlet.key, value, ti), 0)
                     weight /= (1 + used) ** 2 * (1 + 2 * used_here)
@@ -495,11 +739,20 @@ class Planner:
             for key in ((outlet.lang, value, ti), (outlet.key, value, ti)):
                 self.uses[key] = self.uses.get(key, 0) + 1
             section = BLOCKS[outlet.lang].SECTORS[sector]["section"]
-            return self.add(Item(
-                outlet=outlet, title=title, paras=paras, local=when,
-                author=self.rng.choice(outlet.authors), section=section, relevant=True,
-                values=[value], sectors=[] if sector == "general" else [sector],
-                kind=story[0]))
+            return self.add(
+                Item(
+                    outlet=outlet,
+                    title=title,
+                    paras=paras,
+                    local=when,
+                    author=self.rng.choice(outlet.authors),
+                    section=section,
+                    relevant=True,
+                    values=[value],
+                    sectors=[] if sector == "general" else [sector],
+                    kind=story[0],
+                )
+            )
         return None
 
     def add_nonai(self, outlet: Outlet, week: int, when: datetime) -> Item | None:
@@ -522,10 +775,20 @@ class Planner:
                     cands.pop(pick)
                 continue
             self.uses[(outlet.lang, topic, si)] = self.uses.get((outlet.lang, topic, si), 0) + 1
-            return self.add(Item(
-                outlet=outlet, title=title, paras=paras, local=when,
-                author=self.rng.choice(outlet.authors), section=b.NONAI[topic]["section"],
-                relevant=False, values=[], sectors=[], kind=None))
+            return self.add(
+                Item(
+                    outlet=outlet,
+                    title=title,
+                    paras=paras,
+                    local=when,
+                    author=self.rng.choice(outlet.authors),
+                    section=b.NONAI[topic]["section"],
+                    relevant=False,
+                    values=[],
+                    sectors=[],
+                    kind=None,
+                )
+            )
         return None
 
     def add(self, item: Item) -> Item:
@@ -558,27 +821,47 @@ class Planner:
             outlet = BY_KEY[spec["outlet"]]
             when = local_dt(week_day(spec["week"], spec["wd"]), spec["time"])
             sector = spec["sectors"][0] if spec["sectors"] else "general"
-            self.add(Item(
-                outlet=outlet, title=spec["title"], paras=list(spec["paras"]), local=when,
-                author=self.rng.choice(outlet.authors),
-                section=BLOCKS[outlet.lang].SECTORS[sector]["section"], relevant=True,
-                values=list(spec["values"]), sectors=list(spec["sectors"]),
-                kind=spec["kind"], planted=spec in specials.BURST,
-                desc_html=spec.get("desc_html")))
+            self.add(
+                Item(
+                    outlet=outlet,
+                    title=spec["title"],
+                    paras=list(spec["paras"]),
+                    local=when,
+                    author=self.rng.choice(outlet.authors),
+                    section=BLOCKS[outlet.lang].SECTORS[sector]["section"],
+                    relevant=True,
+                    values=list(spec["values"]),
+                    sectors=list(spec["sectors"]),
+                    kind=spec["kind"],
+                    planted=spec in specials.BURST,
+                    desc_html=spec.get("desc_html"),
+                )
+            )
         for spec in specials.WIRE:
             base_when = local_dt(week_day(spec["week"], spec["wd"]), spec["time"])
             for key, title, minutes, drop_last in spec["variants"]:
                 outlet = BY_KEY[key]
                 paras = list(spec["paras"][:-1] if drop_last else spec["paras"])
                 sector = spec["sectors"][0] if spec["sectors"] else "general"
-                section = (BLOCKS["nl"].SECTORS[sector]["section"] if spec["relevant"]
-                           else "Binnenland")
-                self.add(Item(
-                    outlet=outlet, title=title, paras=paras,
-                    local=base_when + timedelta(minutes=minutes), author="HPB",
-                    section=section, relevant=spec["relevant"], values=list(spec["values"]),
-                    sectors=list(spec["sectors"]), kind=spec["kind"],
-                    cluster=spec["cluster"], planted=spec.get("planted", False)))
+                section = (
+                    BLOCKS["nl"].SECTORS[sector]["section"] if spec["relevant"] else "Binnenland"
+                )
+                self.add(
+                    Item(
+                        outlet=outlet,
+                        title=title,
+                        paras=paras,
+                        local=base_when + timedelta(minutes=minutes),
+                        author="HPB",
+                        section=section,
+                        relevant=spec["relevant"],
+                        values=list(spec["values"]),
+                        sectors=list(spec["sectors"]),
+                        kind=spec["kind"],
+                        cluster=spec["cluster"],
+                        planted=spec.get("planted", False),
+                    )
+                )
 
 
 def eligible_sectors(value: str, tag: str) -> list[str]:
@@ -635,6 +918,7 @@ def make_guid(it: Item, rng: random.Random) -> str:
 
 # --------------------------------------------------------------------------- rendering
 
+
 def text(value: str) -> str:
     """Escape for an HTML text node (attributes use html.escape with quotes)."""
     return html.escape(value, quote=False)
@@ -677,7 +961,9 @@ def q(prefix: str, tag: str) -> str:
 def categories(it: Item) -> list[str]:
     cats = [it.section]
     if it.relevant:
-        cats.append("Kunstmatige intelligentie" if it.outlet.lang == "nl" else "Artificial intelligence")
+        cats.append(
+            "Kunstmatige intelligentie" if it.outlet.lang == "nl" else "Artificial intelligence"
+        )
     return cats
 
 
@@ -699,8 +985,13 @@ def rss2(outlet: Outlet, items: list[Item]) -> ET.Element:
     sub(ch, "copyright", f"© 2026 {outlet.name}")
     sub(ch, "lastBuildDate", rfc822(items[0]))
     sub(ch, "generator", "Publisher CMS 4.2")
-    sub(ch, q("atom", "link"), href=f"{BASE}/feeds/{outlet.key}.xml", rel="self",
-        type="application/rss+xml")
+    sub(
+        ch,
+        q("atom", "link"),
+        href=f"{BASE}/feeds/{outlet.key}.xml",
+        rel="self",
+        type="application/rss+xml",
+    )
     sub(ch, "ttl", "15")
     for it in items:
         el = sub(ch, "item")
@@ -724,10 +1015,20 @@ def atom(outlet: Outlet, items: list[Item], rng: random.Random) -> ET.Element:
     feed = ET.Element(q("atom", "feed"), {q("xml", "lang"): outlet.lang})
     sub(feed, q("atom", "title"), outlet.name)
     sub(feed, q("atom", "subtitle"), outlet.tagline)
-    sub(feed, q("atom", "link"), rel="alternate", type="text/html",
-        href=f"{BASE}/sites/{outlet.key}.html")
-    sub(feed, q("atom", "link"), rel="self", type="application/atom+xml",
-        href=f"{BASE}/feeds/{outlet.key}.xml")
+    sub(
+        feed,
+        q("atom", "link"),
+        rel="alternate",
+        type="text/html",
+        href=f"{BASE}/sites/{outlet.key}.html",
+    )
+    sub(
+        feed,
+        q("atom", "link"),
+        rel="self",
+        type="application/atom+xml",
+        href=f"{BASE}/feeds/{outlet.key}.xml",
+    )
     sub(feed, q("atom", "id"), f"tag:{outlet.key}.example,2026:feed")
     sub(feed, q("atom", "updated"), rfc3339(items[0]))
     author = sub(feed, q("atom", "author"))
@@ -740,8 +1041,10 @@ def atom(outlet: Outlet, items: list[Item], rng: random.Random) -> ET.Element:
         sub(entry, q("atom", "published"), rfc3339(it))
         updated = it.local
         if rng.random() < 0.3:
-            updated = min(it.local + timedelta(minutes=rng.randint(20, 240)),
-                          it.local.replace(hour=23, minute=30))
+            updated = min(
+                it.local + timedelta(minutes=rng.randint(20, 240)),
+                it.local.replace(hour=23, minute=30),
+            )
         sub(entry, q("atom", "updated"), rfc3339(it, updated))
         ea = sub(entry, q("atom", "author"))
         sub(ea, q("atom", "name"), it.author)
@@ -796,15 +1099,40 @@ def xml_bytes(root: ET.Element, default_ns: str | None = None) -> bytes:
 # ----- HTML pages
 
 UI = {
-    "nl": {"by": "Door", "related": "Lees ook", "home": "Home", "cookies": "Deze site gebruikt cookies om het gebruik te meten. Akkoord?",
-           "ok": "Akkoord", "latest": "Laatste nieuws", "fiction": "Fictieve site, onderdeel van de gaimon-demonstratiedataset.",
-           "press": "Contact voor de pers", "share": "Deel dit artikel"},
-    "en": {"by": "By", "related": "Read more", "home": "Home", "cookies": "We use cookies to measure how this site is used. OK?",
-           "ok": "Accept", "latest": "Latest", "fiction": "Fictional site, part of the gaimon demonstration dataset.",
-           "press": "Press contact", "share": "Share this article"},
+    "nl": {
+        "by": "Door",
+        "related": "Lees ook",
+        "home": "Home",
+        "cookies": "Deze site gebruikt cookies om het gebruik te meten. Akkoord?",
+        "ok": "Akkoord",
+        "latest": "Laatste nieuws",
+        "fiction": "Fictieve site, onderdeel van de gaimon-demonstratiedataset.",
+        "press": "Contact voor de pers",
+        "share": "Deel dit artikel",
+    },
+    "en": {
+        "by": "By",
+        "related": "Read more",
+        "home": "Home",
+        "cookies": "We use cookies to measure how this site is used. OK?",
+        "ok": "Accept",
+        "latest": "Latest",
+        "fiction": "Fictional site, part of the gaimon demonstration dataset.",
+        "press": "Press contact",
+        "share": "Share this article",
+    },
 }
 NAV = {
-    "dagkoerier": ["Binnenland", "Buitenland", "Politiek", "Economie", "Tech", "Zorg", "Sport", "Cultuur"],
+    "dagkoerier": [
+        "Binnenland",
+        "Buitenland",
+        "Politiek",
+        "Economie",
+        "Tech",
+        "Zorg",
+        "Sport",
+        "Cultuur",
+    ],
     "polderpost": ["Regio", "Dronten", "Lelystad", "Noordoostpolder", "Kampen", "Sport"],
     "bitwijs": ["Nieuws", "Reviews", "Security", "AI", "Opinie", "Podcast"],
     "zorgdigitaal": ["Nieuws", "Digitale zorg", "Beleid", "Vacatures", "Events"],
@@ -823,10 +1151,14 @@ def display_date(it: Item) -> str:
 
 def json_ld(it: Item) -> str:
     data = {
-        "@context": "https://schema.org", "@type": "NewsArticle", "headline": it.title,
-        "datePublished": it.local.isoformat(), "author": {"@type": "Person", "name": it.author},
+        "@context": "https://schema.org",
+        "@type": "NewsArticle",
+        "headline": it.title,
+        "datePublished": it.local.isoformat(),
+        "author": {"@type": "Person", "name": it.author},
         "publisher": {"@type": "Organization", "name": it.outlet.name},
-        "mainEntityOfPage": it.url, "inLanguage": it.outlet.lang,
+        "mainEntityOfPage": it.url,
+        "inLanguage": it.outlet.lang,
     }
     text = json.dumps(data, ensure_ascii=False, indent=1)
     # keep "</script>" in a headline from closing the script element
@@ -836,8 +1168,10 @@ def json_ld(it: Item) -> str:
 def article_page(it: Item, related: list[Item]) -> str:
     o, ui = it.outlet, UI[it.outlet.lang]
     e = html.escape
-    nav = "\n".join(f'      <li><a href="{BASE}/sites/{o.key}.html#{slugify(n)}">{e(n)}</a></li>'
-                    for n in NAV[o.key])
+    nav = "\n".join(
+        f'      <li><a href="{BASE}/sites/{o.key}.html#{slugify(n)}">{e(n)}</a></li>'
+        for n in NAV[o.key]
+    )
     rel = "\n".join(f'      <li><a href="{r.url}">{text(r.title)}</a></li>' for r in related)
     tags = "\n".join(f'<meta property="article:tag" content="{e(c)}">' for c in categories(it))
     head = f"""<!DOCTYPE html>
@@ -855,7 +1189,7 @@ def article_page(it: Item, related: list[Item]) -> str:
 <meta property="og:title" content="{e(it.title)}">
 <meta property="og:description" content="{e(it.lead)}">
 <meta property="og:url" content="{it.url}">
-<meta property="og:locale" content="{'nl_NL' if o.lang == 'nl' else 'en_GB'}">
+<meta property="og:locale" content="{"nl_NL" if o.lang == "nl" else "en_GB"}">
 <meta property="article:published_time" content="{it.local.isoformat()}">
 <meta property="article:section" content="{e(it.section)}">
 <meta property="article:author" content="{e(it.author)}">
@@ -869,7 +1203,7 @@ def article_page(it: Item, related: list[Item]) -> str:
     if o.layout == "inst":
         body = f"""
 <body class="page-news">
-<a class="skip" href="#main">{'Naar de inhoud' if o.lang == 'nl' else 'Skip to content'}</a>
+<a class="skip" href="#main">{"Naar de inhoud" if o.lang == "nl" else "Skip to content"}</a>
 <header class="site-header">
   <a class="logo" href="{BASE}/sites/{o.key}.html">{e(o.name)}</a>
   <nav aria-label="main">
@@ -879,18 +1213,18 @@ def article_page(it: Item, related: list[Item]) -> str:
   </nav>
 </header>
 <main id="main">
-  <ol class="breadcrumb"><li><a href="{BASE}/sites/{o.key}.html">{ui['home']}</a></li><li>{e(it.section)}</li></ol>
+  <ol class="breadcrumb"><li><a href="{BASE}/sites/{o.key}.html">{ui["home"]}</a></li><li>{e(it.section)}</li></ol>
   <article class="news-item">
     <p class="meta">{e(it.section)} | <time datetime="{it.local.isoformat()}">{display_date(it)}</time></p>
     <h1>{text(it.title)}</h1>
 {body_html(it.paras)}
   </article>
   <aside class="press-contact">
-    <h2>{ui['press']}</h2>
-    <p>{e(o.name)}, {'afdeling Communicatie' if o.lang == 'nl' else 'Press office'}</p>
+    <h2>{ui["press"]}</h2>
+    <p>{e(o.name)}, {"afdeling Communicatie" if o.lang == "nl" else "Press office"}</p>
   </aside>
   <aside class="related">
-    <h2>{ui['related']}</h2>
+    <h2>{ui["related"]}</h2>
     <ul>
 {rel}
     </ul>
@@ -898,7 +1232,7 @@ def article_page(it: Item, related: list[Item]) -> str:
 </main>
 <footer class="site-footer">
   <p>{e(o.name)} · <a href="{BASE}/sites/{o.key}.html#contact">Contact</a> · <a href="{BASE}/sites/{o.key}.html#privacy">Privacy</a> · <a href="{BASE}/feeds/{o.key}.xml">RSS</a></p>
-  <p class="disclaimer">{ui['fiction']}</p>
+  <p class="disclaimer">{ui["fiction"]}</p>
 </footer>
 </body>
 </html>
@@ -906,7 +1240,7 @@ def article_page(it: Item, related: list[Item]) -> str:
     else:
         body = f"""
 <body class="article-page">
-<div class="cookie-notice" role="dialog"><p>{ui['cookies']}</p><button type="button">{ui['ok']}</button></div>
+<div class="cookie-notice" role="dialog"><p>{ui["cookies"]}</p><button type="button">{ui["ok"]}</button></div>
 <header class="site-header">
   <a class="logo" href="{BASE}/sites/{o.key}.html">{e(o.name)}</a>
   <nav aria-label="main">
@@ -916,28 +1250,28 @@ def article_page(it: Item, related: list[Item]) -> str:
   </nav>
 </header>
 <main>
-  <nav class="breadcrumb"><a href="{BASE}/sites/{o.key}.html">{ui['home']}</a> › <span>{e(it.section)}</span></nav>
+  <nav class="breadcrumb"><a href="{BASE}/sites/{o.key}.html">{ui["home"]}</a> › <span>{e(it.section)}</span></nav>
   <article class="article">
     <header class="article-header">
       <p class="article-section">{e(it.section)}</p>
       <h1>{text(it.title)}</h1>
-      <p class="article-meta">{ui['by']} <span class="author">{e(it.author)}</span> · <time datetime="{it.local.isoformat()}">{display_date(it)}</time></p>
+      <p class="article-meta">{ui["by"]} <span class="author">{e(it.author)}</span> · <time datetime="{it.local.isoformat()}">{display_date(it)}</time></p>
     </header>
     <div class="article-body">
 {body_html(it.paras)}
     </div>
   </article>
-  <div class="share"><span>{ui['share']}:</span> <a href="{BASE}/sites/{o.key}.html#share-mail">E-mail</a> <a href="{BASE}/sites/{o.key}.html#share-link">Link</a></div>
+  <div class="share"><span>{ui["share"]}:</span> <a href="{BASE}/sites/{o.key}.html#share-mail">E-mail</a> <a href="{BASE}/sites/{o.key}.html#share-link">Link</a></div>
   <aside class="related">
-    <h2>{ui['related']}</h2>
+    <h2>{ui["related"]}</h2>
     <ul>
 {rel}
     </ul>
   </aside>
 </main>
 <footer class="site-footer">
-  <p>© 2026 {e(o.name)} · <a href="{BASE}/sites/{o.key}.html#colofon">{'Colofon' if o.lang == 'nl' else 'About us'}</a> · <a href="{BASE}/sites/{o.key}.html#privacy">Privacy</a> · <a href="{BASE}/feeds/{o.key}.xml">RSS</a></p>
-  <p class="disclaimer">{ui['fiction']}</p>
+  <p>© 2026 {e(o.name)} · <a href="{BASE}/sites/{o.key}.html#colofon">{"Colofon" if o.lang == "nl" else "About us"}</a> · <a href="{BASE}/sites/{o.key}.html#privacy">Privacy</a> · <a href="{BASE}/feeds/{o.key}.xml">RSS</a></p>
+  <p class="disclaimer">{ui["fiction"]}</p>
 </footer>
 </body>
 </html>
@@ -949,7 +1283,8 @@ def site_page(outlet: Outlet, items: list[Item]) -> str:
     e = html.escape
     rows = "\n".join(
         f'    <li><a href="{it.url}">{text(it.title)}</a> <time datetime="{it.local.isoformat()}">{display_date(it)}</time></li>'
-        for it in items)
+        for it in items
+    )
     return f"""<!DOCTYPE html>
 <html lang="{outlet.lang}">
 <head>
@@ -960,12 +1295,12 @@ def site_page(outlet: Outlet, items: list[Item]) -> str:
 <body>
 <header><h1>{e(outlet.name)}</h1><p>{e(outlet.tagline)}</p></header>
 <main>
-  <h2>{UI[outlet.lang]['latest']}</h2>
+  <h2>{UI[outlet.lang]["latest"]}</h2>
   <ul>
 {rows}
   </ul>
 </main>
-<footer><p>{UI[outlet.lang]['fiction']}</p></footer>
+<footer><p>{UI[outlet.lang]["fiction"]}</p></footer>
 </body>
 </html>
 """
@@ -974,7 +1309,9 @@ def site_page(outlet: Outlet, items: list[Item]) -> str:
 def index_page() -> str:
     rows = "\n".join(
         f'    <li><a href="{BASE}/sites/{o.key}.html">{html.escape(o.name)}</a> '
-        f'(<a href="{BASE}/feeds/{o.key}.xml">feed</a>, {o.lang})</li>' for o in OUTLETS)
+        f'(<a href="{BASE}/feeds/{o.key}.xml">feed</a>, {o.lang})</li>'
+        for o in OUTLETS
+    )
     return f"""<!DOCTYPE html>
 <html lang="en">
 <head><meta charset="utf-8"><title>gaimon demo corpus</title></head>
@@ -990,6 +1327,7 @@ def index_page() -> str:
 
 
 # ----- registry and ground truth
+
 
 def yaml_str(text: str) -> str:
     return json.dumps(text, ensure_ascii=False)
@@ -1018,11 +1356,20 @@ def sources_yaml() -> str:
 
 def truth_row(it: Item) -> dict:
     return {
-        "outlet": it.outlet.key, "lang": it.outlet.lang, "guid": it.guid, "url": it.url,
-        "title": it.title, "published": it.utc.strftime("%Y-%m-%dT%H:%M:%SZ"),
-        "iso_week": it.week, "relevant": it.relevant, "values": it.values,
-        "themes": sorted({THEMES[v] for v in it.values}), "sectors": it.sectors,
-        "kind": it.kind, "cluster": it.cluster, "planted": it.planted,
+        "outlet": it.outlet.key,
+        "lang": it.outlet.lang,
+        "guid": it.guid,
+        "url": it.url,
+        "title": it.title,
+        "published": it.utc.strftime("%Y-%m-%dT%H:%M:%SZ"),
+        "iso_week": it.week,
+        "relevant": it.relevant,
+        "values": it.values,
+        "themes": sorted({THEMES[v] for v in it.values}),
+        "sectors": it.sectors,
+        "kind": it.kind,
+        "cluster": it.cluster,
+        "planted": it.planted,
         "words": words(it.paras),
     }
 
@@ -1051,21 +1398,30 @@ def summary(items: list[Item]) -> dict:
         "first": min(it.local for it in items).isoformat(),
         "last": max(it.local for it in items).isoformat(),
         "per_feed": per_feed,
-        "per_week": {w: {"items": sum(it.week == w for it in items),
-                         "relevant": sum(it.week == w and it.relevant for it in items)}
-                     for w in weeks},
+        "per_week": {
+            w: {
+                "items": sum(it.week == w for it in items),
+                "relevant": sum(it.week == w and it.relevant for it in items),
+            }
+            for w in weeks
+        },
         "per_lang": {lang: sum(it.outlet.lang == lang for it in items) for lang in ("nl", "en")},
         "per_value": {v: sum(v in it.values for it in items) for v in VALUE_WEIGHTS},
-        "per_sector": {s: sum(s in it.sectors for it in items)
-                       for s in sorted({s for it in items for s in it.sectors})},
-        "per_kind": {k: sum(it.kind == k for it in items)
-                     for k in sorted({it.kind for it in items if it.kind})},
+        "per_sector": {
+            s: sum(s in it.sectors for it in items)
+            for s in sorted({s for it in items for s in it.sectors})
+        },
+        "per_kind": {
+            k: sum(it.kind == k for it in items)
+            for k in sorted({it.kind for it in items if it.kind})
+        },
         "wire_clusters": {c["cluster"]: [v[0] for v in c["variants"]] for c in specials.WIRE},
         "planted_pair": {"sector": PLANTED[0], "value": PLANTED[1], "per_week": pair},
     }
 
 
 # --------------------------------------------------------------------------- main
+
 
 def write(path: Path, data: str | bytes) -> None:
     path.parent.mkdir(parents=True, exist_ok=True)
@@ -1083,8 +1439,10 @@ def main() -> None:
 
     if CORPUS.exists():
         shutil.rmtree(CORPUS)
-    by_outlet = {o.key: sorted((it for it in items if it.outlet is o),
-                               key=lambda it: it.utc, reverse=True) for o in OUTLETS}
+    by_outlet = {
+        o.key: sorted((it for it in items if it.outlet is o), key=lambda it: it.utc, reverse=True)
+        for o in OUTLETS
+    }
     for o in OUTLETS:
         feed_items = by_outlet[o.key]
         if o.fmt == "rss2":
@@ -1095,7 +1453,7 @@ def main() -> None:
             data = xml_bytes(rdf(o, feed_items), NS["rss1"])
         write(CORPUS / "feeds" / f"{o.key}.xml", data)
         for i, it in enumerate(feed_items):
-            related = (feed_items[i + 1:i + 4] or feed_items[max(0, i - 3):i])[:3]
+            related = (feed_items[i + 1 : i + 4] or feed_items[max(0, i - 3) : i])[:3]
             write(CORPUS / "articles" / f"{it.slug}.html", article_page(it, related))
         write(CORPUS / "sites" / f"{o.key}.html", site_page(o, feed_items))
     write(CORPUS / "index.html", index_page())
@@ -1103,7 +1461,9 @@ def main() -> None:
     write(DEMO / "sources.yaml", sources_yaml())
     rows = [json.dumps(truth_row(it), ensure_ascii=False) for it in items]
     write(EXPECTED / "items.jsonl", "\n".join(rows) + "\n")
-    write(EXPECTED / "summary.json", json.dumps(summary(items), ensure_ascii=False, indent=2) + "\n")
+    write(
+        EXPECTED / "summary.json", json.dumps(summary(items), ensure_ascii=False, indent=2) + "\n"
+    )
     s = summary(items)
     print(f"{s['items']} items ({s['relevant']} relevant), {s['first']} .. {s['last']}")
     for key, n in s["per_feed"].items():
