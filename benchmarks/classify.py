@@ -124,7 +124,8 @@ def memory(home: Path, count: int) -> None:
         if seen % 10000 == 0:
             peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
             print(
-                f"  {seen} documents, peak memory {peak:.0f} MB, {seen / (time.perf_counter() - started):.0f} docs/s"
+                f"  {seen} documents, peak memory {peak:.0f} MB, "
+                f"{seen / (time.perf_counter() - started):.0f} docs/s"
             )
     peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     print(

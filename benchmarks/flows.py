@@ -126,7 +126,8 @@ def report(runs: list[dict], costs: dict[str, float]) -> None:
     print("\nDaily flow on the offline corpus (9 sources, 469 items), from an empty home")
     for run in runs:
         print(
-            f"  {run['label']:<28} {run['wall']:7.1f} s   {run['state']}, {run['documents']} new documents, "
+            f"  {run['label']:<28} {run['wall']:7.1f} s   {run['state']}, {run['documents']} new "
+            "documents, "
             f"{run['classified']} classified"
         )
         for kind, (count, seconds) in run["stages"].items():

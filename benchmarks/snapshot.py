@@ -3,7 +3,7 @@ synthetic warehouse of benchmarks/warehouse.py, against the other way to make su
 
     .venv/bin/python benchmarks/snapshot.py                     # 2M documents (~2.8 GB)
     .venv/bin/python benchmarks/snapshot.py --documents 200000  # a quick look
-    .venv/bin/python benchmarks/snapshot.py --reuse             # the file benchmarks/warehouse.py left
+    .venv/bin/python benchmarks/snapshot.py --reuse             # reuse warehouse.py's file
 
 - publish_snapshot: CHECKPOINT, copy the file, stamp the copy, rename it into place (gaimon's way);
 - ATTACH + COPY FROM DATABASE: DuckDB rewrites every table into a new file.
@@ -51,7 +51,8 @@ def main() -> None:
         for n in range(args.repeat):
             done = snapshot.publish_snapshot(home, "benchmark")
             print(
-                f"publish_snapshot #{n + 1}: {done.seconds:.1f} s ({done.bytes / 2**30:.2f} GB copy)"
+                f"publish_snapshot #{n + 1}: {done.seconds:.1f} s ({done.bytes / 2**30:.2f} GB "
+                "copy)"
             )
         other = Path(tmp) / "attached.duckdb"
         started = time.perf_counter()

@@ -120,7 +120,8 @@ def main() -> None:
                 s = result.get(split, {}).get(register)
                 if s:
                     print(
-                        f"  {split:3} {register:24} themes {s['themes']:.3f} values {s['values']:.3f} "
+                        f"  {split:3} {register:24} themes {s['themes']:.3f} values "
+                        f"{s['values']:.3f} "
                         f"sectors {s['sectors']:.3f} relevance {s['relevance_f1']:.3f} "
                         f"passed {s['passed']:.3f} ECE values {s['ece_values']:.3f}",
                         flush=True,

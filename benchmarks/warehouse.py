@@ -120,12 +120,14 @@ def staged_batch(con: duckdb.DuckDBPyConnection, path: Path, count: int, tag: st
                    'https://load.example/{tag}/' || i AS canonical_url,
                    'Geladen bericht ' || i AS title,
                    repeat('tekst over kunstmatige intelligentie en toezicht ', 40 + i % 40) AS text,
-                   strftime(TIMESTAMP '2026-11-16 08:00:00' + to_seconds(i % 86400), '%Y-%m-%dT%H:%M:%SZ') AS published,
+                   strftime(TIMESTAMP '2026-11-16 08:00:00' + to_seconds(i % 86400),
+                            '%Y-%m-%dT%H:%M:%SZ') AS published,
                    'nl' AS lang,
                    '2026-11-17T06:00:00Z' AS fetched_at,
                    sha256('{tag}' || i) AS content_hash,
                    NULL AS author,
-                   CASE WHEN i % 50 = 0 THEN json_object('procedure', '2024/0001(COD)') ELSE json_object() END AS identifiers
+                   CASE WHEN i % 50 = 0 THEN json_object('procedure', '2024/0001(COD)')
+                        ELSE json_object() END AS identifiers
             FROM range({count}) t(i)
         ) TO '{path}' (FORMAT json)
     """)
@@ -276,7 +278,8 @@ def main() -> None:
                 )
                 seconds, loaded = timed(lambda: load_staged(con, [staged]))
                 print(
-                    f"load the same batch again (no-op): {seconds:.1f} s ({loaded.unchanged:,} unchanged)"
+                    f"load the same batch again (no-op): {seconds:.1f} s ({loaded.unchanged:,} "
+                    "unchanged)"
                 )
                 con.execute("DELETE FROM documents WHERE source = 'bench_load'")
         con.execute("CHECKPOINT")

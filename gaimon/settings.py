@@ -42,7 +42,7 @@ class TaskPolicy(_Strict):
     batch: int = Field(default=2000, gt=0)
 
     def delays(self) -> list[float]:
-        """Waits before each retry: backoff, then doubling (what Prefect's exponential_backoff does)."""
+        """Waits before each retry: backoff, then doubling (as Prefect's exponential_backoff)."""
         return [self.backoff * 2**n for n in range(self.retries)]
 
 

@@ -14,7 +14,10 @@ from gaimon.home import Home
 
 WEEK = "2026-W47"
 MONDAY = date(2026, 11, 16)
-HOSTILE_TITLE = '<script>document.title="pwned"</script><img src=x onerror="document.title=\'pwned\'"> Zorgbot misleidt patiënten'
+HOSTILE_TITLE = (
+    '<script>document.title="pwned"</script>'
+    "<img src=x onerror=\"document.title='pwned'\"> Zorgbot misleidt patiënten"
+)
 HOSTILE_URL = "javascript:document.title='pwned'"
 
 SOURCES = [
@@ -145,7 +148,8 @@ def burst() -> list[dict]:
             day,
             "Chatbot van ziekenhuis gaf patiënten onjuist advies",
             "Het ziekenhuis zette een chatbot in voor vragen over medicijnen. Patiënten kregen "
-            "daarbij onjuist advies over doseringen, zo blijkt uit klachten. De chatbot is offline.",
+            "daarbij onjuist advies over doseringen, zo blijkt uit klachten. De chatbot is "
+            "offline.",
             values=["reliability"],
             sectors=["healthcare"],
             kind="incident",
@@ -170,7 +174,8 @@ def burst() -> list[dict]:
             "techpolicy",
             day + timedelta(days=1),
             "Medical chatbot hallucination worries doctors",
-            "Doctors in three hospitals reported that the assistant produced a hallucination about drug "
+            "Doctors in three hospitals reported that the assistant produced a hallucination about "
+            "drug "
             "interactions. Patients were not harmed.",
             values=["reliability"],
             sectors=["healthcare"],
@@ -183,7 +188,8 @@ def burst() -> list[dict]:
             "nos_tech",
             day + timedelta(days=2),
             "Artsen waarschuwen voor AI-huisarts",
-            "Artsen zien dat patiënten een taalmodel om medisch advies vragen. Volgens hen is het risico op "
+            "Artsen zien dat patiënten een taalmodel om medisch advies vragen. Volgens hen is het "
+            "risico op "
             "fout advies groot.",
             values=["reliability"],
             sectors=["healthcare"],
@@ -207,7 +213,8 @@ def burst() -> list[dict]:
             "tweakers",
             day + timedelta(days=3),
             HOSTILE_TITLE,
-            'Patiënten kregen onjuist advies <script>document.title="pwned"</script> van een zorgbot.',
+            'Patiënten kregen onjuist advies <script>document.title="pwned"</script> van een '
+            "zorgbot.",
             values=["reliability"],
             sectors=["healthcare"],
             kind="incident",
@@ -253,7 +260,8 @@ def week_items() -> list[dict]:
             "ap",
             day,
             "AP onderzoekt chatbot die patiëntgegevens bewaart",
-            "De Autoriteit Persoonsgegevens start een onderzoek naar een chatbot die persoonsgegevens van "
+            "De Autoriteit Persoonsgegevens start een onderzoek naar een chatbot die "
+            "persoonsgegevens van "
             "patiënten bewaart.",
             values=["privacy"],
             sectors=["healthcare"],
@@ -360,8 +368,10 @@ def insert(con, docs: list[dict]) -> None:
         doc_id = hashlib.sha1(url.encode()).hexdigest()[:16]
         published = datetime.combine(d["day"], datetime.min.time()) + timedelta(hours=9)
         con.execute(
-            "INSERT INTO documents (doc_id, canonical_url, source, url, title, text, published_at, lang, "
-            "author, identifiers, content_hash, fetched_at, first_seen_at, updated_at, cluster_id, relevant, "
+            "INSERT INTO documents (doc_id, canonical_url, source, url, title, text, published_at, "
+            "lang, "
+            "author, identifiers, content_hash, fetched_at, first_seen_at, updated_at, cluster_id, "
+            "relevant, "
             "model_version) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, true, 'test')",
             [
                 doc_id,

@@ -21,7 +21,8 @@ def _require_chromium() -> None:
     """`make test` installs Chromium (Makefile: system-packages); a test never installs it."""
     if not preview.available():
         pytest.fail(
-            "headless Chromium is needed: run `make system-packages` (Debian chromium, chromium-driver)"
+            "headless Chromium is needed: run `make system-packages` (Debian chromium, "
+            "chromium-driver)"
         )
 
 
@@ -81,7 +82,8 @@ def test_a_hostile_title_stays_inert(digest_files, browsers):
         assert driver.execute_script("return document.scripts.length") == 0
         assert (
             driver.execute_script(
-                "return document.querySelectorAll('[onerror], [onload], [onclick], iframe, object, embed').length"
+                "return document.querySelectorAll('[onerror], [onload], [onclick], iframe, object, "
+                "embed').length"
             )
             == 0
         )

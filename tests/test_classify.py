@@ -19,7 +19,8 @@ ITEMS = [
     {
         "id": "nl-ai",
         "title": "Ziekenhuis stopt met AI-chatbot na foute medische adviezen",
-        "text": "Een Amsterdams ziekenhuis heeft de proef met een AI-chatbot voor patiënten stopgezet. "
+        "text": "Een Amsterdams ziekenhuis heeft de proef met een AI-chatbot voor patiënten "
+        "stopgezet. "
         "De chatbot, gebouwd op ChatGPT, gaf volgens artsen in een op de tien gesprekken onjuist "
         "advies over medicijnen en verzon soms bijwerkingen die niet bestaan. De Autoriteit "
         "Persoonsgegevens onderzoekt bovendien of patiëntgegevens in strijd met de AVG zijn "
@@ -29,7 +30,8 @@ ITEMS = [
     {
         "id": "en-ai",
         "title": "Authors sue AI company over books used to train its chatbot",
-        "text": "A group of novelists has filed a copyright lawsuit against an AI developer, saying "
+        "text": "A group of novelists has filed a copyright lawsuit against an AI developer, "
+        "saying "
         "thousands of pirated books were used without permission to train its large language "
         "model. The writers want compensation and ask the court to order the company to stop "
         "using their work.",
@@ -37,7 +39,8 @@ ITEMS = [
     {
         "id": "en-other",
         "title": "Storm warnings issued as gale-force winds hit the coast",
-        "text": "The weather service issued code orange warnings for the coastal provinces as winds "
+        "text": "The weather service issued code orange warnings for the coastal provinces as "
+        "winds "
         "of up to 110 km/h were expected overnight. Ferry services were cancelled and "
         "residents were advised to stay indoors.",
         "lang": "en",
@@ -45,7 +48,8 @@ ITEMS = [
     {
         "id": "nl-nolang",
         "title": "Leraren zien leerlingen essays door ChatGPT laten schrijven",
-        "text": "Docenten op middelbare scholen merken dat steeds meer leerlingen hun werkstukken door "
+        "text": "Docenten op middelbare scholen merken dat steeds meer leerlingen hun werkstukken "
+        "door "
         "een chatbot laten maken. Volgens de onderwijsinspectie leren leerlingen daardoor "
         "minder goed kritisch denken.",
     },

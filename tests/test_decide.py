@@ -81,8 +81,10 @@ def test_a_clear_term_new_to_the_model_is_not_vetoed_by_it():
     [
         (
             "Kunstmatige intelligentie maakt nepbeelden van bekende Nederlanders",
-            "Een AI-app maakt nepbeelden van bekende Nederlanders zonder hun toestemming. Volgens een "
-            "advocaat schenden de makers het auteursrecht van de fotografen van wie de beelden komen; "
+            "Een AI-app maakt nepbeelden van bekende Nederlanders zonder hun toestemming. Volgens "
+            "een "
+            "advocaat schenden de makers het auteursrecht van de fotografen van wie de beelden "
+            "komen; "
             "de fotografen willen dat de app van de markt gaat.",
             "values",
             "ownership",

@@ -154,7 +154,8 @@ def test_syndicated_copies_count_as_one_story(con):
     build(con, lambda b: background(b, 1), copies)
     detect(con)
     stories, documents, sources = con.execute(
-        "SELECT stories, documents, sources FROM v_sector_week WHERE sector = 'media' AND value = 'cultural'"
+        "SELECT stories, documents, sources FROM v_sector_week WHERE sector = 'media' AND value = "
+        "'cultural'"
         " AND week = ?",
         [LAST],
     ).fetchone()

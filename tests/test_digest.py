@@ -1,4 +1,5 @@
-"""The weekly digest on a small warehouse with a planted burst: content, formats, review, archive."""
+"""The weekly digest on a small warehouse with a planted burst: content, formats, review,
+archive."""
 
 from __future__ import annotations
 

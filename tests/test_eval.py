@@ -55,7 +55,8 @@ def write_gold(path: Path) -> Path:
             "id": "g1",
             "lang": "en",
             "title": "Italy fines OpenAI over ChatGPT data handling",
-            "text": "The Italian data protection authority fined OpenAI 15 million euros for processing "
+            "text": "The Italian data protection authority fined OpenAI 15 million euros for "
+            "processing "
             "personal data to train ChatGPT without a legal basis, breaching the GDPR.",
             "relevant": True,
             "themes": ["safety"],
@@ -70,7 +71,8 @@ def write_gold(path: Path) -> Path:
             "id": "g2",
             "lang": "nl",
             "title": "Kabinet wil deepfakeporno strafbaar stellen",
-            "text": "Het maken en verspreiden van seksuele deepfakes wordt strafbaar, schrijft de minister "
+            "text": "Het maken en verspreiden van seksuele deepfakes wordt strafbaar, schrijft de "
+            "minister "
             "in een wetsvoorstel dat naar de Tweede Kamer gaat.",
             "relevant": True,
             "themes": ["safety"],
@@ -84,7 +86,8 @@ def write_gold(path: Path) -> Path:
         {
             "id": "g3",
             "title": "Late winner sends holders into semi-finals",
-            "text": "A header in stoppage time sent the champions through after a tense second leg.",
+            "text": "A header in stoppage time sent the champions through after a tense second "
+            "leg.",
             "relevant": False,
             "kind": "incident",
         },

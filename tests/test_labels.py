@@ -166,8 +166,10 @@ def test_signal_rows_keep_model_version_score_and_evidence(labelled_home: Home, 
     with warehouse.open_warehouse(labelled_home.warehouse) as con:
         classify_documents(con, classifier)
         rows = con.execute(
-            "SELECT s.dimension, s.label, s.score, s.model_version, json_type(s.evidence), s.evidence, "
-            "d.title || chr(10) || d.text FROM signals s JOIN documents d USING (doc_id) WHERE doc_id = ?",
+            "SELECT s.dimension, s.label, s.score, s.model_version, json_type(s.evidence), "
+            "s.evidence, "
+            "d.title || chr(10) || d.text FROM signals s JOIN documents d USING (doc_id) WHERE "
+            "doc_id = ?",
             [doc("chatbot")],
         ).fetchall()
     assert rows

@@ -1,1 +1,1 @@
-"""Classify: label documents against the taxonomy (lexicon + trained text model) and store them as signals."""
+"""Classify: label documents against the taxonomy (lexicon + trained text model), store signals."""

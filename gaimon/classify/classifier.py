@@ -1,7 +1,8 @@
 """Label texts with the scan's taxonomy, and say which words earned each label.
 
 One spaCy pipeline per language (see gaimon/classify/nlp.py) finds lexicon terms; a trained text
-classifier, when there is one, adds what the lexicon misses; gaimon/classify/decide.py combines the two.
+classifier, when there is one, adds what the lexicon misses; gaimon/classify/decide.py combines
+the two.
 Without a trained model the classifier runs on the lexicon alone (`Classifier()`); the usual
 entry point is `gaimon.train.training.load_classifier(home)`, which finds or trains the model.
 """
@@ -155,7 +156,8 @@ CODE_FILES = [
 
 
 def rules_fingerprint() -> str:
-    """What the lexicon-only classifier depends on: taxonomy, extra lemmas, combination rules, code."""
+    """What the lexicon-only classifier depends on: taxonomy, extra lemmas, combination rules,
+    code."""
     from gaimon.classify.decide import CONFIG_FILE
 
     files = [TAXONOMY_FILE, LEMMAS_FILE, CONFIG_FILE, *CODE_FILES]

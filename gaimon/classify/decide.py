@@ -20,8 +20,8 @@ passes or one of its values is given.
 The relevance gate lets an item with an AI term of the lexicon pass at `threshold`; an item
 without one passes on the model alone when its score reaches the stricter `threshold_no_term`.
 The coefficients are fitted on held-out predictions of the training data (`gaimon train
---tune`, see gaimon/train/tune.py) and live in taxonomy/classifier.yaml, one set for the lexicon with
-the model and one for the lexicon alone.
+--tune`, see gaimon/train/tune.py) and live in taxonomy/classifier.yaml, one set for the lexicon
+with the model and one for the lexicon alone.
 """
 
 from __future__ import annotations
@@ -152,7 +152,7 @@ def is_headline(text: str) -> bool:
 
 
 class Hit(NamedTuple):
-    """A lexicon hit: `label` is what it is evidence for, offsets are into title + newline + text."""
+    """A lexicon hit: `label` is what it is evidence for; offsets into title + newline + text."""
 
     label: str
     node: str

@@ -48,7 +48,8 @@ def parse_label(text: str, taxonomy: Taxonomy | None = None) -> tuple[str, str]:
     known = taxonomy.dimensions.get("kinds" if dimension == "kind" else dimension)
     if known is None or dimension not in (*LIST_DIMENSIONS, "kind"):
         raise LabelError(
-            f"{text!r}: dimension must be one of {', '.join((*LIST_DIMENSIONS, 'kind', 'relevant'))}"
+            f"{text!r}: dimension must be one of "
+            f"{', '.join((*LIST_DIMENSIONS, 'kind', 'relevant'))}"
         )
     ids = [n.id for n in known]
     if label not in ids:

@@ -1,1 +1,1 @@
-"""Detect: per-sector trends, emerging risks and legislative procedures, refreshed from the signals."""
+"""Detect: per-sector trends, emerging risks and legislative procedures, from the signals."""

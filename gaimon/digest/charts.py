@@ -103,7 +103,8 @@ def svg(c: Chart, strings: dict[str, str], fluid: bool = True) -> Markup:
     uid = f"trend-{c.sector}"
     style = "max-width:100%;height:auto;display:block" if fluid else "max-width:100%;display:block"
     out = [
-        f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {c.width} {c.height}" width="{c.width}" '
+        f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {c.width} {c.height}" '
+        f'width="{c.width}" '
         f'height="{c.height}" style="{style}" role="img" aria-labelledby="{uid}-t {uid}-d">',
         f'<title id="{uid}-t">{escape(strings["chart_title"])}</title>',
         f'<desc id="{uid}-d">{escape(alt_text(c, strings))}</desc>',
@@ -113,7 +114,8 @@ def svg(c: Chart, strings: dict[str, str], fluid: bool = True) -> Markup:
         x0 = column * (WIDTH + GAP)
         out += [
             f'<text x="{x0}" y="11" fill="#555">{escape(_short(c.weeks[0]))}</text>',
-            f'<text x="{x0 + LINE_WIDTH}" y="11" text-anchor="end" fill="#555">{escape(_short(c.weeks[-1]))}</text>',
+            f'<text x="{x0 + LINE_WIDTH}" y="11" text-anchor="end" '
+            f'fill="#555">{escape(_short(c.weeks[-1]))}</text>',
         ]
     for i, row in enumerate(c.rows):
         x0 = c.origin(i)[0]
@@ -123,7 +125,8 @@ def svg(c: Chart, strings: dict[str, str], fluid: bool = True) -> Markup:
         last_x, last_y = points[-1]
         out += [
             f'<text x="{x0}" y="{c.label_y(i)}">{escape(row.name)}</text>',
-            f'<line x1="{x0}" y1="{base}" x2="{x0 + LINE_WIDTH}" y2="{base}" stroke="{AXIS}" stroke-width="1"/>',
+            f'<line x1="{x0}" y1="{base}" x2="{x0 + LINE_WIDTH}" y2="{base}" stroke="{AXIS}" '
+            'stroke-width="1"/>',
             f'<polyline fill="none" stroke="{ink}" stroke-width="2" stroke-linejoin="round" '
             f'points="{" ".join(f"{x},{y}" for x, y in points)}"/>',
             f'<circle cx="{last_x}" cy="{last_y}" r="3" fill="{ink}"/>',

@@ -134,7 +134,8 @@ class SmtpSettings(BaseModel):
 
     @classmethod
     def from_env(cls, env: dict[str, str] | None = None) -> SmtpSettings:
-        """GAIMON_SMTP_HOST, _PORT, _STARTTLS, _USER, _PASSWORD, _FROM, _FROM_NAME, _CA_FILE, _TIMEOUT."""
+        """From GAIMON_SMTP_HOST, _PORT, _STARTTLS, _USER, _PASSWORD, _FROM, _FROM_NAME, _CA_FILE
+        and _TIMEOUT."""
         env = dict(os.environ if env is None else env)
 
         def get(name: str) -> str | None:

@@ -2,8 +2,8 @@
 
 The training split is cut into folds; a model trained on the other folds labels each fold, so
 every training item gets model probabilities from a model that never saw it. On those held-out
-predictions a logistic combination is fitted per dimension (see gaimon/classify/decide.py), once with
-the model and once for the lexicon alone, and a threshold is chosen per dimension that
+predictions a logistic combination is fitted per dimension (see gaimon/classify/decide.py), once
+with the model and once for the lexicon alone, and a threshold is chosen per dimension that
 maximises its macro F1, one for leads and one for headlines. Labels a real item's source cannot
 express are left out. The title rule is kept for a dimension only where a clear term in the
 title is right at least TITLE_PRECISION of the time, on the project's items and on real text
@@ -312,7 +312,7 @@ def _thresholds(
 def _scored(
     stack: Stack, labels: list[str], rows: list[HeldOut], with_model: bool
 ) -> list[dict[str, tuple[float, int]]]:
-    """Per item and known label of a dimension: the final score (title rule included) and the truth."""
+    """Per item and known label of a dimension: final score (title rule included) and truth."""
     out = []
     for r in rows:
         truth = gold_cats(r.item, labels)
@@ -452,8 +452,9 @@ def label_thresholds(
 
 
 HEADER = """\
-# How the classifier combines lexicon evidence with the trained model (see gaimon/classify/decide.py and
-# docs/classification.md). Per dimension: score = sigmoid(bias + model * logit(p)
+# How the classifier combines lexicon evidence with the trained model (see
+# gaimon/classify/decide.py and docs/classification.md).
+# Per dimension: score = sigmoid(bias + model * logit(p)
 # + strong * n_strong + weak * n_weak + title * in_title + hits * log(1 + n_hits)
 # + headline * (short + short_model * logit(p))); a label is given when its score reaches
 # `threshold` (a headline: `threshold_short`; kind: the best-scoring kind; relevance without an
