@@ -45,8 +45,8 @@ def check(
         Path | None,
         typer.Option(
             "--sources",
-            help="With --live: registry file (default: the production one). Without --live "
-            "the sources are those the warehouse knows: the registry its last run loaded",
+            help="Only with --live: registry file (default: the production one). Without "
+            "--live the sources are those the warehouse knows: the registry its last run loaded",
         ),
     ] = None,
     as_json: Annotated[bool, typer.Option("--json", help="Print JSON instead of a table")] = False,
