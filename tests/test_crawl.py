@@ -83,19 +83,19 @@ def test_crawl_command_and_sources_check_report_health(home, tmp_path):
     assert crawled.exit_code == 0, crawled.output
     assert "observatory: 2 staged, 0 error(s)" in crawled.output
     assert "loaded: 4 new" in crawled.output
-    checked = runner.invoke(
-        app, ["sources", "check", "--home", str(home.root), "--sources", str(registry), "--json"]
-    )
+    checked = runner.invoke(app, ["sources", "check", "--home", str(home.root), "--json"])
     health = {h["source"]: h for h in json.loads(checked.output)}
-    assert checked.exit_code == 0  # degraded is not failing: it still staged items
-    assert health["observatory"]["status"] == "ok" and health["observatory"]["last_success"]
-    assert (
-        health["observatory"]["items_last_run"] == 2 and health["observatory"]["last_error"] is None
-    )
+    assert checked.exit_code == 0, checked.output  # degraded is not flagged: it still staged items
+    observatory = health["observatory"]
+    assert observatory["status"] == "ok" and observatory["last_success_at"]
+    assert observatory["last_volume"] == 2 and observatory["last_error"] is None
     broken = health["kapotte_api"]
     assert broken["status"] == "degraded" and broken["errors_last_run"] == 2
     assert "malformed JSON" in broken["last_error"] or "HTML page" in broken["last_error"]
-    assert health["dagblad"]["status"] == "never"
+    assert health["dagblad"]["status"] == "never" and health["dagblad"]["kind"] == "rss"
+    # One judgement: `gaimon health` shows the very same rows.
+    shown = runner.invoke(app, ["health", "--home", str(home.root), "--json"])
+    assert shown.exit_code == 0 and json.loads(shown.output) == json.loads(checked.output)
 
 
 def test_a_line_cut_off_by_a_killed_crawl_costs_only_that_item(home, registry):

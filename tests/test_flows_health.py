@@ -12,6 +12,7 @@ import pytest
 
 from gaimon import warehouse
 from gaimon.detect.health import flagged, source_health
+from gaimon.errors import GaimonError
 from gaimon.ops import runs
 
 START = datetime(2026, 10, 1, 4)
@@ -83,6 +84,76 @@ def test_health_explains_its_flags_and_counts_failures_in_a_row(con):
     assert rows["kapot"]["last_success_at"] == START
     assert rows["stil"]["notes"] == ["its last crawl found no items"]
     assert [r["source"] for r in source_health(con)][-1] == "gezond"  # flagged sources first
+
+
+def test_status_says_how_the_last_run_went_and_the_registry_names_sources_never_run(con):
+    con.execute(
+        "INSERT INTO sources (name, kind, url) VALUES ('bron', 'rss', 'u'), ('nooit', 'rss', 'u')"
+    )
+    history(con, "bron", [("ok", 4), ("partial", 6)])
+    history(con, "kapot", [("ok", 5), ("failed", 0)])
+    history(con, "gezond", [("ok", 3), ("ok", 5)])
+    con.execute("UPDATE source_runs SET message = 'HTTP 503' WHERE status <> 'ok'")
+    rows = {r["source"]: r for r in source_health(con)}
+    assert {s: r["status"] for s, r in rows.items()} == {
+        "bron": "degraded",
+        "kapot": "failing",
+        "gezond": "ok",
+        "nooit": "never",
+    }
+    assert (rows["bron"]["kind"], rows["bron"]["runs"], rows["bron"]["items_per_run"]) == (
+        "rss",
+        2,
+        5.0,
+    )
+    assert rows["kapot"]["last_error"] == "HTTP 503"
+    assert rows["kapot"]["last_error_at"] == START + timedelta(days=1)
+    assert rows["gezond"]["last_error"] is None
+    assert rows["nooit"]["runs"] == 0 and rows["nooit"]["flags"] == []
+
+
+def test_health_and_sources_check_show_one_judgement_and_exit_2_when_a_source_is_flagged(home):
+    from typer.testing import CliRunner
+
+    from gaimon.cli import app
+
+    with warehouse.open_warehouse(home.warehouse) as con:
+        history(con, "kapot", [("ok", 5)] + [("failed", 0)] * 3)
+        history(con, "gezond", STEADY)
+    cli = CliRunner()
+    where = ["--home", str(home.root)]
+    health = cli.invoke(app, ["health", *where, "--json"])
+    check = cli.invoke(app, ["sources", "check", *where, "--json"])
+    assert (health.exit_code, check.exit_code) == (2, 2)
+    assert json.loads(check.output) == json.loads(health.output)
+    assert {r["source"]: r["flags"] for r in json.loads(health.output)} == {
+        "kapot": ["failing"],
+        "gezond": [],
+    }
+    table = cli.invoke(app, ["sources", "check", *where])
+    assert table.exit_code == 2 and "kapot" in table.stdout and "failing" in table.stdout
+    only = cli.invoke(app, ["sources", "check", *where, "--source", "gezond", "--json"])
+    assert only.exit_code == 0 and [r["source"] for r in json.loads(only.output)] == ["gezond"]
+    flagged_only = cli.invoke(app, ["health", *where, "--flagged"])
+    assert flagged_only.exit_code == 2 and "gezond" not in flagged_only.stdout
+
+
+def test_sources_check_without_live_reads_the_warehouse_not_a_registry(home, registry):
+    from typer.testing import CliRunner
+
+    from gaimon.cli import app
+
+    result = CliRunner().invoke(
+        app, ["sources", "check", "--home", str(home.root), "--sources", str(registry)]
+    )
+    assert result.exit_code == 2 and "--sources" in result.output and "--live" in result.output
+
+
+def test_health_of_a_warehouse_not_migrated_since_an_upgrade_says_so(con):
+    history(con, "bron", STEADY)
+    con.execute("CREATE OR REPLACE VIEW v_source_health AS SELECT 'bron' AS source, [] AS flags")
+    with pytest.raises(GaimonError, match="`gaimon init` or the next run brings it up to date"):
+        source_health(con)
 
 
 def test_since_is_the_last_good_crawl_less_the_overlap(con):
@@ -205,8 +276,8 @@ def test_a_command_that_only_reads_says_when_there_is_no_home(tmp_path):
     from gaimon.cli import app
 
     missing = tmp_path / "nowhere"
-    for command in ("runs", "health"):
-        result = CliRunner().invoke(app, [command, "--home", str(missing)])
+    for command in (["runs"], ["health"], ["sources", "check"]):
+        result = CliRunner().invoke(app, [*command, "--home", str(missing)])
         assert isinstance(result.exception, warehouse.WarehouseFileError)
         assert (
             str(result.exception)

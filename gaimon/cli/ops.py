@@ -293,39 +293,78 @@ def runs(
     )
 
 
+FLAGGED_EXIT = 2  # one rule for `gaimon health` and `gaimon sources check`
+
+
 @app.command()
 def health(
     home: HomeOpt = None,
     flagged_only: Annotated[bool, typer.Option("--flagged", help="Only flagged sources")] = False,
+    as_json: Annotated[bool, typer.Option("--json", help="Print JSON instead of a table")] = False,
 ) -> None:
-    """Health of each source: failures in a row, last volume against its own history."""
+    """Health of each source from its recorded runs: status of the last run, failures in a
+    row, last volume against its own history, flags.
+
+    Status is never, ok, degraded (the last run stored items but some requests failed) or
+    failing (the last run failed). Flags: failing (3 or more failures in a row), zero, low or
+    high volume. Exits 2 when a source is flagged (also when there is no warehouse to read,
+    with a one-line message), else 0.
+    """
+    show_health(home, flagged_only=flagged_only, as_json=as_json)
+
+
+def show_health(
+    home: Path | None,
+    flagged_only: bool = False,
+    as_json: bool = False,
+    only: list[str] | None = None,
+) -> None:
+    """Print the health of the sources (all, or `only` these) and exit by the one rule."""
     from gaimon.detect.health import source_health
 
     with _reading(home) as con:
         rows = source_health(con)
+    rows = [
+        r for r in rows if (r["flags"] or not flagged_only) and (not only or r["source"] in only)
+    ]
+    if as_json:
+        console.print_json(json.dumps(rows, default=_json_value))
+    else:
+        console.print(table([_health_row(r) for r in rows], title="source health"))
+        # Errors are long: beneath the table, one line each, for the sources not ok now.
+        for r in rows:
+            if r["status"] in ("degraded", "failing") and r["last_error"]:
+                console.print(
+                    f"{r['source']}: {r['last_error']}",
+                    markup=False,
+                    highlight=False,
+                    soft_wrap=True,
+                )
+    if any(r["flags"] for r in rows):
+        raise typer.Exit(FLAGGED_EXIT)
 
+
+def _health_row(r: dict) -> dict:
     def when(value) -> str:
         return f"{value:%m-%d %H:%M}" if value else "-"
 
-    shown = [
-        {
-            "source": r["source"],
-            "last run": when(r["last_run_at"]),
-            "status": r["last_status"] or "-",
-            "last ok": when(r["last_success_at"]),
-            "fails": r["failures_in_a_row"],
-            "volume": "-" if r["last_volume"] is None else r["last_volume"],
-            "usual": f"{r['mean_volume']:.0f}±{r['sd_volume']:.0f}"
-            if r["mean_volume"] is not None
-            else "-",
-            "flags": ", ".join(r["flags"]) or "ok",
-        }
-        for r in rows
-        if r["flags"] or not flagged_only
-    ]
-    console.print(table(shown))
-    if any(r["flags"] for r in rows):
-        raise typer.Exit(2)
+    return {
+        "source": r["source"],
+        "status": r["status"],
+        "last run": when(r["last_run_at"]),
+        "last ok": when(r["last_success_at"]),
+        "fails": r["failures_in_a_row"],
+        "volume": "-" if r["last_volume"] is None else r["last_volume"],
+        "usual": f"{r['mean_volume']:.0f}±{r['sd_volume']:.0f}"
+        if r["mean_volume"] is not None
+        else "-",
+        "flags": ", ".join(r["flags"]) or "-",
+    }
+
+
+def _json_value(value: object) -> str:
+    isoformat = getattr(value, "isoformat", None)
+    return isoformat() if isoformat else str(value)
 
 
 @app.command()

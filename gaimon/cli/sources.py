@@ -3,14 +3,12 @@
 from __future__ import annotations
 
 import json
-from dataclasses import asdict
 from pathlib import Path
 from typing import Annotated
 
 import typer
 
 from gaimon.cli import HomeOpt, app, console, table
-from gaimon.home import get_home
 
 sources_app = typer.Typer(
     help="The source registry and the health of each source.", no_args_is_help=True
@@ -43,24 +41,32 @@ def list_sources(sources: RegistryOpt = None) -> None:
 @sources_app.command("check")
 def check(
     home: HomeOpt = None,
-    sources: RegistryOpt = None,
+    sources: Annotated[
+        Path | None,
+        typer.Option(
+            "--sources",
+            help="Only with --live: registry file (default: the production one). Without "
+            "--live the sources are those the warehouse knows: the registry its last run loaded",
+        ),
+    ] = None,
     as_json: Annotated[bool, typer.Option("--json", help="Print JSON instead of a table")] = False,
     live: Annotated[
         bool,
         typer.Option(
             "--live",
             help="Fetch each source once now (needs the internet) instead of reading "
-            "the crawl records",
+            "the recorded runs",
         ),
     ] = False,
-    source: Annotated[
-        list[str] | None, typer.Option("--source", help="With --live: only these sources")
-    ] = None,
+    source: Annotated[list[str] | None, typer.Option("--source", help="Only these sources")] = None,
     jobs: Annotated[int, typer.Option(help="With --live: sources fetched at the same time")] = 2,
 ) -> None:
-    """Health of each source from its crawl records: last success, last error, items per run.
+    """Health of each source from its recorded runs, as `gaimon health` shows it.
 
-    Exits 1 when a source is failing (its last crawl staged nothing and reported errors).
+    Every crawl of the flows and of `gaimon crawl` is recorded in the warehouse; the status
+    (never, ok, degraded, failing) and the flags come from that record. Exits 2 when a source
+    is flagged (also when there is no warehouse to read), else 0.
+
     With --live, each source is fetched and parsed once by its spider (nothing is stored) and
     the check reports items found, the newest date and what looks wrong; exits 1 when any
     source looks wrong.
@@ -68,29 +74,15 @@ def check(
     if live:
         _check_live(sources, source, jobs, as_json)
         return
-    from gaimon.crawl.source_state import source_health
-    from gaimon.registry import load_registry
+    if sources is not None:
+        raise typer.BadParameter(
+            "goes with --live; without it the sources are those of the warehouse "
+            "(the registry its last run loaded)",
+            param_hint="--sources",
+        )
+    from gaimon.cli.ops import show_health
 
-    health = source_health(get_home(home), load_registry(sources))
-    if as_json:
-        console.print_json(json.dumps([asdict(h) for h in health]))
-    else:
-        rows = [
-            {
-                "source": h.source,
-                "kind": h.kind,
-                "status": h.status,
-                "runs": h.runs,
-                "last success": h.last_success or "-",
-                "last error": _short(h.last_error),
-                "items last run": h.items_last_run,
-                "items/run": h.items_per_run,
-                "errors last run": h.errors_last_run,
-            }
-            for h in health
-        ]
-        console.print(table(rows, title="source health"))
-    raise typer.Exit(1 if any(h.status == "failing" for h in health) else 0)
+    show_health(home, as_json=as_json, only=source)
 
 
 def _check_live(sources: Path | None, names: list[str] | None, jobs: int, as_json: bool) -> None:
@@ -116,9 +108,3 @@ def _check_live(sources: Path | None, names: list[str] | None, jobs: int, as_jso
             table(rows, title=f"live check: {len(checks) - wrong} ok, {wrong} look wrong")
         )
     raise typer.Exit(1 if any(not c.ok for c in checks) else 0)
-
-
-def _short(text: str | None, width: int = 70) -> str:
-    if not text:
-        return "-"
-    return text if len(text) <= width else text[: width - 1] + "…"

@@ -16,7 +16,6 @@ from typing import Any
 from urllib.parse import urlsplit
 
 from gaimon.crawl.normalize import iso_utc
-from gaimon.crawl.source_state import RunRecord, record_run
 from gaimon.crawl.staging import staged_path
 from gaimon.errors import GaimonError
 from gaimon.home import REPO_ROOT, Home
@@ -70,8 +69,9 @@ def crawl_source(
 ) -> CrawlReport:
     """Run `scrapy crawl KIND -a source=NAME` in a child process and report what it staged.
 
-    `since` asks for items published since then, as far as the source allows. The run is
-    recorded in the source's health file whether it succeeded or not.
+    `since` asks for items published since then, as far as the source allows. Nothing is
+    recorded here: the caller that loads the staged file records the run in the warehouse
+    (`source_runs`), from this report or from the CrawlError.
     """
     day = day or datetime.now(UTC).date().isoformat()
     stats_file = stats_path(home, day, source.name)
@@ -84,9 +84,7 @@ def crawl_source(
             command, cwd=REPO_ROOT, env=env, capture_output=True, text=True, timeout=timeout
         )
     except subprocess.TimeoutExpired as exc:
-        message = f"source {source.name}: crawl timed out after {timeout:.0f}s"
-        _record(home, source.name, started, False, {}, message)
-        raise CrawlError(message) from exc
+        raise CrawlError(f"source {source.name}: crawl timed out after {timeout:.0f}s") from exc
     log_file(home, day, source.name).write_text(done.stderr, encoding="utf-8")
     stats = _read_stats(stats_file)
     errors = _errors(stats)
@@ -105,9 +103,7 @@ def crawl_source(
     )
     if done.returncode != 0 or not stats:
         message = message or f"crawl exited {done.returncode}"
-        _record(home, source.name, started, False, stats, message)
         raise CrawlError(f"source {source.name}: crawl exited {done.returncode}: {message}")
-    _record(home, source.name, started, report.ok, stats, message if errors else "")
     return report
 
 
@@ -192,24 +188,6 @@ def _read_stats(path: Path) -> dict:
         return json.loads(path.read_text(encoding="utf-8"))
     except (OSError, json.JSONDecodeError):
         return {}
-
-
-def _record(home: Home, name: str, started: datetime, ok: bool, stats: dict, error: str) -> None:
-    record_run(
-        home,
-        RunRecord(
-            source=name,
-            started_at=iso_utc(started),
-            finished_at=iso_utc(datetime.now(UTC)),
-            ok=ok,
-            staged=int(stats.get("gaimon/staged", 0)),
-            errors=_errors(stats),
-            requests=int(stats.get("downloader/request_count", 0)),
-            responses=int(stats.get("response_received_count", 0)),
-            not_modified=int(stats.get("gaimon/not_modified", 0)),
-            last_error=error[:500],
-        ),
-    )
 
 
 def _last_error(stderr: str) -> str:

@@ -1,15 +1,15 @@
-"""What a crawler remembers about a source between runs, and how healthy each source is.
+"""What a crawler remembers about a source between runs.
 
 Kept in files under $GAIMON_HOME/state/, not in the warehouse: crawls run in parallel child
-processes while the warehouse has one writer.
+processes while the warehouse has one writer. How each crawl went is not kept here: the
+process that loads a crawl's staged file records it in the warehouse (`source_runs`), where
+`gaimon health` judges it.
 
 - `<source>.json`: HTTP validators (ETag, Last-Modified) per URL, the cached robots.txt, and the
   article URLs already staged with the hash of what was staged. Written by the spider, atomically,
   every so many items and at the end. A feed's new validators are written only at the end of a
   crawl that finished: a crawl killed half-way must not make the next one hear "304 Not
   Modified" for a feed whose items it never staged.
-- `<source>.runs.jsonl`: one line per crawl (when, ok, items, errors, requests, last error).
-  Appended by the parent process, so a crawl that dies still leaves its line.
 """
 
 from __future__ import annotations
@@ -17,16 +17,12 @@ from __future__ import annotations
 import json
 import os
 import tempfile
-from dataclasses import asdict, dataclass, field
+from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
 from gaimon.home import Home
-from gaimon.registry import Registry
-
-# Runs kept per source; older lines are dropped when the file is rewritten.
-RUNS_KEPT = 200
 
 
 def state_dir(home: Home) -> Path:
@@ -126,110 +122,6 @@ class SourceState:
         if self.known.get(canonical) != content_hash:
             self.known[canonical] = content_hash
             self.dirty = True
-
-
-@dataclass
-class RunRecord:
-    """One crawl of one source, as `gaimon sources check` shows it."""
-
-    source: str
-    started_at: str
-    finished_at: str
-    ok: bool
-    staged: int
-    errors: int
-    requests: int
-    responses: int
-    not_modified: int
-    last_error: str = ""
-
-
-def runs_path(home: Home, source: str) -> Path:
-    return state_dir(home) / f"{source}.runs.jsonl"
-
-
-def record_run(home: Home, run: RunRecord) -> None:
-    path = runs_path(home, run.source)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    with open(path, "a", encoding="utf-8") as fh:
-        fh.write(json.dumps(asdict(run), ensure_ascii=False) + "\n")
-    lines = path.read_text(encoding="utf-8").splitlines()
-    if len(lines) > RUNS_KEPT:
-        write_atomic(path, "\n".join(lines[-RUNS_KEPT:]) + "\n")
-
-
-def read_runs(home: Home, source: str) -> list[RunRecord]:
-    path = runs_path(home, source)
-    if not path.exists():
-        return []
-    runs = []
-    for line in path.read_text(encoding="utf-8").splitlines():
-        try:
-            runs.append(RunRecord(**json.loads(line)))
-        except (json.JSONDecodeError, TypeError):
-            continue
-    return runs
-
-
-@dataclass
-class SourceHealth:
-    source: str
-    kind: str
-    status: str  # ok | failing | degraded | never
-    runs: int
-    last_run: str | None
-    last_success: str | None
-    last_error: str | None
-    last_error_at: str | None
-    items_last_run: int
-    items_per_run: float
-    errors_last_run: int
-    requests_last_run: int
-
-
-def source_health(
-    home: Home, registry: Registry | None = None, recent: int = 10
-) -> list[SourceHealth]:
-    """Health of each source in the registry (or of every source that ever ran)."""
-    if registry is not None:
-        names = [(s.name, s.kind) for s in registry.sources]
-    else:
-        folder = state_dir(home)
-        names = (
-            sorted((p.name.removesuffix(".runs.jsonl"), "?") for p in folder.glob("*.runs.jsonl"))
-            if folder.exists()
-            else []
-        )
-    return [_health(name, kind, read_runs(home, name), recent) for name, kind in names]
-
-
-def _health(name: str, kind: str, runs: list[RunRecord], recent: int) -> SourceHealth:
-    if not runs:
-        return SourceHealth(name, kind, "never", 0, None, None, None, None, 0, 0.0, 0, 0)
-    last = runs[-1]
-    successes = [r for r in runs if r.ok]
-    failures = [r for r in runs if r.errors or not r.ok]
-    window = runs[-recent:]
-    if last.ok and not last.errors:
-        status = "ok"
-    elif last.staged or last.not_modified:
-        status = "degraded"
-    else:
-        status = "failing"
-    return SourceHealth(
-        source=name,
-        kind=kind,
-        status=status,
-        runs=len(runs),
-        last_run=last.finished_at,
-        last_success=successes[-1].finished_at if successes else None,
-        last_error=failures[-1].last_error if failures else None,
-        last_error_at=failures[-1].finished_at if failures else None,
-        items_last_run=last.staged,
-        items_per_run=round(sum(r.staged for r in window) / len(window), 1),
-        errors_last_run=last.errors,
-        requests_last_run=last.requests,
-    )
 
 
 def _now() -> str:
