@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import codecs
 import gzip
 import io
 import json
@@ -11,24 +10,19 @@ from dataclasses import dataclass
 from typing import Any
 
 from lxml import etree
+from w3lib.encoding import (
+    html_body_declared_encoding,
+    http_content_type_encoding,
+    read_bom,
+    resolve_encoding,
+)
 
 # Refuse XML with entity declarations: feeds, sitemaps and SPARQL results never need them, and
 # they are how "billion laughs" and external-entity attacks arrive.
 _ENTITY_DECL = re.compile(r"<!ENTITY", re.I)
-_XML_DECL = re.compile(
-    rb"^\s*<\?xml[^>]*?encoding\s*=\s*[\"']([A-Za-z0-9._:-]+)[\"'][^>]*\?>", re.I
-)
 _XML_DECL_ANY = re.compile(rb"^\s*<\?xml[^>]*\?>", re.I)
-_META_CHARSET = re.compile(rb"<meta[^>]+charset\s*=\s*[\"']?([A-Za-z0-9._:-]+)", re.I)
 _HTML_START = re.compile(
     rb"^\s*(?:<!--.*?-->\s*)*<(?:!doctype\s+html|html[\s>]|head[\s>]|body[\s>])", re.I | re.S
-)
-BOMS = (
-    (codecs.BOM_UTF8, "utf-8"),
-    (codecs.BOM_UTF32_LE, "utf-32-le"),
-    (codecs.BOM_UTF32_BE, "utf-32-be"),
-    (codecs.BOM_UTF16_LE, "utf-16-le"),
-    (codecs.BOM_UTF16_BE, "utf-16-be"),
 )
 
 
@@ -36,20 +30,12 @@ class ContentError(ValueError):
     """A body that is not what was promised; the message says what it is instead."""
 
 
-def _codec(name: str | None) -> str | None:
-    if not name:
-        return None
-    try:
-        return codecs.lookup(name.strip().strip("\"'")).name
-    except LookupError:
-        return None
-
-
 def header_charset(content_type: str | bytes | None) -> str | None:
+    """The codec a Content-Type header names (WHATWG aliases, e.g. Latin-1 read as
+    windows-1252), or None when it names none or an unknown one."""
     if isinstance(content_type, bytes):
         content_type = content_type.decode("latin-1")
-    match = re.search(r"charset\s*=\s*[\"']?([^\s;\"']+)", content_type or "", re.I)
-    return match.group(1) if match else None
+    return http_content_type_encoding(content_type)
 
 
 def decode_body(body: bytes, declared: str | None = None, html: bool = False) -> str:
@@ -57,20 +43,20 @@ def decode_body(body: bytes, declared: str | None = None, html: bool = False) ->
 
     A byte-order mark wins; then UTF-8 if the bytes are valid UTF-8 (mislabelled UTF-8 is the
     commonest charset fault, and random Latin-1 text is almost never valid UTF-8); then the
-    charset the document or the HTTP header declares; then a guess.
+    charset the document declares (XML declaration, or for HTML also a meta tag), then the
+    HTTP header's; then a guess. w3lib reads the marks and declarations; the order is ours,
+    as w3lib's html_to_unicode trusts the header first and never checks for UTF-8.
     """
-    for bom, name in BOMS:
-        if body.startswith(bom):
-            return body[len(bom) :].decode(name, errors="replace")
+    bom_codec, bom = read_bom(body)
+    if bom_codec and bom:
+        return body[len(bom) :].decode(bom_codec, errors="replace")
     try:
         return body.decode("utf-8")
     except UnicodeDecodeError:
         pass
-    head = body[:2048]
-    inner = _XML_DECL.match(head) or (_META_CHARSET.search(head) if html else None)
-    for name in (inner.group(1).decode("ascii") if inner else None, declared):
-        codec = _codec(name)
-        if codec and codec not in ("utf-8",):
+    for name in (_declared_in_document(body, html), declared):
+        codec = resolve_encoding(name) if name else None
+        if codec and codec != "utf-8":
             try:
                 return body.decode(codec)
             except (UnicodeDecodeError, LookupError):
@@ -89,13 +75,19 @@ def decode_body(body: bytes, declared: str | None = None, html: bool = False) ->
     return body.decode("cp1252", errors="replace")
 
 
+def _declared_in_document(body: bytes, html: bool) -> str | None:
+    """The codec the document itself declares. Only an HTML page's meta tags count: a feed's
+    CDATA may quote an HTML page, meta tag and all."""
+    if html:
+        return html_body_declared_encoding(body)
+    declaration = _XML_DECL_ANY.match(body[:2048])
+    return html_body_declared_encoding(declaration.group()) if declaration else None
+
+
 def looks_like_html(body: bytes) -> bool:
     head = body[:4096]
-    for bom, _ in BOMS:
-        if head.startswith(bom):
-            head = head[len(bom) :]
-            break
-    return bool(_HTML_START.match(head))
+    _, bom = read_bom(head)
+    return bool(_HTML_START.match(head[len(bom or b"") :]))
 
 
 def gunzip_capped(body: bytes, cap: int) -> bytes:

@@ -29,14 +29,6 @@ DATE_META = (
     "sailthru.date",
     "parsely-pub-date",
 )
-AUTHOR_META = (
-    "author",
-    "article:author",
-    "dc.creator",
-    "dcterms.creator",
-    "parsely-author",
-    "sailthru.author",
-)
 
 
 @dataclass
@@ -63,6 +55,9 @@ def extract_article(body: bytes, url: str, content_type: str | None = None) -> A
     text = (doc.text if doc is not None else "") or ""
     if len(text) > _recall_trusts_itself():
         text = fuller_text(text, _balanced_text(page, url))
+    # Title and author as trafilatura reads them (meta tags, OpenGraph, JSON-LD, bylines);
+    # bare_extraction has read them already unless it found no text.
+    about = doc if doc is not None else trafilatura.extract_metadata(page, default_url=url)
     meta = _page_meta(page)
     published = meta.get("published")
     if not published:
@@ -75,8 +70,8 @@ def extract_article(body: bytes, url: str, content_type: str | None = None) -> A
         )
     return Article(
         text=text,
-        title=(doc.title if doc is not None else None) or meta.get("title"),
-        author=meta.get("author") or (doc.author if doc is not None else None),
+        title=about.title,
+        author=about.author,
         published=published,
         lang=meta.get("lang"),
     )
@@ -118,7 +113,11 @@ def _squash(line: str) -> str:
 
 
 def _page_meta(page: str) -> dict[str, str]:
-    """Publication time, author, title and language as the page's own markup states them."""
+    """Publication time and language as the page's own markup states them.
+
+    trafilatura does not say either: its date (htmldate's) is a day without time or zone, and
+    it reports no declared language.
+    """
     try:
         root = lxml_html.document_fromstring(page)
     except Exception:  # noqa: BLE001 - an unparseable page simply has no metadata
@@ -133,16 +132,9 @@ def _page_meta(page: str) -> dict[str, str]:
         if metas.get(key.lower()):
             found["published"] = metas[key.lower()]
             break
-    for key in AUTHOR_META:
-        value = metas.get(key.lower())
-        if value and not value.startswith("http"):
-            found["author"] = value
-            break
     ld = _json_ld(root)
     if ld.get("datePublished") and "published" not in found:
         found["published"] = str(ld["datePublished"])
-    if ld.get("author") and "author" not in found:
-        found["author"] = _ld_name(ld["author"])
     for time in root.iter("time"):
         if (
             "published" not in found
@@ -157,13 +149,11 @@ def _page_meta(page: str) -> dict[str, str]:
     lang = root.get("lang") or root.get("{http://www.w3.org/XML/1998/namespace}lang")
     if lang:
         found["lang"] = lang
-    title = metas.get("og:title") or (root.findtext(".//title") or "").strip()
-    if title:
-        found["title"] = title
     return {k: v for k, v in found.items() if v}
 
 
 def _json_ld(root) -> dict:
+    """The page's article node in JSON-LD, for its datePublished with time and zone."""
     for script in root.iter("script"):
         if (script.get("type") or "").lower() != "application/ld+json" or not script.text:
             continue
@@ -184,11 +174,3 @@ def _ld_nodes(data):
     elif isinstance(data, dict):
         yield data
         yield from _ld_nodes(data.get("@graph", []))
-
-
-def _ld_name(value) -> str:
-    if isinstance(value, list):
-        return ", ".join(_ld_name(v) for v in value if v)
-    if isinstance(value, dict):
-        return str(value.get("name") or "")
-    return str(value)

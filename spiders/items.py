@@ -1,4 +1,5 @@
-"""The item a spider yields: what it read, before staging adds hashes and canonical URLs."""
+"""The item a spider yields: what it read, as it read it. The staging pipeline normalises it
+into gaimon.crawl.staging.StagedItem, the one model of a staged line."""
 
 from __future__ import annotations
 

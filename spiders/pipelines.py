@@ -6,6 +6,7 @@ import json
 from datetime import UTC, datetime
 from urllib.parse import urlsplit
 
+from pydantic import ValidationError
 from scrapy.exceptions import DropItem
 
 from gaimon.crawl.normalize import (
@@ -14,12 +15,11 @@ from gaimon.crawl.normalize import (
     content_hash,
     detect_language,
     extract_identifiers,
-    iso_utc,
     merge_identifiers,
     normal_lang,
     to_utc,
 )
-from gaimon.crawl.staging import staged_path
+from gaimon.crawl.staging import StagedItem, staged_line, staged_path, validation_message
 from gaimon.home import get_home
 from spiders.items import FetchedItem
 
@@ -124,15 +124,15 @@ class StagingPipeline:
             or normal_lang(source.lang)
             or detect_language(f"{title}\n{text}")
         )
-        staged = {
+        fields = {
             "source": source.name,
             "url": item.url,
             "canonical_url": canonical,
             "title": title,
             "text": text,
-            "published": iso_utc(published),
+            "published": published,
             "lang": lang,
-            "fetched_at": iso_utc(datetime.now(UTC)),
+            "fetched_at": datetime.now(UTC),
             "content_hash": digest,
             "author": " ".join(clean_text(item.author).split()) or None if item.author else None,
             "identifiers": merge_identifiers(
@@ -141,7 +141,13 @@ class StagingPipeline:
             "kind": item.kind,
             "extra": extra,
         }
-        self.handle.write(json.dumps(staged, ensure_ascii=False, default=str) + "\n")
+        try:
+            staged = StagedItem.model_validate(fields)
+        except ValidationError as exc:
+            # A spider's fault, not the page's: an error of the crawl, not a quiet drop.
+            spider.record_error(item.url, f"item not staged: {validation_message(exc)}")
+            self._drop("invalid", f"source {source.name}: invalid item at {item.url}")
+        self.handle.write(staged_line(staged) + "\n")
         self.handle.flush()
         self.seen.add(canonical)
         self.count += 1

@@ -39,6 +39,7 @@ def test_an_article_split_by_ads_and_related_links_is_kept_whole():
         assert boilerplate not in text
     assert article.title == "EU strikes deal to delay AI Act rules for high-risk systems"
     assert article.published == "2026-06-24T06:12:00+02:00"
+    assert article.author == "Elena Marchetti" and article.lang == "en"
 
 
 def test_a_fuller_text_that_adds_menus_is_not_taken():

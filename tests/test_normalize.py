@@ -67,6 +67,9 @@ def test_an_impossible_or_unknown_rfc822_date_is_no_date():
             "https://eur-lex.europa.eu/legal-content/EN/TXT/?uri=CELEX:32024R1689",
             "https://eur-lex.europa.eu/legal-content/EN/TXT/?uri=CELEX%3A32024R1689",
         ),
+        ("http://x.org/a?q=a%20b&flag&utm%5Fsource=x", "http://x.org/a?flag=&q=a+b"),
+        # The path, host and port stay as staged before: document ids derive from them.
+        ("http://user:pw@X.org.:80/a/../%7Eb/ünï", "http://x.org/a/../%7Eb/ünï"),
     ],
 )
 def test_canonical_urls_drop_tracking_and_fragments(raw, expected):

@@ -9,8 +9,10 @@ from datetime import UTC, date, datetime, timedelta, timezone, tzinfo
 from email.utils import parsedate_tz
 from functools import lru_cache
 from typing import Any
-from urllib.parse import parse_qsl, unquote, urlencode, urlsplit, urlunsplit
+from urllib.parse import unquote, unquote_plus, urlsplit, urlunsplit
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from w3lib.url import canonicalize_url
 
 # Parameters that identify a campaign or a click, never the content.
 TRACKING_PARAMS = re.compile(
@@ -23,7 +25,14 @@ TRACKING_PARAMS = re.compile(
 
 
 def canonical_url(url: str) -> str:
-    """Same article, same string: lower-case host, no fragment, no tracking parameters."""
+    """Same article, same string: lower-case host, no fragment, no tracking parameters, the
+    query sorted and percent-encoded one way.
+
+    w3lib sorts and encodes the query. Scheme, host and path are ours: w3lib keeps a default
+    port, user info and a trailing dot in the host, and re-encodes the path (non-ASCII letters,
+    dot segments, needless escapes), each of which would change the document ids derived from
+    canonical URLs staged before.
+    """
     parts = urlsplit(url.strip())
     scheme = (parts.scheme or "http").lower()
     host = (parts.hostname or "").lower().rstrip(".")
@@ -31,13 +40,20 @@ def canonical_url(url: str) -> str:
         (scheme == "http" and parts.port == 80) or (scheme == "https" and parts.port == 443)
     ):
         host = f"{host}:{parts.port}"
-    query = [
-        (k, v)
-        for k, v in parse_qsl(parts.query, keep_blank_values=True)
-        if not TRACKING_PARAMS.match(k)
-    ]
     path = parts.path or "/"
-    return urlunsplit((scheme, host, path, urlencode(sorted(query)), ""))
+    return urlunsplit((scheme, host, path, _canonical_query(parts.query), ""))
+
+
+def _canonical_query(query: str) -> str:
+    """The query without tracking parameters (matched on their decoded names), as w3lib's
+    canonical form: pairs sorted by name then value, blank values kept, spaces as '+'."""
+    kept = "&".join(
+        pair
+        for pair in query.split("&")
+        if pair and not TRACKING_PARAMS.match(unquote_plus(pair.partition("=")[0]))
+    )
+    # Canonicalised on a fixed base so that a malformed host or port cannot trip w3lib.
+    return urlsplit(canonicalize_url(f"http://host/?{kept}")).query if kept else ""
 
 
 # Time-zone abbreviations seen in feeds. RFC 822 names only the North American ones; European

@@ -11,10 +11,13 @@ from typing import Any
 
 from pydantic import BaseModel, Field, ValidationError, field_validator
 
-from gaimon.crawl.normalize import to_utc
+from gaimon.crawl.normalize import iso_utc, to_utc
 
 
 class StagedItem(BaseModel):
+    """One staged line: built and validated by the crawl before it is written, and validated
+    again by the loader when read (a file may be old or edited by hand)."""
+
     source: str
     url: str
     canonical_url: str
@@ -33,6 +36,23 @@ class StagedItem(BaseModel):
     @classmethod
     def _utc(cls, value: Any) -> Any:
         return to_utc(value) if isinstance(value, str | datetime) else value
+
+
+def staged_line(item: StagedItem) -> str:
+    """The item as one JSON line: dates as ISO 8601 UTC with a Z, other values that JSON lacks
+    as their text, keys in field order, so lines read the same as those staged before."""
+    fields = item.model_dump()
+    fields["published"] = iso_utc(item.published)
+    fields["fetched_at"] = iso_utc(item.fetched_at)
+    return json.dumps(fields, ensure_ascii=False, default=str)
+
+
+def validation_message(exc: ValidationError) -> str:
+    """Each faulty field with what is wrong with it, on one line."""
+    return "; ".join(
+        f"{'.'.join(str(part) for part in error['loc']) or 'item'}: {error['msg']}"
+        for error in exc.errors()
+    )
 
 
 @dataclass(frozen=True)
