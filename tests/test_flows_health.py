@@ -11,7 +11,7 @@ from datetime import datetime, timedelta
 import pytest
 
 from gaimon import warehouse
-from gaimon.detect.health import flagged, source_health
+from gaimon.detect.health import source_health
 from gaimon.errors import GaimonError
 from gaimon.ops import runs
 
@@ -71,7 +71,6 @@ def test_a_source_is_flagged_by_its_own_history(con, outcomes, flags):
     (row,) = [r for r in source_health(con) if r["source"] == "bron"]
     assert row["flags"] == flags
     assert row["healthy"] is (not flags)
-    assert flagged(con) == ([row] if flags else [])
 
 
 def test_health_explains_its_flags_and_counts_failures_in_a_row(con):

@@ -40,8 +40,3 @@ def source_health(con: duckdb.DuckDBPyConnection) -> list[dict[str, Any]]:
         row["flags"] = list(row["flags"] or [])
         row["notes"] = [FLAG_TEXT[flag].format(**row) for flag in row["flags"]]
     return rows
-
-
-def flagged(con: duckdb.DuckDBPyConnection) -> list[dict[str, Any]]:
-    """Only the sources an operator should look at."""
-    return [row for row in source_health(con) if row["flags"]]

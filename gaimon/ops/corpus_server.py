@@ -275,10 +275,6 @@ class CorpusServer:
         """Answer the requests held by `hold` routes, and every later one at once."""
         self.released.set()
 
-    def reset_routes(self) -> None:
-        for route in self.routes:
-            route.hits = 0
-
     def __enter__(self) -> CorpusServer:
         self.thread.start()
         return self

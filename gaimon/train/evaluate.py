@@ -54,9 +54,6 @@ class Evaluation(BaseModel):
     calibration: dict[str, float] = {}  # expected calibration error per list dimension
     registers: dict[str, Evaluation] = {}
 
-    def macro_f1(self) -> dict[str, float]:
-        return {d: s.macro.f1 for d, s in self.dimensions.items()}
-
 
 Evaluation.model_rebuild()
 
