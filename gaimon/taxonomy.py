@@ -1,9 +1,9 @@
 """The scan's taxonomy, loaded from taxonomy/taxonomy.yaml and checked against its schema.
 
 The file is data that analysts edit: ids, labels, definitions, the scan section each node
-comes from, and the lexicons the classifier matches. The ids of the scan itself are a contract
-(every stage uses them), so a taxonomy file that lacks one of them, or that is malformed in any
-other way, is refused here with a message naming the node.
+comes from, and the lexicons the classifier matches. It is the one place the scan's ids are
+written down (tests/test_taxonomy.py checks them against the scan); a file that is malformed
+is refused here with a message naming the node.
 """
 
 from __future__ import annotations
@@ -31,69 +31,6 @@ DIMENSIONS = (*LIST_DIMENSIONS, "kinds")
 LANGS = ("nl", "en")
 # The label "about AI at all": the relevance gate's decision, and an analyst's correction of it.
 RELEVANT = "relevant:ai"
-
-# The scan's ids (see the taxonomy spec): a taxonomy file must hold every one of them.
-CANONICAL: dict[str, tuple[str, ...]] = {
-    "themes": ("safety", "human_centredness", "fairness", "democracy"),
-    "values": (
-        "privacy",
-        "non_discrimination",
-        "reliability",
-        "cognitive",
-        "social",
-        "cultural",
-        "ownership",
-        "sustainability",
-        "employment",
-        "democratic_processes",
-        "democratic_steering",
-    ),
-    "sectors": (
-        "education",
-        "science",
-        "healthcare",
-        "labour",
-        "defence",
-        "cybersecurity",
-        "culture",
-        "public_sector",
-        "media",
-    ),
-    "roles": ("learning_tool", "production_tool", "problem_solver", "experience"),
-    "policy_options": (
-        "market_withdrawal",
-        "legal_frameworks",
-        "international_policy",
-        "responsible_agenda",
-        "public_debate",
-    ),
-    "legal_frameworks": (
-        "ai_act",
-        "gdpr",
-        "dsa",
-        "dma",
-        "copyright",
-        "competition_law",
-        "csddd",
-        "coe_ai_convention",
-        "product_safety",
-        "criminal_law",
-    ),
-    "kinds": ("incident", "legislation", "enforcement", "guidance", "research", "market", "debate"),
-}
-THEME_OF: dict[str, str] = {
-    "privacy": "safety",
-    "non_discrimination": "safety",
-    "reliability": "safety",
-    "cognitive": "human_centredness",
-    "social": "human_centredness",
-    "cultural": "human_centredness",
-    "ownership": "fairness",
-    "sustainability": "fairness",
-    "employment": "fairness",
-    "democratic_processes": "democracy",
-    "democratic_steering": "democracy",
-}
 
 Lang = Literal["nl", "en"]
 
@@ -165,6 +102,9 @@ class Node(Strict):
         min_length=1, description="Section of the scan the node comes from, e.g. 3.1"
     )
     theme: str | None = None
+    digest_section: bool = Field(
+        default=False, description="Kinds only: the digest lists items of this kind apart"
+    )
     lexicon: dict[Lang, Lexicon] = Field(default_factory=dict)
     children: list[Node] = Field(default_factory=list)
 
@@ -194,36 +134,29 @@ class Taxonomy(Strict):
             raise ValueError(
                 f"dimensions must be exactly {list(DIMENSIONS)}, got {list(self.dimensions)}"
             )
-        for dimension, required in CANONICAL.items():
-            ids = [n.id for n in self.dimensions[dimension]]
-            missing = [i for i in required if i not in ids]
-            if missing:
-                raise ValueError(f"{dimension}: the scan's ids {missing} are missing")
-            extra = [i for i in ids if i not in required]
-            if extra:
-                raise ValueError(
-                    f"{dimension}: {extra} are not ids of the scan; add finer nodes "
-                    "as children of a node instead"
-                )
-            paths = [path for node in self.dimensions[dimension] for path, _ in node.walk()]
+        for dimension, nodes in self.dimensions.items():
+            paths = [path for node in nodes for path, _ in node.walk()]
             if len(paths) != len(set(paths)):
                 raise ValueError(
                     f"{dimension}: duplicate ids {sorted({p for p in paths if paths.count(p) > 1})}"
                 )
-        for value in self.dimensions["values"]:
-            if value.theme != THEME_OF[value.id]:
-                raise ValueError(
-                    f"value {value.id}: theme must be {THEME_OF[value.id]!r}, got {value.theme!r}"
-                )
-        for dimension, nodes in self.dimensions.items():
             for node in nodes:
-                if dimension != "values" and node.theme is not None:
-                    raise ValueError(f"{dimension}:{node.id}: only values have a theme")
+                self._check_node(dimension, node)
                 self._check_lexicons(dimension, node)
         for lang in LANGS:
             if self.relevance.lexicon.get(lang, Lexicon()).is_empty():
                 raise ValueError(f"relevance: lexicon for {lang!r} is empty")
         return self
+
+    def _check_node(self, dimension: str, node: Node) -> None:
+        themes = self.ids("themes")
+        if dimension == "values" and node.theme not in themes:
+            raise ValueError(f"value {node.id}: theme must be one of {themes}, got {node.theme!r}")
+        if dimension != "values" and node.theme is not None:
+            raise ValueError(f"{dimension}:{node.id}: only values have a theme")
+        nested = [n.id for _, n in node.walk() if n.digest_section and n is not node]
+        if nested or (node.digest_section and dimension != "kinds"):
+            raise ValueError(f"{dimension}:{node.id}: only kinds have a digest section")
 
     @staticmethod
     def _check_lexicons(dimension: str, node: Node) -> None:
@@ -234,6 +167,10 @@ class Taxonomy(Strict):
 
     def ids(self, dimension: str) -> list[str]:
         return [n.id for n in self.dimensions[dimension]]
+
+    def digest_kinds(self) -> list[str]:
+        """Kinds whose items the digest lists in a section of their own, in taxonomy order."""
+        return [n.id for n in self.dimensions["kinds"] if n.digest_section]
 
     def node(self, dimension: str, node_id: str) -> Node:
         for node in self.dimensions[dimension]:

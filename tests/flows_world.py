@@ -8,10 +8,10 @@ import signal
 import subprocess
 import sys
 import threading
-import time
 from collections.abc import Callable
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
+from typing import IO
 
 from gaimon import warehouse
 from gaimon.home import Home
@@ -72,12 +72,14 @@ class SlowFeed:
 
     def __init__(self) -> None:
         self.released = threading.Event()
+        self.asked = threading.Event()
         self.requests = 0
         feed = self
 
         class Handler(BaseHTTPRequestHandler):
             def do_GET(self):  # noqa: N802 (the name http.server calls)
                 feed.requests += 1
+                feed.asked.set()
                 feed.released.wait(timeout=300)
                 body = FEED.replace("{base}", feed.base).encode()
                 self.send_response(200)
@@ -100,6 +102,17 @@ class SlowFeed:
 
     def release(self) -> None:
         self.released.set()
+
+    def wait_until_asked(self, process: subprocess.Popen, timeout: float = 400) -> None:
+        """Block until the feed is asked for; fail at once if `process` ends first."""
+        # The process ending wakes the wait too; poll() then tells the two apart.
+        threading.Thread(target=lambda: (process.wait(), self.asked.set()), daemon=True).start()
+        if not self.asked.wait(timeout):
+            raise AssertionError(f"nobody asked for the slow feed in {timeout:.0f} s")
+        if process.poll() is not None:
+            raise AssertionError(
+                f"the run ended before asking for the feed: {process.communicate()}"
+            )
 
     def __enter__(self) -> SlowFeed:
         self.thread.start()
@@ -146,20 +159,50 @@ def gaimon(home: Home, *args: str, api_url: str | None, **env: str) -> subproces
     )
 
 
-def wait_for_lock(
-    home: Home, process: subprocess.Popen, until: Callable[[Holder], bool], timeout: float = 400
+class Output:
+    """The lines a child process writes to one pipe, read as they come (so that the pipe never
+    fills up and blocks the child) and waited for."""
+
+    def __init__(self, stream: IO[str]):
+        self.lines: list[str] = []
+        self.ended = False
+        self._changed = threading.Condition()
+        threading.Thread(target=self._read, args=(stream,), daemon=True).start()
+
+    def _read(self, stream: IO[str]) -> None:
+        for line in stream:
+            with self._changed:
+                self.lines.append(line)
+                self._changed.notify_all()
+        with self._changed:
+            self.ended = True
+            self._changed.notify_all()
+
+    def wait_for(self, found: Callable[[list[str]], bool], what: str, timeout: float) -> None:
+        """Block until `found(lines)`; fail at once if the output ends first, or after `timeout`
+        seconds, showing what the process said."""
+        with self._changed:
+            if not self._changed.wait_for(lambda: found(self.lines) or self.ended, timeout):
+                raise AssertionError(f"no {what} after {timeout:.0f} s; output:\n{self.text()}")
+            if not found(self.lines):
+                raise AssertionError(f"the process ended before {what}; output:\n{self.text()}")
+
+    def text(self) -> str:
+        return "".join(self.lines)
+
+
+def wait_for_pause(
+    home: Home, process: subprocess.Popen, step: str, timeout: float = 400
 ) -> Holder:
-    """Wait until the home's run lock file says what `until` looks for (the run writes it as it
-    goes); fail at once if the process ends first."""
-    deadline = time.monotonic() + timeout
-    while True:
-        holder = read_holder(home.root / RUN)
-        if holder is not None and until(holder):
-            return holder
-        if process.poll() is not None:
-            raise AssertionError(f"the run ended early: {process.communicate()}")
-        assert time.monotonic() < deadline, f"the run never got there; its lock says {holder}"
-        time.sleep(0.05)
+    """Wait until a run started with GAIMON_PAUSE_AT=`step` says on stderr that it paused there;
+    what its lock file says then. The run's stderr is read from here on."""
+    said = f"gaimon: paused at {step} "
+    Output(process.stderr).wait_for(
+        lambda lines: any(line.startswith(said) for line in lines), f"pause at {step}", timeout
+    )
+    holder = read_holder(home.root / RUN)
+    assert holder is not None and holder.paused and holder.step == step, holder
+    return holder
 
 
 def kill(process: subprocess.Popen) -> None:

@@ -13,7 +13,7 @@ import pytest
 from classifier_world import classifier, trained_home  # noqa: F401
 
 from gaimon.classify.classifier import ClassifyInput
-from gaimon.taxonomy import CANONICAL
+from gaimon.taxonomy import DIMENSIONS, LIST_DIMENSIONS, default_taxonomy
 
 ITEMS = [
     {
@@ -97,20 +97,14 @@ def test_cli_writes_one_line_per_item_with_exactly_the_contract_keys(cli_output)
 
 
 def test_cli_output_uses_the_taxonomy_ids(cli_output):
+    ids = {dimension: set(default_taxonomy().ids(dimension)) for dimension in DIMENSIONS}
     for row in cli_output:
-        for dimension in (
-            "themes",
-            "values",
-            "sectors",
-            "roles",
-            "policy_options",
-            "legal_frameworks",
-        ):
-            assert set(row[dimension]) <= set(CANONICAL[dimension])
-        assert row["kind"] in CANONICAL["kinds"]
+        for dimension in LIST_DIMENSIONS:
+            assert set(row[dimension]) <= ids[dimension]
+        assert row["kind"] in ids["kinds"]
         assert set(row["scores"]) <= set(KEYS[3:10]) and "kind" in row["scores"]
         for dimension, scores in row["scores"].items():
-            assert set(scores) <= set(CANONICAL["kinds" if dimension == "kind" else dimension])
+            assert set(scores) <= ids["kinds" if dimension == "kind" else dimension]
             assert all(isinstance(v, float) and 0.0 <= v <= 1.0 for v in scores.values()), dimension
 
 

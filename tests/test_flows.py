@@ -7,7 +7,7 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 from conftest import FIXTURES
-from flows_world import contents, gaimon, kill, quick, rows, wait_for_lock
+from flows_world import contents, gaimon, kill, quick, rows, wait_for_pause
 
 from flows.daily import DailyParams, daily
 from gaimon import warehouse
@@ -154,7 +154,7 @@ def test_a_run_killed_midway_and_run_again_stores_each_item_exactly_once(
         api_url=PREFECT_API_URL.value(),
         GAIMON_PAUSE_AT=moment,
     )
-    held = wait_for_lock(home, first, lambda h: h.step == moment and h.paused)
+    held = wait_for_pause(home, first, moment)
     assert held.pid == first.pid and held.flow == "daily" and held.run_id
     batches = sorted(home.runs.glob("*/classify/*.jsonl"))
     kill(first)  # the machine goes down, at that very step

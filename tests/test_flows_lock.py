@@ -11,7 +11,7 @@ import sys
 import textwrap
 
 import pytest
-from flows_world import SlowFeed, add_source, gaimon, kill, quick, rows, wait_for_lock
+from flows_world import SlowFeed, add_source, gaimon, kill, quick, rows, wait_for_pause
 
 from gaimon.home import Home
 from gaimon.ops import lock
@@ -77,7 +77,7 @@ def test_a_second_run_on_a_busy_home_says_which_run_holds_it(prefect_server, hom
         GAIMON_PAUSE_AT="load_source",
     )
     try:
-        held = wait_for_lock(home, first, lambda h: h.paused)
+        held = wait_for_pause(home, first, "load_source")
         second = gaimon(home, "run", "--sources", str(registry), api_url=PREFECT_API_URL.value())
         output, errors = second.communicate(timeout=120)
     finally:
@@ -115,7 +115,9 @@ def test_two_runs_at_once_with_their_own_prefect_take_turns_and_count_each_sourc
             PREFECT_HOME=str(tmp_path / "prefect-1"),
             GAIMON_SETTINGS=str(waiting),
         )
-        held = wait_for_lock(home, first, lambda h: bool(h.run_id))
+        slow.wait_until_asked(first)  # it crawls, so it has begun: its lock names its run
+        held = lock.holder(home)
+        assert held is not None and held.run_id, held
         second = gaimon(
             home,
             "run",

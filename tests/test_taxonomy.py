@@ -8,7 +8,10 @@ import pytest
 import yaml
 
 from gaimon.classify.classifier import Classifier, ClassifyInput
-from gaimon.taxonomy import CANONICAL, LANGS, TAXONOMY_FILE, TaxonomyError, load_taxonomy
+from gaimon.taxonomy import DIMENSIONS, LANGS, TAXONOMY_FILE, TaxonomyError, load_taxonomy
+
+# The scan's ids as the taxonomy spec gives them (see the file's header).
+SCAN_IDS = Path(__file__).parent / "fixtures" / "taxonomy_ids.yaml"
 
 
 @pytest.fixture(scope="module")
@@ -21,12 +24,19 @@ def rules():
     return Classifier()
 
 
-def test_every_id_of_the_scan_is_there(taxonomy):
-    for dimension, ids in CANONICAL.items():
-        assert taxonomy.ids(dimension) == list(ids)
+def test_the_taxonomy_holds_exactly_the_ids_of_the_scan(taxonomy):
+    scan = yaml.safe_load(SCAN_IDS.read_text(encoding="utf-8"))
+    assert set(scan) == set(DIMENSIONS)
+    for dimension, ids in scan.items():
+        assert taxonomy.ids(dimension) == list(ids), dimension
+    assert {v: taxonomy.theme_of(v) for v in taxonomy.ids("values")} == scan["values"]
 
 
-@pytest.mark.parametrize("dimension", list(CANONICAL))
+def test_legislation_enforcement_and_research_have_digest_sections(taxonomy):
+    assert taxonomy.digest_kinds() == ["legislation", "enforcement", "research"]
+
+
+@pytest.mark.parametrize("dimension", DIMENSIONS)
 def test_nodes_have_labels_definitions_section_and_lexicons_in_both_languages(taxonomy, dimension):
     for node in taxonomy.dimensions[dimension]:
         for lang in LANGS:
@@ -118,13 +128,22 @@ def test_lexicon_terms_are_found_by_lemma_compound_and_case(rules, text, lang, l
 
 
 BAD = {
-    "missing scan id": lambda d: d["dimensions"]["values"].pop(0),
-    "value under wrong theme": lambda d: d["dimensions"]["values"][0].update(theme="fairness"),
+    "value under a theme that is not one": lambda d: d["dimensions"]["values"][0].update(
+        theme="sport"
+    ),
+    "value without a theme": lambda d: d["dimensions"]["values"][0].pop("theme"),
+    "theme on a sector": lambda d: d["dimensions"]["sectors"][0].update(theme="safety"),
+    "digest section on a sector": lambda d: d["dimensions"]["sectors"][0].update(
+        digest_section=True
+    ),
+    "digest section on a finer kind": lambda d: d["dimensions"]["kinds"][1].update(
+        children=[dict(d["dimensions"]["kinds"][0], id="bill", digest_section=True)]
+    ),
     "label without English": lambda d: d["dimensions"]["sectors"][0]["label"].pop("en"),
     "definition missing": lambda d: d["dimensions"]["roles"][0].pop("definition"),
     "unknown field": lambda d: d["dimensions"]["kinds"][0].update(colour="red"),
-    "id not of the scan": lambda d: d["dimensions"]["sectors"].append(
-        dict(d["dimensions"]["sectors"][0], id="sports")
+    "duplicate top-level id": lambda d: d["dimensions"]["sectors"].append(
+        dict(d["dimensions"]["sectors"][0])
     ),
     "wildcard inside a word": lambda d: d["dimensions"]["values"][0]["lexicon"]["nl"][
         "terms"

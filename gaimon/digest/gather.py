@@ -35,7 +35,6 @@ from gaimon.weeks import check_week, trailing_weeks, week_days
 
 SETTINGS_FILE = Path(__file__).resolve().parent / "digest.yaml"
 GENERAL = "general"
-KINDS = ("legislation", "enforcement", "research")
 
 
 class Settings(BaseModel):
@@ -159,7 +158,7 @@ class Gatherer:
                 if risk:
                     section.risks.append(risk)
             section.risks.sort(key=lambda r: (r.status != "new", -r.score, r.value))
-            for kind in KINDS:
+            for kind in self.taxonomy.digest_kinds():
                 setattr(section, kind, items[(sector, kind)][: self.config.items_per_list])
             sections[sector] = section
         start, end = week_days(self.week)

@@ -133,7 +133,7 @@ def cluster_documents(con: duckdb.DuckDBPyConnection, window_days: int = WINDOW_
     try:
         con.execute(warehouse.sql("queries/cluster_load_assignment"), [str(batch)])
         con.execute(warehouse.sql("queries/cluster_assign"))
-        con.execute("DROP TABLE cluster_assignment")
+        con.execute(warehouse.sql("queries/cluster_drop_assignment"))
     finally:
         batch.unlink(missing_ok=True)
     return len(changed)

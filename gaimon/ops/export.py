@@ -15,11 +15,11 @@ import duckdb
 from gaimon import warehouse
 from gaimon.home import Home
 
-# Table -> (extra columns to partition on, as SQL expressions; partition columns).
+# Table -> its partition columns; queries/export_<table>.sql writes it split by them.
 # Tables with personal data of subscribers or operators (digest_*) are not exported.
-PARTITIONED: dict[str, tuple[str, tuple[str, ...]]] = {
-    "documents": ("year(published_at) AS year, month(published_at) AS month", ("year", "month")),
-    "signals": ("coalesce(left(week, 4), 'undated') AS year", ("dimension", "year")),
+PARTITIONED: dict[str, tuple[str, ...]] = {
+    "documents": ("year", "month"),
+    "signals": ("dimension", "year"),
 }
 WHOLE = (
     "sources",
@@ -46,34 +46,21 @@ class Exported:
 
 
 def _tables(con: duckdb.DuckDBPyConnection) -> set[str]:
-    return {
-        r[0]
-        for r in con.execute(
-            "SELECT table_name FROM duckdb_tables() WHERE schema_name = 'main' AND NOT temporary"
-        ).fetchall()
-    }
-
-
-def _quote(path: Path) -> str:
-    return "'" + str(path).replace("'", "''") + "'"
+    return {r["table_name"] for r in warehouse.query(con, "queries/export_tables")}
 
 
 def export_table(con: duckdb.DuckDBPyConnection, table: str, out_dir: Path) -> Exported:
     target = out_dir / table
     if target.exists():
         shutil.rmtree(target)
-    rows = con.execute(f'SELECT count(*) FROM "{table}"').fetchone()[0]
+    [count] = warehouse.query(con, "queries/export_count", {"table": table})
     if table in PARTITIONED:
-        extra, partitions = PARTITIONED[table]
-        con.execute(
-            f'COPY (SELECT *, {extra} FROM "{table}") TO {_quote(target)} '
-            f"(FORMAT parquet, PARTITION_BY ({', '.join(partitions)}), COMPRESSION zstd)"
-        )
-        return Exported(table, rows, str(target), partitions)
+        con.execute(warehouse.sql(f"queries/export_{table}"), {"path": str(target)})
+        return Exported(table, count["n"], str(target), PARTITIONED[table])
     target.mkdir(parents=True)
     path = target / f"{table}.parquet"
-    con.execute(f'COPY "{table}" TO {_quote(path)} (FORMAT parquet, COMPRESSION zstd)')
-    return Exported(table, rows, str(path))
+    con.execute(warehouse.sql("queries/export_table"), {"table": table, "path": str(path)})
+    return Exported(table, count["n"], str(path))
 
 
 def export_parquet(con: duckdb.DuckDBPyConnection, out_dir: Path) -> list[Exported]:
@@ -81,9 +68,7 @@ def export_parquet(con: duckdb.DuckDBPyConnection, out_dir: Path) -> list[Export
     out_dir.mkdir(parents=True, exist_ok=True)
     present = _tables(con)
     done = [export_table(con, t, out_dir) for t in (*PARTITIONED, *WHOLE) if t in present]
-    migrations = [
-        r[0] for r in con.execute("SELECT name FROM schema_migrations ORDER BY name").fetchall()
-    ]
+    migrations = [r["name"] for r in warehouse.query(con, "queries/export_migrations")]
     manifest = {
         "exported_at": datetime.now(UTC).isoformat(timespec="seconds"),
         "migrations": migrations,

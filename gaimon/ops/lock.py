@@ -16,6 +16,7 @@ import fcntl
 import json
 import os
 import socket
+import sys
 import threading
 import time
 from collections.abc import Callable, Iterator
@@ -185,6 +186,14 @@ def note(home: Home, **fields: object) -> None:
             fields.pop("run_id")
         held.holder = replace(held.holder, **fields)
         _write(held.fd, held.holder)
+    if fields.get("paused"):
+        # A rehearsed crash (GAIMON_PAUSE_AT): whoever means to kill the run learns the moment
+        # from its output, without watching the lock file.
+        print(
+            f"gaimon: paused at {held.holder.step} (pid {held.holder.pid})",
+            file=sys.stderr,
+            flush=True,
+        )
 
 
 @contextmanager

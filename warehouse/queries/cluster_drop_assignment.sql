@@ -1,0 +1,2 @@
+-- The assignment is applied: its temporary table goes.
+DROP TABLE cluster_assignment;
