@@ -29,12 +29,13 @@ from gaimon.digest import (
     write_digest,
 )
 from gaimon.digest.archive import ArchiveError, load_data
-from gaimon.digest.model import colour
+from gaimon.digest.model import Section, colour
 from gaimon.digest.review import dismiss, draft_signals, restore
 from gaimon.digest.sentences import best_sentence, sentence_around
 from gaimon.digest.text import limits
 from gaimon.digest.workflow import frozen, store
 from gaimon.home import Home
+from gaimon.taxonomy import default_taxonomy
 from gaimon.weeks import WeekError, trailing_weeks, week_days
 
 ATOM = "{http://www.w3.org/2005/Atom}"
@@ -609,3 +610,13 @@ def test_evidence_is_read_from_the_json_column_and_bad_spans_are_left_out():
         {"text": "fout", "start": 10, "end": 14}
     ]
     assert _evidence_spans("not json") == [] and _evidence_spans(None) == []
+
+
+def test_every_kind_the_taxonomy_puts_in_the_digest_has_a_list_and_a_heading():
+    """Marking another kind `digest_section: true` needs a list in each section and a
+    heading in each language; this says so before a weekly run would fail on it."""
+    kinds = default_taxonomy().digest_kinds()
+    assert kinds
+    for kind in kinds:
+        assert kind in Section.model_fields
+        assert all(render.strings(lang).get(kind) for lang in ("nl", "en"))

@@ -172,6 +172,7 @@ class Gatherer:
                 (sections[s] for s in self.taxonomy.ids("sectors")), key=lambda s: not s.risks
             ),
             general=sections[GENERAL],
+            kinds=self.taxonomy.digest_kinds(),
             sources=sources.source_rows(self.con, self.week),
             dismissed=self.dismissals.weeks[self.week],
             generated_at=datetime.now(UTC).replace(microsecond=0, tzinfo=None),

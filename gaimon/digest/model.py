@@ -13,6 +13,7 @@ from pydantic import BaseModel, Field, model_validator
 
 from gaimon.digest.sentences import Sentence
 from gaimon.digest.text import Name, Note, Title, Url, host
+from gaimon.taxonomy import default_taxonomy
 
 EMERGING = ("new", "rising")
 
@@ -154,6 +155,8 @@ class DigestData(BaseModel):
     weeks: list[str]
     sections: list[Section]
     general: Section
+    # Kinds listed in each section, in order (the taxonomy's `digest_section` kinds).
+    kinds: list[str] = Field(default_factory=lambda: default_taxonomy().digest_kinds())
     sources: list[SourceRow] = Field(default_factory=list)
     operator: bool = True
     dismissed: int = 0

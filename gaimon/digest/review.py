@@ -57,7 +57,7 @@ def reviewables(data: DigestData) -> list[Reviewable]:
                     link.source,
                 )
                 found.setdefault(row.key + section.sector, row)
-        for kind in ("legislation", "enforcement", "research"):
+        for kind in data.kinds:
             for item in getattr(section, kind):
                 row = Reviewable(
                     item.link.doc_id,
