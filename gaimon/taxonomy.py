@@ -51,7 +51,8 @@ class Texts(Strict):
 
 
 class TokenPattern(Strict):
-    """A spaCy Matcher pattern (a list of token dicts), e.g. [{"LEMMA": "boete"}, {"LIKE_NUM": true}]."""
+    """A spaCy Matcher pattern (a list of token dicts), e.g.
+    [{"LEMMA": "boete"}, {"LIKE_NUM": true}]."""
 
     pattern: list[dict[str, Any]] = Field(min_length=1)
     weak: bool = False
@@ -299,7 +300,8 @@ def load_taxonomy(path: Path | str | None = None) -> Taxonomy:
 
 
 def load_lemmas(path: Path | str | None = None) -> dict[str, dict[str, str]]:
-    """Extra word forms per language that spaCy's lookup tables lack (`ziekenhuizen: ziekenhuis`)."""
+    """Extra word forms per language that spaCy's lookup tables lack (`ziekenhuizen:
+    ziekenhuis`)."""
     path = Path(path or LEMMAS_FILE)
     if not path.exists():
         return {lang: {} for lang in LANGS}

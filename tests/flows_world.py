@@ -214,11 +214,12 @@ def kill(process: subprocess.Popen) -> None:
 def contents(home: Home) -> dict[str, list[tuple]]:
     """What a run stored, without the times it stored it at or the run that did."""
     queries = {
-        "documents": "SELECT doc_id, canonical_url, source, title, text, published_at, lang, cluster_id, "
-        "content_hash, relevant, model_version FROM documents ORDER BY doc_id",
+        "documents": "SELECT doc_id, canonical_url, source, title, text, published_at, lang, "
+        "cluster_id, content_hash, relevant, model_version FROM documents ORDER BY doc_id",
         "signals": "SELECT doc_id, dimension, label, score, model_version, evidence::VARCHAR "
         "FROM signals ORDER BY ALL",
-        "alerts": "SELECT week, sector, value, stories, baseline, score, status FROM alerts ORDER BY ALL",
+        "alerts": "SELECT week, sector, value, stories, baseline, score, status FROM alerts "
+        "ORDER BY ALL",
     }
     with warehouse.open_warehouse(home.warehouse, read_only=True) as con:
         return {name: con.execute(sql).fetchall() for name, sql in queries.items()}

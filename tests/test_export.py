@@ -60,7 +60,8 @@ def test_export_writes_partitions_and_a_manifest(home, tmp_path):
     exported = {
         r[0]
         for r in con.execute(
-            f"SELECT doc_id FROM read_parquet('{out}/documents/**/*.parquet', hive_partitioning = true)"
+            f"SELECT doc_id FROM read_parquet('{out}/documents/**/*.parquet', hive_partitioning = "
+            "true)"
         ).fetchall()
     }
     assert exported == ids

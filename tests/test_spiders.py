@@ -266,13 +266,15 @@ def test_tk_odata_paging_zaak_and_document_with_pdf(home, sources, server):
     report, items = crawl("tweedekamer", home, sources, server)
     assert report.ok, report.message
     assert set(items) == {
-        "Motie van het lid Van der Berg over een mensenrechtentoets voor generatieve AI bij de overheid",
+        "Motie van het lid Van der Berg over een mensenrechtentoets voor generatieve AI bij de "
+        "overheid",
         "Schriftelijke vragen over het gebruik van algoritmes bij de toeslagen",
         "Uitvoeringswet AI-verordening",  # from the page behind @odata.nextLink
         "Kabinetsvisie generatieve AI",
     }  # the deleted (Verwijderd) motion is left out
     motie = items[
-        "Motie van het lid Van der Berg over een mensenrechtentoets voor generatieve AI bij de overheid"
+        "Motie van het lid Van der Berg over een mensenrechtentoets voor generatieve AI bij de "
+        "overheid"
     ]
     assert motie["kind"] == "Motie" and motie["identifiers"]["tk_zaak"] == "2026Z19034"
     assert motie["url"] == "https://www.tweedekamer.nl/kamerstukken/detail?id=2026Z19034"

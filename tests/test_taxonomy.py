@@ -219,7 +219,8 @@ def test_rules_alone_label_a_clear_item(rules):
             "recommendation algorithms",
         ),
         (
-            "Membership inference attacks query a model to learn whether the model's outputs reveal a record.",
+            "Membership inference attacks query a model to learn whether the model's outputs "
+            "reveal a record.",
             "en",
             "model's outputs",
         ),
@@ -326,7 +327,8 @@ def test_boekt_is_the_verb_not_the_noun_books(rules):
 @pytest.mark.parametrize(
     "text",
     [
-        "Leerlingen die ChatGPT gebruiken, denken volgens docenten minder kritisch na over hun bronnen.",
+        "Leerlingen die ChatGPT gebruiken, denken volgens docenten minder kritisch na over hun "
+        "bronnen.",
         "Docenten zien dat leerlingen niet meer leren kritisch na te denken sinds ChatGPT.",
     ],
 )

@@ -1,4 +1,4 @@
-"""Normalising what sources give us: canonical URLs, UTC dates, clean text, language, identifiers."""
+"""Normalising what sources give: canonical URLs, UTC dates, clean text, language, identifiers."""
 
 from __future__ import annotations
 
@@ -376,7 +376,8 @@ TEXT_IDENTIFIERS: dict[str, re.Pattern[str]] = {
 }
 # "Regulation (EU) 2024/1689" names CELEX 32024R1689: sector 3, year, type letter, number.
 EU_ACT = re.compile(
-    r"\b(Regulation|Directive|Decision|Verordening|Richtlijn|Besluit)\s*\((?:EU|EG|EC|EU, Euratom)\)\s*"
+    r"\b(Regulation|Directive|Decision|Verordening|Richtlijn|Besluit)\s*"
+    r"\((?:EU|EG|EC|EU, Euratom)\)\s*"
     r"(?:No\s*|nr\.\s*)?((?:19|20)\d{2})/(\d{1,4})\b"
 )
 ACT_LETTER = {

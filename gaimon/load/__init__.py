@@ -1,1 +1,2 @@
-"""Load: read staged JSONL into the warehouse, once per item, and group syndicated copies into stories."""
+"""Load: read staged JSONL into the warehouse, once per item; group syndicated copies into
+stories."""

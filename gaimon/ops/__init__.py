@@ -1,1 +1,1 @@
-"""Operations: the steps a run is made of, run records, locks, schedules and the analysts' snapshot."""
+"""Operations: the steps a run is made of, run records, locks, schedules, analysts' snapshot."""

@@ -20,8 +20,8 @@ Other keys: `query_contains` (substrings of the decoded query), `content_type`, 
 `delay` (seconds before answering), `reset` (drop the connection with a TCP reset),
 `redirect` (to this location, with `redirect_status`, default 302), `truncate` (send only this
 many bytes, as a complete response), `dataloss` (announce the whole length, send half, close),
-`size` (a body of this many bytes), `validators: false` (no ETag or Last-Modified), `hold: true` (answer only once
-`release()` is called, so that a test can act while that request is in flight).
+`size` (a body of this many bytes), `validators: false` (no ETag or Last-Modified), `hold: true`
+(answer only once `release()` is called, so that a test can act while that request is in flight).
 """
 
 from __future__ import annotations

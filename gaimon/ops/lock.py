@@ -137,7 +137,8 @@ class _Lock:
                     ) from None
                 if not told and say is not None:
                     say(
-                        f"{self.path.parent}: {self.what} is held by {who}; waiting up to {wait:.0f} s"
+                        f"{self.path.parent}: {self.what} is held by {who}; waiting up to "
+                        f"{wait:.0f} s"
                     )
                     told = True
                 time.sleep(POLL)

@@ -3,7 +3,8 @@
 Options: `url_pattern` (regex an article URL must match), `since` (entries older than this by
 news:publication_date or lastmod are skipped), `urls` (more sitemaps), `fetch_articles`
 (default true: a sitemap has no text, so each new article is fetched; false stages news
-titles only), `max_depth` of nested indexes (default 3), `max_bytes`. The `url` may also be a robots.txt, whose Sitemap: lines are read.
+titles only), `max_depth` of nested indexes (default 3), `max_bytes`. The `url` may also be a
+robots.txt, whose Sitemap: lines are read.
 """
 
 from __future__ import annotations
