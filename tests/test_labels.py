@@ -140,7 +140,10 @@ def test_relevance_can_be_corrected_both_ways(labelled_home: Home, classifier): 
     assert "values:sustainability" in signals(labelled_home, doc("weather"))
 
 
-def test_classifying_again_with_the_same_model_changes_nothing(labelled_home: Home, classifier):  # noqa: F811
+def test_classifying_again_with_the_same_model_changes_nothing(
+    labelled_home: Home,
+    classifier,  # noqa: F811
+):
     first = classify_with(labelled_home, classifier)
     stored = signals(labelled_home, doc("chatbot"))
     again = classify_with(labelled_home, classifier)
