@@ -29,7 +29,7 @@ import spacy
 from gaimon.classify.classifier import ClassifyInput
 from gaimon.home import Home
 from gaimon.taxonomy import LANGS
-from gaimon.train.training import GOLD_DIR, ensure_model, load_classifier
+from gaimon.train.training import GOLD_DIR, ensure_model, load_or_train_classifier
 
 
 def _pieces() -> dict[str, list[dict]]:
@@ -71,7 +71,7 @@ _loaded: dict[str, object] = {}
 def _classify(args: tuple[str, list[ClassifyInput]]) -> None:
     home, items = args
     if home not in _loaded:  # loading is not part of the measurement
-        _loaded[home] = load_classifier(Home(Path(home)))
+        _loaded[home] = load_or_train_classifier(Home(Path(home)))
     for _ in _loaded[home].classify_many(items):
         pass
 
@@ -116,7 +116,7 @@ def throughput(home: Path, count: int) -> None:
 
 
 def memory(home: Path, count: int) -> None:
-    classifier = load_classifier(Home(home))
+    classifier = load_or_train_classifier(Home(home))
     started, seen, relevant = time.perf_counter(), 0, 0
     for result in classifier.classify_many(documents(count, seed=2)):
         seen += 1

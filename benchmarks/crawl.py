@@ -20,9 +20,10 @@ from pathlib import Path
 REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO))
 
+from gaimon import warehouse  # noqa: E402
 from gaimon.crawl.run import CrawlError, crawl_many  # noqa: E402
 from gaimon.home import Home  # noqa: E402
-from gaimon.load.loader import load_day  # noqa: E402
+from gaimon.ops import steps  # noqa: E402
 from gaimon.ops.corpus_server import CorpusServer  # noqa: E402
 from gaimon.registry import load_registry, localize_registry  # noqa: E402
 
@@ -43,13 +44,14 @@ def main() -> None:
     args = parser.parse_args()
     root = Path(tempfile.mkdtemp(prefix="gaimon-bench-crawl-"))
     home = Home(root / "home").ensure()
+    warehouse.init(home.warehouse)
     with CorpusServer(REPO / "demo" / "corpus") as server:
         registry = localize_registry(
             REPO / "demo" / "sources.yaml", server.base, root / "sources.yaml"
         )
         seconds, first = run(home, registry, args.jobs)
         served_first = server.take_log()
-        loaded = load_day(home, DAY)
+        loaded = steps.load_pending(home, day=DAY)
         again_seconds, second = run(home, registry, args.jobs)
         served_again = server.take_log()
     failed = {n: str(r) for n, r in {**first, **second}.items() if isinstance(r, CrawlError)}

@@ -30,14 +30,9 @@ def backfill(params: BackfillParams):
         weeks = weeks_between(params.first, params.last)
         if not weeks:
             raise ValueError(f"no weeks from {params.first} to {params.last}")
-        start = ctx.writer(tasks.begin)(
-            ctx.home,
-            "backfill",
-            params.model_dump(),
-            ctx.runner_label,
-            flow_run_id=common.flow_run_id(),
-        )
+        start = common.open_run(ctx, "backfill", params.model_dump())
         with common.recorded(ctx, start.run_id):
+            common.remove_orphans(ctx)
             alerts = ctx.writer(tasks.detect_alerts)(ctx.home, start.run_id)
             done, errors = digests(
                 ctx, start.run_id, weeks, params.langs, params.send, params.force

@@ -23,6 +23,7 @@ from gaimon.classify import fanout
 from gaimon.home import Home, get_home
 from gaimon.ops import lock
 from gaimon.ops.runs import SourceRun
+from gaimon.ops.steps import RunStart
 from gaimon.registry import Registry, load_registry
 from gaimon.settings import Settings, load_settings
 
@@ -77,6 +78,20 @@ def running(params: RunParams, flow: str) -> Iterator[Context]:
 
 def flow_run_id() -> str | None:
     return flow_run.get_id()
+
+
+def open_run(
+    ctx: Context, flow: str, params: dict[str, Any], registry: Registry | None = None
+) -> RunStart:
+    """Record the run as running (migrating the warehouse and syncing the registry first)."""
+    return ctx.writer(tasks.open_run)(
+        ctx.home, flow, params, ctx.runner_label, registry, flow_run_id()
+    )
+
+
+def remove_orphans(ctx: Context) -> None:
+    """Remove the classification batch files that killed runs left behind."""
+    ctx.writer(tasks.remove_orphans)(ctx.home)
 
 
 class FanOut:

@@ -1,7 +1,7 @@
 """The daily run.
 
-1. Record the run; load staged files a killed run left behind; for each source, work out
-   since when to crawl (its last good crawl).
+1. Record the run; remove the batch files of killed runs; load the staged files a killed run
+   left unloaded; for each source, work out since when to crawl (its last good crawl).
 2. Crawl each source as its own task, fanned out (threads, or Dask workers).
 3. As each crawl ends, load its staged files and record its counts (the one writer);
    then give syndicated copies of one story one cluster.
@@ -38,22 +38,22 @@ def daily(params: DailyParams | None = None):
     params = params or DailyParams()
     with common.running(params, "daily") as ctx:
         registry = ctx.registry(params.registry)
-        start = ctx.writer(tasks.begin)(
-            ctx.home,
-            "daily",
-            params.model_dump(),
-            ctx.runner_label,
-            registry,
-            timedelta(hours=ctx.settings.catch_up.overlap_hours),
-            common.flow_run_id(),
-        )
+        start = common.open_run(ctx, "daily", params.model_dump(), registry)
         day = params.day or datetime.now(UTC).date().isoformat()
         with common.recorded(ctx, start.run_id):
+            common.remove_orphans(ctx)
+            leftovers = ctx.writer(tasks.load_leftovers)(ctx.home, start.run_id)
+            since = ctx.writer(tasks.crawl_windows)(
+                ctx.home,
+                [s.name for s in registry.sources],
+                timedelta(hours=ctx.settings.catch_up.overlap_hours),
+            )
             with common.FanOut(ctx) as fan:
                 records = crawl_and_load(
                     fan,
                     ctx,
                     start,
+                    since,
                     registry.select(params.sources),
                     ctx.registry_path(params.registry),
                     day,
@@ -82,7 +82,7 @@ def daily(params: DailyParams | None = None):
         summary = {
             "day": day,
             "sources": steps.summarize(records),
-            "leftovers": start.leftovers,
+            "leftovers": leftovers,
             "clustered": clustered,
             "classify": classified,
             "alerts": alerts,
@@ -97,6 +97,7 @@ def crawl_and_load(
     fan: common.FanOut,
     ctx: common.Context,
     start: steps.RunStart,
+    since: dict[str, datetime | None],
     sources: list[Source],
     registry: Path | None,
     day: str,
@@ -115,7 +116,7 @@ def crawl_and_load(
             "home": ctx.home,
             "registry": registry,
             "day": day,
-            "since": start.since.get(s.name),
+            "since": since.get(s.name),
             "timeout": policy.timeout,
         },
     ):
@@ -131,7 +132,7 @@ def crawl_and_load(
                 start.run_id,
                 source.name,
                 start.started_at,
-                start.since.get(source.name),
+                since.get(source.name),
                 f"{type(crawled).__name__}: {crawled}",
             )
         )

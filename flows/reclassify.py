@@ -29,14 +29,9 @@ class ReclassifyParams(common.RunParams):
 def reclassify(params: ReclassifyParams | None = None):
     params = params or ReclassifyParams()
     with common.running(params, "reclassify") as ctx:
-        start = ctx.writer(tasks.begin)(
-            ctx.home,
-            "reclassify",
-            params.model_dump(),
-            ctx.runner_label,
-            flow_run_id=common.flow_run_id(),
-        )
+        start = common.open_run(ctx, "reclassify", params.model_dump())
         with common.recorded(ctx, start.run_id):
+            common.remove_orphans(ctx)
             with common.FanOut(ctx) as fan:
                 classified = common.classify_all(fan, ctx, start.run_id, params.everything)
             alerts = ctx.writer(tasks.detect_alerts)(ctx.home, start.run_id)

@@ -21,7 +21,10 @@ def _task(fn, **options) -> Task:
     return task(fn, name=fn.__name__, cache_policy=NO_CACHE, persist_result=False, **options)
 
 
-begin = _task(steps.begin)
+open_run = _task(steps.open_run)
+remove_orphans = _task(steps.remove_orphans)
+load_leftovers = _task(steps.load_leftovers)
+crawl_windows = _task(steps.crawl_windows)
 crawl = _task(steps.crawl, task_run_name="crawl-{source.name}")
 load_source = _task(steps.load_source, task_run_name="load-{crawled.source}")
 fail_source = _task(steps.fail_source, task_run_name="failed-{source}")

@@ -30,14 +30,9 @@ class WeeklyParams(common.RunParams):
 def weekly(params: WeeklyParams | None = None):
     params = params or WeeklyParams()
     with common.running(params, "weekly") as ctx:
-        start = ctx.writer(tasks.begin)(
-            ctx.home,
-            "weekly",
-            params.model_dump(),
-            ctx.runner_label,
-            flow_run_id=common.flow_run_id(),
-        )
+        start = common.open_run(ctx, "weekly", params.model_dump())
         with common.recorded(ctx, start.run_id):
+            common.remove_orphans(ctx)
             weeks = params.weeks or steps.digest_plan(ctx.home, ctx.settings)
             done, errors = digests(ctx, start.run_id, weeks, params.langs, params.send)
         summary = {"weeks": weeks, **done}

@@ -6,8 +6,10 @@ from __future__ import annotations
 import pytest
 
 from gaimon import warehouse
+from gaimon.classify import fanout
 from gaimon.classify.classifier import Classifier
 from gaimon.home import Home
+from gaimon.ops import steps
 from gaimon.train.training import ensure_model
 
 
@@ -21,6 +23,11 @@ def trained_home(tmp_path_factory) -> Home:
 
 @pytest.fixture(scope="session")
 def classifier(trained_home: Home) -> Classifier:
-    from gaimon.train.training import load_classifier
+    from gaimon.train.training import load_or_train_classifier
 
-    return load_classifier(trained_home)
+    return load_or_train_classifier(trained_home)
+
+
+def classify_with(home: Home, classifier: Classifier) -> steps.Classified:
+    """Label the home's documents awaiting this classifier as `gaimon classify` and the runs do."""
+    return steps.classify_here(home, 2000, model=fanout.remember(classifier))

@@ -212,9 +212,9 @@ def test_classify_many_keeps_order_across_chunks(classifier, monkeypatch):  # no
 def test_without_a_model_the_lexicon_alone_labels(tmp_path: Path, monkeypatch):
     monkeypatch.setenv("GAIMON_AUTOTRAIN", "0")
     from gaimon.home import Home
-    from gaimon.train.training import load_classifier
+    from gaimon.train.training import load_or_train_classifier
 
-    rules = load_classifier(Home(tmp_path / "fresh").ensure())
+    rules = load_or_train_classifier(Home(tmp_path / "fresh").ensure())
     assert rules.version.startswith("rules-") and not rules.trained
     result = rules.classify(
         ClassifyInput(

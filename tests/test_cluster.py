@@ -7,7 +7,7 @@ from pathlib import Path
 
 from gaimon.crawl.run import crawl_many
 from gaimon.load.cluster import ClusterDoc, assign_clusters, cluster_documents
-from gaimon.load.loader import load_day
+from gaimon.ops import steps
 from gaimon.ops.corpus_server import CorpusServer
 from gaimon.registry import load_registry, localize_registry
 
@@ -81,7 +81,8 @@ def test_syndicated_copies_crawled_from_three_papers_share_a_cluster(home, tmp_p
         names = ["regio_noord", "regio_zuid", "regio_west"]
         reports = crawl_many(registry.select(names), home, registry_file, day="2026-11-28", jobs=3)
     assert all(r.staged == 2 for r in reports.values()), reports
-    load_day(home, "2026-11-28")
+    steps.load_pending(home, day="2026-11-28")
+    steps.cluster_stories(home)
     from gaimon import warehouse
 
     with warehouse.open_warehouse(home.warehouse, read_only=True) as con:

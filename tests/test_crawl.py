@@ -4,7 +4,7 @@ import json
 from pathlib import Path
 
 from gaimon.crawl.run import crawl_source
-from gaimon.load.loader import load_day
+from gaimon.ops import steps
 from gaimon.registry import load_registry
 
 FIXTURES = Path(__file__).parent / "fixtures"
@@ -44,9 +44,9 @@ def test_atom_feed_without_follow_uses_the_summary(home, registry):
 def test_recrawl_of_the_same_day_stores_nothing_new(home, registry):
     source = load_registry(registry).get("techpolicy")
     crawl_source(source, home, registry, day="2026-11-28")
-    first = load_day(home, "2026-11-28")
+    first = steps.load_pending(home, day="2026-11-28")
     crawl_source(source, home, registry, day="2026-11-28")
-    second = load_day(home, "2026-11-28")
+    second = steps.load_pending(home, day="2026-11-28")
     assert first.new == 2
     assert (second.new, second.changed) == (0, 0)
 
@@ -104,7 +104,7 @@ def test_a_line_cut_off_by_a_killed_crawl_costs_only_that_item(home, registry):
     staged.parent.mkdir(parents=True, exist_ok=True)
     staged.write_text('{"source": "techpolicy", "url": "http://exa')  # killed mid-write
     crawl_source(source, home, registry, day="2026-11-28")
-    report = load_day(home, "2026-11-28")
+    report = steps.load_pending(home, day="2026-11-28")
     assert report.new == 2
     assert len(report.errors) == 1 and "techpolicy.jsonl:1" in report.errors[0]
 
@@ -212,7 +212,7 @@ def test_a_crawl_killed_mid_feed_loses_no_item_and_stages_none_twice(home, tmp_p
         crawl_source(source, home, registry, day="2026-11-28")
     urls = Counter(json.loads(line)["canonical_url"] for line in staged.read_text().splitlines())
     assert len(urls) == count and set(urls.values()) == {1}
-    assert load_day(home, "2026-11-28").new == count
+    assert steps.load_pending(home, day="2026-11-28").new == count
     with warehouse.open_warehouse(home.warehouse) as con:
         stored = con.execute("SELECT count(*) FROM documents WHERE source = 'langfeed'").fetchone()
     assert stored == (count,)

@@ -10,16 +10,14 @@ from pypdf import PdfReader
 
 from flows.demo import DEMO_DIR
 from gaimon import warehouse
-from gaimon.classify.signals import classify_home
 from gaimon.crawl.run import crawl_many
 from gaimon.detect.alerts import detect_home
 from gaimon.digest import build_digest
 from gaimon.digest.archive import load_data
 from gaimon.home import Home
-from gaimon.load.loader import load_day
+from gaimon.ops import steps
 from gaimon.ops.corpus_server import CorpusServer
 from gaimon.registry import load_registry, localize_registry
-from gaimon.train.training import load_classifier
 
 pytestmark = pytest.mark.slow
 
@@ -48,8 +46,9 @@ def test_the_demo_digest_names_the_planted_risk(tmp_path):
         )
         reports = crawl_many(load_registry(registry).sources, home, registry)
     assert all(not isinstance(r, Exception) for r in reports), reports
-    load_day(home)
-    classify_home(home, load_classifier(home))
+    steps.load_pending(home)
+    steps.cluster_stories(home)
+    steps.classify_here(home, 2000)
     detect_home(home)
 
     report = build_digest(home, week)

@@ -195,37 +195,59 @@ def test_staged_files_are_loaded_once_unless_they_grow(con, home):
     assert runs.pending_files(con, home.staging, "ander") == {}
 
 
+ZORG_ITEM = {
+    "source": "zorgnieuws",
+    "url": "https://zorg.example/a",
+    "canonical_url": "https://zorg.example/a",
+    "title": "Chatbot geeft fout medisch advies",
+    "text": "Generatieve AI hallucineert.",
+    "published": "2026-11-19T08:00:00Z",
+    "lang": "nl",
+    "fetched_at": "2026-11-20T05:00:00Z",
+    "content_hash": "c3",
+}
+
+
 def test_a_run_starts_by_loading_what_a_killed_run_staged_on_an_earlier_day(home):
     from gaimon.ops import steps
     from gaimon.registry import Registry
 
     staged = home.staging / "2026-11-20" / "zorgnieuws.jsonl"
     staged.parent.mkdir(parents=True)
-    staged.write_text(
-        json.dumps(
-            {
-                "source": "zorgnieuws",
-                "url": "https://zorg.example/a",
-                "canonical_url": "https://zorg.example/a",
-                "title": "Chatbot geeft fout medisch advies",
-                "text": "Generatieve AI hallucineert.",
-                "published": "2026-11-19T08:00:00Z",
-                "lang": "nl",
-                "fetched_at": "2026-11-20T05:00:00Z",
-                "content_hash": "c3",
-            }
-        )
-        + "\n",
-        encoding="utf-8",
-    )
+    staged.write_text(json.dumps(ZORG_ITEM) + "\n", encoding="utf-8")
 
-    start = steps.begin(home, "daily", {}, registry=Registry(sources=[]))
-    again = steps.begin(home, "daily", {}, registry=Registry(sources=[]))
+    # A run recorded its start and was killed before it loaded the leftovers: the next loads them.
+    steps.open_run(home, "daily", {}, registry=Registry(sources=[]))
+    start = steps.open_run(home, "daily", {}, registry=Registry(sources=[]))
+    leftovers = steps.load_leftovers(home, start.run_id)
+    again = steps.open_run(home, "daily", {}, registry=Registry(sources=[]))
 
-    assert start.leftovers == {"files": 1, "new": 1, "changed": 0}
-    assert again.leftovers == {"files": 0, "new": 0, "changed": 0}
+    assert leftovers == {"files": 1, "new": 1, "changed": 0}
+    assert steps.load_leftovers(home, again.run_id) == {"files": 0, "new": 0, "changed": 0}
     with warehouse.open_warehouse(home.warehouse, read_only=True) as con:
         assert con.execute("SELECT run_id FROM documents").fetchall() == [(start.run_id,)]
+
+
+def test_files_loaded_by_gaimon_load_are_not_loaded_again_by_the_next_run(home):
+    from typer.testing import CliRunner
+
+    from gaimon.cli import app
+    from gaimon.ops import steps
+
+    staged = home.staging / "2026-11-20" / "zorgnieuws.jsonl"
+    staged.parent.mkdir(parents=True)
+    staged.write_text(json.dumps(ZORG_ITEM) + "\n", encoding="utf-8")
+
+    loaded = CliRunner().invoke(app, ["load", "--home", str(home.root)])
+    again = CliRunner().invoke(app, ["load", "--home", str(home.root)])
+    start = steps.open_run(home, "daily", {})
+
+    assert loaded.exit_code == 0 and "1 file(s), 1 item(s): 1 new" in loaded.stdout
+    assert "0 file(s)" in again.stdout
+    assert steps.load_leftovers(home, start.run_id) == {"files": 0, "new": 0, "changed": 0}
+    with warehouse.open_warehouse(home.warehouse, read_only=True) as con:
+        marked = con.execute("SELECT path, run_id FROM staged_loads").fetchall()
+    assert marked == [("2026-11-20/zorgnieuws.jsonl", None)]
 
 
 def test_a_cli_crawl_records_its_sources_and_fails_when_one_failed(home, registry):
@@ -382,7 +404,7 @@ def test_a_run_that_cannot_write_its_end_gets_it_from_the_next_run(home):
     from gaimon.ops import steps
     from gaimon.registry import Registry
 
-    start = steps.begin(home, "daily", {}, registry=Registry(sources=[]))
+    start = steps.open_run(home, "daily", {}, registry=Registry(sources=[]))
     holder = subprocess.Popen(
         [sys.executable, "-c", HOLD, str(home.warehouse)],
         stdin=subprocess.PIPE,

@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 
 from gaimon.crawl.run import crawl_source, log_file
-from gaimon.load.loader import load_day
+from gaimon.ops import steps
 from gaimon.ops.corpus_server import CorpusServer
 from gaimon.registry import load_registry, localize_registry
 
@@ -125,7 +125,7 @@ def test_entity_declarations_are_refused_whatever_the_encoding_or_padding(name, 
     report = crawl_source(load_registry(sources).get(name), home, sources, day=DAY)
     assert staged(report) == []
     assert report.errors == 1 and "entity bomb" in report.message
-    assert load_day(home, DAY).new == 0
+    assert steps.load_pending(home, day=DAY).new == 0
 
 
 def test_an_article_about_cookie_walls_is_not_taken_for_one():

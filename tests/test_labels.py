@@ -10,11 +10,10 @@ import sys
 from pathlib import Path
 
 import pytest
-from classifier_world import classifier, trained_home  # noqa: F401
+from classifier_world import classifier, classify_with, trained_home  # noqa: F401
 
 from gaimon import warehouse
 from gaimon.classify.classifier import Classifier
-from gaimon.classify.signals import classify_documents
 from gaimon.crawl.normalize import canonical_url, content_hash, document_id
 from gaimon.home import Home
 from gaimon.load.loader import load_staged
@@ -90,8 +89,7 @@ def gaimon(home: Home, *args: str) -> subprocess.CompletedProcess:
 
 
 def test_corrections_apply_at_once_and_survive_relabelling(labelled_home: Home, classifier):  # noqa: F811
-    with warehouse.open_warehouse(labelled_home.warehouse) as con:
-        classify_documents(con, classifier)
+    classify_with(labelled_home, classifier)
     before = signals(labelled_home, doc("chatbot"))
     assert "sectors:public_sector" in before and "values:privacy" not in before
     removed = next(k for k in before if k.startswith("sectors:"))
@@ -113,8 +111,8 @@ def test_corrections_apply_at_once_and_survive_relabelling(labelled_home: Home, 
     assert removed not in after
 
     # A new model version labels everything again: the corrections still hold.
+    report = classify_with(labelled_home, Classifier())
     with warehouse.open_warehouse(labelled_home.warehouse) as con:
-        report = classify_documents(con, Classifier())
         stored = con.execute(
             "SELECT count(*) FROM labels WHERE doc_id = ?", [doc("chatbot")]
         ).fetchone()[0]
@@ -125,8 +123,7 @@ def test_corrections_apply_at_once_and_survive_relabelling(labelled_home: Home, 
 
 
 def test_relevance_can_be_corrected_both_ways(labelled_home: Home, classifier):  # noqa: F811
-    with warehouse.open_warehouse(labelled_home.warehouse) as con:
-        classify_documents(con, classifier)
+    classify_with(labelled_home, classifier)
     assert signals(labelled_home, doc("weather")) == {}
     assert gaimon(labelled_home, "label", doc("chatbot"), "--remove", "relevant:ai").returncode == 0
     assert (
@@ -135,11 +132,27 @@ def test_relevance_can_be_corrected_both_ways(labelled_home: Home, classifier): 
     )
     with warehouse.open_warehouse(labelled_home.warehouse) as con:
         relevant = dict(con.execute("SELECT doc_id, relevant FROM documents").fetchall())
-        classify_documents(con, classifier)
+    classify_with(labelled_home, classifier)
+    with warehouse.open_warehouse(labelled_home.warehouse) as con:
         relevant_after = dict(con.execute("SELECT doc_id, relevant FROM documents").fetchall())
     assert relevant == relevant_after == {doc("chatbot"): False, doc("weather"): True}
     assert signals(labelled_home, doc("chatbot")) == {}
     assert "values:sustainability" in signals(labelled_home, doc("weather"))
+
+
+def test_classifying_again_with_the_same_model_changes_nothing(
+    labelled_home: Home,
+    classifier,  # noqa: F811
+):
+    first = classify_with(labelled_home, classifier)
+    stored = signals(labelled_home, doc("chatbot"))
+    again = classify_with(labelled_home, classifier)
+
+    assert (first.documents, first.relevant, first.model_version) == (2, 1, classifier.version)
+    assert first.signals == len(stored) > 0
+    assert (again.documents, again.signals) == (0, 0)
+    assert signals(labelled_home, doc("chatbot")) == stored
+    assert not any(labelled_home.runs.glob("*"))  # no batch files left behind
 
 
 def test_a_wrong_label_or_document_is_refused(labelled_home: Home):
@@ -150,8 +163,7 @@ def test_a_wrong_label_or_document_is_refused(labelled_home: Home):
 
 
 def test_corrections_become_training_data(labelled_home: Home, classifier):  # noqa: F811
-    with warehouse.open_warehouse(labelled_home.warehouse) as con:
-        classify_documents(con, classifier)
+    classify_with(labelled_home, classifier)
     gaimon(
         labelled_home, "label", doc("chatbot"), "--add", "values:privacy", "--add", "kind:incident"
     )
@@ -163,8 +175,8 @@ def test_corrections_become_training_data(labelled_home: Home, classifier):  # n
 
 
 def test_signal_rows_keep_model_version_score_and_evidence(labelled_home: Home, classifier):  # noqa: F811
+    classify_with(labelled_home, classifier)
     with warehouse.open_warehouse(labelled_home.warehouse) as con:
-        classify_documents(con, classifier)
         rows = con.execute(
             "SELECT s.dimension, s.label, s.score, s.model_version, json_type(s.evidence), "
             "s.evidence, "
@@ -189,8 +201,7 @@ def test_signal_rows_keep_model_version_score_and_evidence(labelled_home: Home, 
     "outweighs a clear term it has seen in training (docs/classification.md)",
 )
 def test_a_clear_term_the_model_has_seen_keeps_its_value(labelled_home: Home, classifier):  # noqa: F811
-    with warehouse.open_warehouse(labelled_home.warehouse) as con:
-        classify_documents(con, classifier)
+    classify_with(labelled_home, classifier)
     assert "values:reliability" in signals(labelled_home, doc("chatbot"))
 
 

@@ -6,12 +6,12 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from classifier_world import classify_with
 
 from gaimon import warehouse
 from gaimon.classify.classifier import Classifier
-from gaimon.classify.signals import classify_documents
 from gaimon.crawl.run import crawl_source
-from gaimon.load.loader import load_day
+from gaimon.ops import steps
 from gaimon.ops.corpus_server import CorpusServer
 from gaimon.registry import load_registry, localize_registry
 from gaimon.taxonomy import LANGS
@@ -32,10 +32,10 @@ def test_items_in_an_unread_language_are_stored_without_signals(home, server):
     assert registry.get("netzpolitik").lang not in LANGS
     for name in ("netzpolitik", "observatory"):
         assert crawl_source(registry.get(name), home, sources, day=DAY).ok
-    load_day(home, DAY)
+    steps.load_pending(home, day=DAY)
     classifier = Classifier()
+    report = classify_with(home, classifier)
     with warehouse.open_warehouse(home.warehouse) as con:
-        report = classify_documents(con, classifier)
         rows = con.execute("""
             SELECT source, lang, relevant, model_version,
                    (SELECT count(*) FROM signals s WHERE s.doc_id = d.doc_id) AS signals

@@ -11,7 +11,7 @@ import pytest
 
 from gaimon.crawl.run import crawl_source, log_file
 from gaimon.crawl.source_state import SourceState
-from gaimon.load.loader import load_day
+from gaimon.ops import steps
 from gaimon.ops.corpus_server import CorpusServer
 from gaimon.registry import load_registry, localize_registry
 
@@ -291,13 +291,13 @@ def test_unchanged_recrawl_makes_only_conditional_requests_and_stores_nothing(
     names = ["dagblad", "nieuwsbrief", "tweedekamer"]
     for name in names:
         crawl(name, home, sources, server)
-    first = load_day(home, DAY)
+    first = steps.load_pending(home, day=DAY)
     for name in names:
         report, _ = crawl(name, home, sources, server)
         requests = server.take_log()
         assert report.staged == 0 and report.errors == 0
         assert requests and all(r.conditional and r.status == 304 for r in requests), requests
-    second = load_day(home, DAY)
+    second = steps.load_pending(home, day=DAY)
     assert first.new == 2 + 3 + 4
     assert (second.new, second.changed) == (0, 0)
     # The sitemap index said "not modified": its children were not asked for.

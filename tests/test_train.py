@@ -23,7 +23,7 @@ from gaimon.train.training import (
     current_model,
     gold_cats,
     gold_files,
-    load_classifier,
+    load_or_train_classifier,
     read_gold,
     real_files,
     training_files,
@@ -137,7 +137,7 @@ def test_a_new_home_gets_the_model_without_training_again(tmp_path: Path, classi
 
     monkeypatch.setattr(gaimon.train.training, "train_model", no_training)
     fresh = Home(tmp_path / "fresh").ensure()
-    assert load_classifier(fresh).version == classifier.version
+    assert load_or_train_classifier(fresh).version == classifier.version
     assert current_model(fresh) is not None
 
 

@@ -4,7 +4,8 @@ One spaCy pipeline per language (see gaimon/classify/nlp.py) finds lexicon terms
 classifier, when there is one, adds what the lexicon misses; gaimon/classify/decide.py combines
 the two.
 Without a trained model the classifier runs on the lexicon alone (`Classifier()`); the usual
-entry point is `gaimon.train.training.load_classifier(home)`, which finds or trains the model.
+entry point is `gaimon.train.training.load_or_train_classifier(home)`, which finds or trains
+the model.
 """
 
 from __future__ import annotations

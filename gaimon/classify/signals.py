@@ -10,29 +10,15 @@ from __future__ import annotations
 import json
 import tempfile
 from collections.abc import Iterator
-from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
 
 import duckdb
 
 from gaimon import warehouse
-from gaimon.classify.classifier import Classification, Classifier, ClassifyInput
-from gaimon.classify.labels import apply, corrections_by_doc, forced_relevance
-from gaimon.home import Home
+from gaimon.classify.classifier import Classification
+from gaimon.classify.labels import apply, corrections_by_doc
 from gaimon.taxonomy import LIST_DIMENSIONS, default_taxonomy
-
-BATCH = 2000
-
-
-@dataclass
-class ClassifyReport:
-    documents: int = 0
-    relevant: int = 0
-    signals: int = 0
-    model_version: str = ""
-    cut: int = 0  # documents classified on their start only
-    errors: list[str] = field(default_factory=list)  # one line per document that failed
 
 
 def signal_rows(
@@ -112,44 +98,3 @@ def store(
         for f in files:
             f.unlink(missing_ok=True)
     return len(rows)
-
-
-def classify_documents(con: duckdb.DuckDBPyConnection, classifier: Classifier) -> ClassifyReport:
-    """Label every document not yet labelled by this classifier version."""
-    report = ClassifyReport(model_version=classifier.version)
-    cursor = con.execute(
-        warehouse.sql("queries/documents_to_classify"), {"model_version": classifier.version}
-    )
-    pending = cursor.fetchall()
-    for start in range(0, len(pending), BATCH):
-        rows = pending[start : start + BATCH]
-        corrections = corrections_by_doc(
-            con, "queries/labels_for_ids", {"ids": [r[0] for r in rows]}
-        )
-        batch = [
-            ClassifyInput(
-                id=d,
-                title=t or "",
-                text=x or "",
-                lang=lang,
-                relevant=forced_relevance(corrections.get(d, [])),
-            )
-            for d, t, x, lang in rows
-        ]
-        results = list(
-            classifier.classify_many(batch, on_error=lambda e: report.errors.append(str(e)))
-        )
-        report.documents += len(results)
-        report.cut += sum(r.read_chars is not None for r in results)
-        report.signals += store(con, results, classifier.version, classifier.theme_of)
-        [relevant] = warehouse.query(
-            con, "queries/documents_relevant_among", {"ids": [r.id for r in results]}
-        )
-        report.relevant += relevant["n"]
-    return report
-
-
-def classify_home(home: Home, classifier: Classifier) -> ClassifyReport:
-    """Classify a home's unlabelled documents with the given classifier."""
-    with warehouse.open_warehouse(home.warehouse) as con:
-        return classify_documents(con, classifier)

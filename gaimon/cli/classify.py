@@ -13,7 +13,7 @@ import typer
 from gaimon.cli import HomeOpt, app, console, err, table
 from gaimon.cli.warehouse import published, writer
 from gaimon.errors import GaimonError
-from gaimon.home import get_home
+from gaimon.home import Home, get_home
 
 if TYPE_CHECKING:
     from gaimon.classify.classifier import ClassifyInput
@@ -39,28 +39,14 @@ def classify(
     than 100,000 characters is classified on its start, and its line adds "read_chars". A bad
     line, or an item that cannot be classified, is reported on stderr and skipped (exit 1).
     """
-    from gaimon.train.training import load_classifier
+    from gaimon.train.training import load_or_train_classifier
 
     h = get_home(home)
     if jsonl is None:
-        from gaimon.classify.signals import classify_home
-
-        classifier = load_classifier(h.ensure(), _log)
-        with writer(h, "gaimon classify"):
-            report = classify_home(h, classifier)
-        for message in report.errors:
-            err.print(f"error {message}", markup=False, highlight=False, soft_wrap=True)
-        console.print(
-            f"{report.documents} document(s) classified, {report.relevant} relevant, "
-            f"{report.signals} signal(s), model {report.model_version}"
-            + (f"; {report.cut} too long, classified on their start" if report.cut else "")
-            + (f"; {len(report.errors)} failed, left for the next run" if report.errors else "")
-        )
-        published(h, "gaimon classify")
-        raise typer.Exit(1 if report.errors else 0)
+        _classify_warehouse(h)
     if not jsonl.exists():
         raise GaimonError(f"no such file: {jsonl}")
-    classifier = load_classifier(h.ensure(), _log)
+    classifier = load_or_train_classifier(h.ensure(), _log)
     errors = 0
 
     def report(message: str) -> None:
@@ -78,6 +64,30 @@ def classify(
         if out:
             sink.close()
     raise typer.Exit(1 if errors else 0)
+
+
+def _classify_warehouse(h: Home) -> None:
+    """The daily run's classification steps (export, classify, store batch files), in this
+    process: the command and the flows label alike."""
+    from gaimon.classify import fanout
+    from gaimon.ops import steps
+    from gaimon.settings import load_settings
+    from gaimon.train.training import load_or_train_classifier
+
+    model = fanout.remember(load_or_train_classifier(h.ensure(), _log))
+    size = load_settings(None, h).tasks["classify"].batch
+    with writer(h, "gaimon classify"):
+        report = steps.classify_here(h, size, model=model)
+    for message in report.errors:
+        err.print(f"error {message}", markup=False, highlight=False, soft_wrap=True)
+    console.print(
+        f"{report.documents} document(s) classified, {report.relevant} relevant, "
+        f"{report.signals} signal(s), model {report.model_version}"
+        + (f"; {report.cut} too long, classified on their start" if report.cut else "")
+        + (f"; {len(report.errors)} failed, left for the next run" if report.errors else "")
+    )
+    published(h, "gaimon classify")
+    raise typer.Exit(1 if report.errors else 0)
 
 
 def read_items(path: Path, report: Callable[[str], None]) -> Iterator[ClassifyInput]:
@@ -220,14 +230,14 @@ def eval_(
     error of the scores."""
     from gaimon.classify.classifier import Classifier
     from gaimon.train.evaluate import evaluate_classifier
-    from gaimon.train.training import GoldError, dev_files, load_classifier, read_gold
+    from gaimon.train.training import GoldError, dev_files, load_or_train_classifier, read_gold
 
     paths = gold or dev_files()
     missing = [p for p in paths if not Path(p).exists()]
     if missing:
         err.print(f"[red]error[/red] no such file: {missing[0]}")
         raise typer.Exit(2)
-    classifier = Classifier() if rules else load_classifier(get_home(home).ensure(), _log)
+    classifier = Classifier() if rules else load_or_train_classifier(get_home(home).ensure(), _log)
     try:
         result = evaluate_classifier(classifier, read_gold(paths))
     except GoldError as exc:

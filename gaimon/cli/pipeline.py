@@ -30,13 +30,18 @@ def load(
     home: HomeOpt = None,
     day: Annotated[str | None, typer.Option(help="Only this staging day (YYYY-MM-DD)")] = None,
 ) -> None:
-    """Load staged JSONL into the warehouse (same item twice = one row). Exits 1 when a line
-    could not be loaded (each is named by file and line; the good lines are loaded)."""
-    from gaimon.load.loader import load_day
+    """Load the staged JSONL files not loaded yet into the warehouse (same item twice = one
+    row), then group syndicated copies of a story. Exits 1 when a line could not be loaded
+    (each is named by file and line; the good lines are loaded)."""
+    from gaimon import warehouse
+    from gaimon.ops import steps
 
     h = get_home(home).ensure()
     with writer(h, "gaimon load"):
-        report = load_day(h, day)
+        warehouse.init(h.warehouse)
+        # The runs' own steps: files loaded here are recorded, and no run loads them again.
+        report = steps.load_pending(h, day=day)
+        steps.cluster_stories(h)
     for error in report.errors:
         err.print(f"[red]error[/red] {escape(error)}", soft_wrap=True)
     console.print(

@@ -12,9 +12,7 @@ import duckdb
 
 from gaimon import warehouse
 from gaimon.crawl.normalize import document_id
-from gaimon.crawl.staging import StagedItem, StagingError, read_staged, staged_files
-from gaimon.home import Home
-from gaimon.load.cluster import cluster_documents
+from gaimon.crawl.staging import StagedItem, StagingError, read_staged
 from gaimon.registry import Registry
 
 log = logging.getLogger(__name__)
@@ -126,17 +124,3 @@ def sync_sources(con: duckdb.DuckDBPyConnection, registry: Registry) -> None:
             warehouse.sql("queries/upsert_sources"),
             [s.name, s.kind, s.url, s.lang, s.tags, s.description],
         )
-
-
-def load_day(
-    home: Home, day: str | None = None, registry: Registry | None = None, run_id: str | None = None
-) -> LoadReport:
-    """Load one day's staged files (all days when day is None) into the home's warehouse."""
-    with warehouse.open_warehouse(home.warehouse) as con:
-        warehouse.migrate(con)
-        if registry is not None:
-            sync_sources(con, registry)
-        report = load_staged(con, staged_files(home.staging, day), run_id)
-        # Syndicated copies of one story share a cluster_id (gaimon/load/cluster.py).
-        cluster_documents(con)
-        return report

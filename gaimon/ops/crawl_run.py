@@ -45,8 +45,10 @@ def crawl_and_record(
     """Crawl `sources` (`jobs` at a time), load each as it ends, record the run and each source."""
     chosen = list(sources)
     params = {"sources": [s.name for s in chosen], "day": day, "since": since}
-    start = steps.begin(home, "crawl", params, registry=registry)
+    start = steps.open_run(home, "crawl", params, registry=registry)
     try:
+        steps.remove_orphans(home)
+        steps.load_leftovers(home, start.run_id)
         records = _crawl_and_load(home, start, chosen, registry_path, day, since, jobs, timeout)
         steps.cluster_stories(home)
     except BaseException as exc:

@@ -15,6 +15,7 @@ import json
 import os
 import shutil
 import threading
+import uuid
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import asdict, dataclass, field
@@ -30,7 +31,7 @@ from gaimon.crawl.run import CrawlError, crawl_source
 from gaimon.detect.alerts import detect_report
 from gaimon.home import Home
 from gaimon.load.cluster import cluster_documents
-from gaimon.load.loader import load_staged, sync_sources
+from gaimon.load.loader import LoadReport, load_staged, sync_sources
 from gaimon.ops import lock, runs, schedule
 from gaimon.registry import Registry, Source
 from gaimon.settings import Settings
@@ -41,8 +42,6 @@ from gaimon.train import training
 class RunStart:
     run_id: str
     started_at: datetime
-    since: dict[str, datetime | None] = field(default_factory=dict)
-    leftovers: dict[str, int] = field(default_factory=dict)
 
 
 @dataclass
@@ -72,45 +71,82 @@ def writing(home: Home, step: str) -> Iterator[duckdb.DuckDBPyConnection]:
         yield con
 
 
-def begin(
+def open_run(
     home: Home,
     flow: str,
     params: dict[str, Any],
     task_runner: str = "local",
     registry: Registry | None = None,
-    overlap: timedelta = timedelta(hours=24),
     flow_run_id: str | None = None,
 ) -> RunStart:
-    """Migrate, record the run, load staged files that an earlier run left unloaded (it was
-    killed, or its writer failed), and work out from when each source should be crawled."""
-    with runs.noted_if_unwritable(home, flow, flow_run_id), writing(home.ensure(), "begin") as con:
+    """Migrate the warehouse, write the registry's sources into `sources`, and record the run
+    as running (runs killed earlier are marked as interrupted first)."""
+    with (
+        runs.noted_if_unwritable(home, flow, flow_run_id),
+        writing(home.ensure(), "open_run") as con,
+    ):
         warehouse.migrate(con)
         if registry is not None:
             sync_sources(con, registry)
         run_id = runs.start_run(con, flow, params, task_runner, flow_run_id)
         lock.note(home, run_id=run_id)
-        remove_orphans(home, {r["run_id"] for r in warehouse.query(con, "queries/runs_open")})
-        leftovers = runs.pending_files(con, home.staging) if registry is not None else {}
-        report = load_staged(con, list(leftovers), run_id)
-        runs.mark_loaded(con, home.staging, leftovers, run_id)
-        names = [s.name for s in registry.sources] if registry is not None else []
-        return RunStart(
-            run_id,
-            runs.utcnow(),
-            runs.since(con, names, overlap),
-            {"files": len(leftovers), "new": report.new, "changed": report.changed},
-        )
+        return RunStart(run_id, runs.utcnow())
 
 
-def remove_orphans(home: Home, live: set[str]) -> list[str]:
+def remove_orphans(home: Home) -> list[str]:
     """Remove the work files (classification batches) of runs that are no longer running:
-    a killed run leaves them behind, and the next run exports its own."""
-    gone = []
-    for folder in sorted(home.runs.glob("*")) if home.runs.is_dir() else []:
-        if folder.is_dir() and folder.name not in live:
-            shutil.rmtree(folder, ignore_errors=True)
-            gone.append(folder.name)
+    a killed run leaves them behind, and the next run exports its own. Done under the writer
+    lock, which a command classifying in its own work folder holds throughout."""
+    with writing(home, "remove_orphans") as con:
+        live = {r["run_id"] for r in warehouse.query(con, "queries/runs_open")}
+        gone = []
+        for folder in sorted(home.runs.glob("*")) if home.runs.is_dir() else []:
+            if folder.is_dir() and folder.name not in live:
+                shutil.rmtree(folder, ignore_errors=True)
+                gone.append(folder.name)
     return gone
+
+
+def load_pending(
+    home: Home, run_id: str | None = None, source: str | None = None, day: str | None = None
+) -> LoadReport:
+    """Load the staged files (of one source or day, or all) not loaded yet or grown since, and
+    record them in `staged_loads`, so that no later run loads them again. `run_id`: the run
+    that loads them (None: a load from the command line)."""
+    with writing(home, "load_pending") as con:
+        return _load_pending(con, home, run_id, source, day)
+
+
+def _load_pending(
+    con: duckdb.DuckDBPyConnection,
+    home: Home,
+    run_id: str | None,
+    source: str | None = None,
+    day: str | None = None,
+) -> LoadReport:
+    files = runs.pending_files(con, home.staging, source)
+    if day is not None:
+        files = {p: size for p, size in files.items() if p.parent.name == day}
+    report = load_staged(con, list(files), run_id)
+    runs.mark_loaded(con, home.staging, files, run_id)
+    return report
+
+
+def load_leftovers(home: Home, run_id: str) -> dict[str, int]:
+    """Load the staged files an earlier run left unloaded (it was killed, or its writer
+    failed), recorded as loaded by this run."""
+    with writing(home, "load_leftovers") as con:
+        report = _load_pending(con, home, run_id)
+    return {"files": report.files, "new": report.new, "changed": report.changed}
+
+
+def crawl_windows(
+    home: Home, sources: list[str], overlap: timedelta = timedelta(hours=24)
+) -> dict[str, datetime | None]:
+    """From when each source should be crawled: its last good crawl less `overlap` (None:
+    from the start). Writes nothing; it reads under the writer lock, like the other steps."""
+    with writing(home, "crawl_windows") as con:
+        return runs.since(con, sources, overlap)
 
 
 def crawl(
@@ -143,9 +179,7 @@ def crawl(
 def load_source(home: Home, run_id: str, crawled: Crawled) -> runs.SourceRun:
     """Load every staged file of the source not loaded yet, and record the source's run."""
     with writing(home, "load_source") as con:
-        files = runs.pending_files(con, home.staging, crawled.source)
-        report = load_staged(con, list(files), run_id)
-        runs.mark_loaded(con, home.staging, files, run_id)
+        report = _load_pending(con, home, run_id, crawled.source)
         record = runs.SourceRun(
             source=crawled.source,
             started_at=crawled.started_at,
@@ -186,10 +220,11 @@ def cluster_stories(home: Home) -> int:
 
 
 def export_batches(
-    home: Home, run_id: str, size: int, everything: bool = False
+    home: Home, run_id: str, size: int, everything: bool = False, model: fanout.Model | None = None
 ) -> tuple[fanout.Model, list[Path]]:
-    """Pick the model (training it if none fits) and write the documents awaiting it as batch files."""
-    model = training.writer_model(home)
+    """Pick the model (training it if none fits), unless given one, and write the documents
+    awaiting it as batch files in the run's work folder."""
+    model = model or training.writer_model(home)
     with writing(home, "export_batches") as con:
         return model, fanout.export(
             con, model.version, fanout.work_dir(home, run_id), size, everything
@@ -214,6 +249,50 @@ def store_batch(home: Home, result: fanout.BatchResult, model: fanout.Model) -> 
         "cut": result.cut,
         "failed": len(result.errors),
     }
+
+
+@dataclass
+class Classified:
+    """What classifying in one process did (`classify_here`)."""
+
+    model_version: str
+    batches: int = 0
+    documents: int = 0
+    relevant: int = 0
+    signals: int = 0
+    cut: int = 0  # documents classified on their start only
+    errors: list[str] = field(default_factory=list)  # one line per document that failed
+
+
+def classify_here(
+    home: Home, size: int, everything: bool = False, model: fanout.Model | None = None
+) -> Classified:
+    """The flows' classification steps one after the other in this process: export the
+    documents awaiting the model (all with `everything`) as batch files, classify each, store
+    each. A document that fails is left for the next run. The writer lock is held throughout,
+    so that no run starting meanwhile takes the work folder for an orphan's."""
+    work = f"here-{uuid.uuid4().hex}"
+    with lock.writer(home, "classify_here"):
+        return _classify_here(home, work, size, everything, model)
+
+
+def _classify_here(
+    home: Home, work: str, size: int, everything: bool, model: fanout.Model | None
+) -> Classified:
+    try:
+        model, batches = export_batches(home, work, size, everything, model)
+        done = Classified(model.version, len(batches))
+        for batch in batches:
+            result = classify_batch(batch, model)
+            done.errors += [e.removeprefix(f"{batch.name}: ") for e in result.errors]
+            stored = store_batch(home, result, model)
+            done.documents += stored["documents"]
+            done.relevant += stored["relevant"]
+            done.signals += stored["signals"]
+            done.cut += stored["cut"]
+    finally:
+        shutil.rmtree(fanout.work_dir(home, work).parent, ignore_errors=True)
+    return done
 
 
 def detect_alerts(home: Home, run_id: str) -> dict[str, Any]:

@@ -9,7 +9,7 @@ names the model in use.
 
 The version is a fingerprint of everything the model depends on, so a changed taxonomy, new
 training data or new corrections give a new version, and documents are labelled again.
-`load_classifier` trains on first use when no model fits the current taxonomy and data
+`load_or_train_classifier` trains on first use when no model fits the current taxonomy and data
 (training takes well under a minute); models trained from the repository alone are also kept in
 a cache shared between homes ($GAIMON_MODEL_CACHE, default ~/.cache/gaimon/models).
 """
@@ -419,7 +419,7 @@ def autotrain_enabled() -> bool:
     return os.environ.get("GAIMON_AUTOTRAIN", "1").lower() not in ("0", "false", "no")
 
 
-def load_classifier(home: Home, log: Callable[[str], None] = lambda _: None) -> Classifier:
+def load_or_train_classifier(home: Home, log: Callable[[str], None] = lambda _: None) -> Classifier:
     """The classifier to use in `home`: its trained model (trained now if needed), or the rules
     alone when automatic training is switched off (GAIMON_AUTOTRAIN=0) and no model fits."""
     if not autotrain_enabled():
@@ -482,4 +482,4 @@ def corrections_for_training(
 def writer_model(home: Home) -> fanout.Model:
     """The home's model, trained now if none fits (only the writer may train: it reads the
     warehouse for analysts' corrections)."""
-    return fanout.remember(load_classifier(home))
+    return fanout.remember(load_or_train_classifier(home))
