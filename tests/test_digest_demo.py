@@ -11,7 +11,6 @@ from pypdf import PdfReader
 from flows.demo import DEMO_DIR
 from gaimon import warehouse
 from gaimon.crawl.run import crawl_many
-from gaimon.detect.alerts import detect_home
 from gaimon.digest import build_digest
 from gaimon.digest.archive import load_data
 from gaimon.home import Home
@@ -49,7 +48,7 @@ def test_the_demo_digest_names_the_planted_risk(tmp_path):
     steps.load_pending(home)
     steps.cluster_stories(home)
     steps.classify_here(home, 2000)
-    detect_home(home)
+    steps.detect_alerts(home)
 
     report = build_digest(home, week)
     assert f"{sector}/{value}" in report.risks

@@ -16,7 +16,6 @@ import duckdb
 
 from gaimon import warehouse
 from gaimon.detect.procedures import update_procedures
-from gaimon.home import Home
 
 MIN_BASELINE_WEEKS = 8
 
@@ -130,10 +129,3 @@ def detect(
     """Recompute `alerts` (and everything derived) from the signals; alerts, newest week first."""
     detect_report(con, params, run_id)
     return warehouse.query(con, "queries/alerts")
-
-
-def detect_home(
-    home: Home, params: DetectParams | None = None, run_id: str | None = None
-) -> list[dict]:
-    with warehouse.open_warehouse(home.warehouse) as con:
-        return detect(con, params, run_id)

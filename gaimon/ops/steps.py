@@ -295,7 +295,7 @@ def _classify_here(
     return done
 
 
-def detect_alerts(home: Home, run_id: str) -> dict[str, Any]:
+def detect_alerts(home: Home, run_id: str | None = None) -> dict[str, Any]:
     """Recompute weekly aggregates and alerts for every week; what was written."""
     with writing(home, "detect_alerts") as con:
         report = detect_report(con, run_id=run_id)
