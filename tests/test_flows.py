@@ -194,7 +194,8 @@ STAGED = [
         "url": "https://zorg.example/vleugel",
         "canonical_url": "https://zorg.example/vleugel",
         "title": "Ziekenhuis opent nieuwe vleugel voor kinderzorg",
-        "text": "Het ziekenhuis in Zwolle heeft een nieuwe vleugel geopend met veertig bedden voor kinderen.",
+        "text": "Het ziekenhuis in Zwolle heeft een nieuwe vleugel geopend met veertig bedden voor "
+        "kinderen.",
         "published": "2026-11-16T14:00:00Z",
         "lang": "nl",
         "fetched_at": "2026-11-28T05:00:00Z",

@@ -30,7 +30,8 @@ def item(n, text="Een tekst over AI.", fetched="2026-11-20T08:00:00Z"):
 
 def rows(con):
     return con.execute(
-        "SELECT canonical_url, text, published_at, first_seen_at, updated_at FROM documents ORDER BY 1"
+        "SELECT canonical_url, text, published_at, first_seen_at, updated_at FROM documents ORDER "
+        "BY 1"
     ).fetchall()
 
 

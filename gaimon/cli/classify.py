@@ -113,7 +113,8 @@ def read_items(path: Path, report: Callable[[str], None]) -> Iterator[ClassifyIn
 
 
 def _why(exc) -> str:
-    """A pydantic error as `field: message` (`id: Field required`; `text: Input should be a valid string`)."""
+    """A pydantic error as `field: message` (`id: Field required`; `text: Input should be a
+    valid string`)."""
     first = exc.errors()[0]
     where = ".".join(str(part) for part in first["loc"])
     message = first["msg"]
@@ -139,7 +140,8 @@ def train(
         bool, typer.Option("--eval/--no-eval", help="Score the new model on the dev split")
     ] = True,
 ) -> None:
-    """Train the classifier on taxonomy/train and analysts' corrections; make it the current model."""
+    """Train the classifier on taxonomy/train and analysts' corrections; make it the current
+    model."""
     from gaimon.train.training import corrections_for_training, train_model
 
     h = get_home(home).ensure()

@@ -104,7 +104,8 @@ def build(
         f"draft {report.week}: {len(report.risks)} emerging risk(s) {', '.join(report.risks)}"
     )
     console.print(
-        f"review with `gaimon review --week {report.week}`, then `gaimon digest approve --week {report.week}`"
+        f"review with `gaimon review --week {report.week}`, then `gaimon digest approve --week "
+        f"{report.week}`"
     )
 
 
@@ -257,7 +258,8 @@ def review(
     for r in rows:
         console.print(
             _shown(
-                f"{r.key}  {r.sector}/{r.section}  {r.source}: {shorten(' '.join(r.title.split()), 80)}"
+                f"{r.key}  {r.sector}/{r.section}  {r.source}: "
+                f"{shorten(' '.join(r.title.split()), 80)}"
             ),
             no_wrap=True,
             overflow="ignore",

@@ -1,4 +1,5 @@
-"""Commands for running gaimon as a service: run, serve, runs, health, backfill, reclassify, demo."""
+"""Commands for running gaimon as a service: run, serve, runs, health, backfill, reclassify,
+demo."""
 
 from __future__ import annotations
 

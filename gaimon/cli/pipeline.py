@@ -1,4 +1,5 @@
-"""Commands that run the pipeline step by step: init, crawl, load (whole runs: gaimon/cli/ops.py)."""
+"""Commands that run the pipeline step by step: init, crawl, load (whole runs:
+gaimon/cli/ops.py)."""
 
 from __future__ import annotations
 
@@ -85,7 +86,8 @@ def crawl(
         )
     for r in outcome.records:  # one line per source, whole, for logs as much as for people
         console.print(
-            f"{r.source}: {r.staged} staged, {r.errors} error(s), {r.new} new, {r.changed} changed, "
+            f"{r.source}: {r.staged} staged, {r.errors} error(s), {r.new} new, {r.changed} "
+            "changed, "
             f"{r.unchanged} unchanged - {r.status}" + (f": {r.message}" if r.message else ""),
             markup=False,
             highlight=False,
@@ -95,7 +97,8 @@ def crawl(
         k: sum(getattr(r, k) for r in outcome.records) for k in ("new", "changed", "unchanged")
     }
     console.print(
-        f"loaded: {loaded['new']} new, {loaded['changed']} changed, {loaded['unchanged']} unchanged; "
+        f"loaded: {loaded['new']} new, {loaded['changed']} changed, {loaded['unchanged']} "
+        "unchanged; "
         f"run {outcome.run_id[:8]} {outcome.status}",
         highlight=False,
     )

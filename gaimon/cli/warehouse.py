@@ -220,14 +220,16 @@ def published(home: Home, by: str, run_id: str | None = None) -> None:
     done = snapshot.publish_after(home, by, run_id)
     if done is None:
         err.print(
-            f"[yellow]warning[/yellow] the analysts' snapshot {snapshot.snapshot_path(home)} was not "
+            f"[yellow]warning[/yellow] the analysts' snapshot {snapshot.snapshot_path(home)} was "
+            "not "
             "published (see the log); `gaimon snapshot` tries again"
         )
 
 
 @app.command(name="snapshot")
 def snapshot_command(home: HomeOpt = None) -> None:
-    """Publish the analysts' read-only copy of the warehouse now (every run does it when it ends)."""
+    """Publish the analysts' read-only copy of the warehouse now (every run does it when it
+    ends)."""
     from gaimon import warehouse
     from gaimon.ops import snapshot
 

@@ -82,7 +82,8 @@ def _crawl_and_load(
     jobs: int,
     timeout: float,
 ) -> list[SourceRun]:
-    """Crawls run in threads (each a child process); loading stays in this thread, the one writer."""
+    """Crawls run in threads (each a child process); loading stays in this thread, the one
+    writer."""
 
     def crawl(source: Source) -> steps.Crawled | Exception:
         try:

@@ -214,7 +214,8 @@ def fail_source(
 
 
 def cluster_stories(home: Home) -> int:
-    """Give syndicated copies of one story one cluster_id, over the recent window; how many changed."""
+    """Give syndicated copies of one story one cluster_id, over the recent window; how many
+    changed."""
     with writing(home, "cluster_stories") as con:
         return cluster_documents(con)
 

@@ -3,9 +3,9 @@
 Training data is the labelled JSONL under taxonomy/train/<lang>/ (files `train*.jsonl`; files
 `dev*.jsonl` are held out for evaluation and never trained on), the real texts of
 taxonomy/train/real/ (`train.jsonl`; labels their source cannot express are left out of the
-loss, see gaimon/train/registers.py), plus analysts' corrections from the warehouse (`gaimon label`). A model is a directory `models/<version>/` with one spaCy
-pipeline per language, the taxonomy and rules it was built with, and meta.json; `models/current`
-names the model in use.
+loss, see gaimon/train/registers.py), plus analysts' corrections from the warehouse (`gaimon
+label`). A model is a directory `models/<version>/` with one spaCy pipeline per language, the
+taxonomy and rules it was built with, and meta.json; `models/current` names the model in use.
 
 The version is a fingerprint of everything the model depends on, so a changed taxonomy, new
 training data or new corrections give a new version, and documents are labelled again.
@@ -398,7 +398,8 @@ def ensure_model(
     corrections: Callable[[], list[GoldItem]] | None = None,
     log: Callable[[str], None] = lambda _: None,
 ) -> Path:
-    """A model that fits the current taxonomy and data: the current one, a cached one, or a new one."""
+    """A model that fits the current taxonomy and data: the current one, a cached one, or a new
+    one."""
     home.models.mkdir(parents=True, exist_ok=True)
     base = base_fingerprint()
     current = current_model(home)
