@@ -93,7 +93,7 @@ def store(
             con.execute(warehouse.sql("queries/create_classified"), [str(files[0])])
             con.execute(warehouse.sql("queries/create_new_signals"), [str(files[1])])
             con.execute(warehouse.sql("queries/replace_signals"))
-            con.execute("DROP TABLE classified; DROP TABLE new_signals")
+            con.execute(warehouse.sql("queries/signals_drop_temp"))
     finally:
         for f in files:
             f.unlink(missing_ok=True)

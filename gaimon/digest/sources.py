@@ -83,10 +83,7 @@ def source_rows(con: duckdb.DuckDBPyConnection, week: str) -> list[SourceRow]:
 
 
 def _has_table(con: duckdb.DuckDBPyConnection, *names: str) -> bool:
-    found = con.execute(
-        "SELECT count(DISTINCT table_name) FROM duckdb_tables() WHERE list_contains(?, table_name)",
-        [list(names)],
-    ).fetchone()
+    found = con.execute(warehouse.sql("queries/tables_present"), [list(names)]).fetchone()
     return bool(found and found[0] == len(names))
 
 

@@ -97,7 +97,7 @@ def load_rows(
             con.execute(warehouse.sql("queries/create_staged"), [str(batch)])
             counts = warehouse.query(con, "queries/staged_changes")[0]
             warehouse.run_script(con, "queries/upsert_documents", {"run_id": run_id})
-            con.execute("DROP TABLE staged")
+            con.execute(warehouse.sql("queries/load_drop_staged"))
     finally:
         batch.unlink(missing_ok=True)
     report.new += counts["new"]

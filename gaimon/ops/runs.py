@@ -304,7 +304,5 @@ def record_unrecorded(con: duckdb.DuckDBPyConnection) -> int:
 
 
 def _home_of(con: duckdb.DuckDBPyConnection) -> Home | None:
-    row = con.execute(
-        "SELECT path FROM duckdb_databases() WHERE database_name = current_database()"
-    ).fetchone()
+    row = con.execute(warehouse.sql("queries/warehouse_file")).fetchone()
     return Home(Path(row[0]).parent) if row and row[0] else None
