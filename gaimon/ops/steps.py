@@ -225,7 +225,7 @@ def export_batches(
 ) -> tuple[fanout.Model, list[Path]]:
     """Pick the model (training it if none fits), unless given one, and write the documents
     awaiting it as batch files in the run's work folder."""
-    model = model or training.writer_model(home)
+    model = model or training.load_or_train_model(home)
     with writing(home, "export_batches") as con:
         return model, fanout.export(
             con, model.version, fanout.work_dir(home, run_id), size, everything

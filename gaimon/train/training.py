@@ -480,7 +480,7 @@ def corrections_for_training(
     return items
 
 
-def writer_model(home: Home) -> fanout.Model:
+def load_or_train_model(home: Home) -> fanout.Model:
     """The home's model, trained now if none fits (only the writer may train: it reads the
     warehouse for analysts' corrections)."""
     return fanout.remember(load_or_train_classifier(home))
