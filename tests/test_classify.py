@@ -10,7 +10,7 @@ import sys
 from pathlib import Path
 
 import pytest
-from classifier_world import classifier, trained_home  # noqa: F401
+from classifier_world import classifier, stage_articles, trained_home  # noqa: F401
 
 from gaimon.classify.classifier import ClassifyInput
 from gaimon.taxonomy import DIMENSIONS, LIST_DIMENSIONS, default_taxonomy
@@ -344,7 +344,7 @@ def test_the_warehouse_classifies_everything_around_a_huge_document_and_records_
     tmp_path: Path,
 ):
     from gaimon import warehouse
-    from gaimon.crawl.normalize import canonical_url, content_hash, document_id
+    from gaimon.crawl.normalize import canonical_url, document_id
     from gaimon.home import Home
     from gaimon.load.loader import load_staged
 
@@ -355,26 +355,9 @@ def test_the_warehouse_classifies_everything_around_a_huge_document_and_records_
         "kamerstuk": ("Rapport over AI bij de overheid", LONG),
         "b": ("Deepfake van burgemeester", "Een deepfake-video van de burgemeester ging rond."),
     }
-    staged = tmp_path / "staged.jsonl"
-    staged.write_text(
-        "".join(
-            json.dumps(
-                {
-                    "source": "fixture",
-                    "url": f"https://example.nl/{name}",
-                    "canonical_url": canonical_url(f"https://example.nl/{name}"),
-                    "title": title,
-                    "text": text,
-                    "published": "2026-11-18T09:00:00Z",
-                    "lang": "nl",
-                    "fetched_at": "2026-11-20T08:00:00Z",
-                    "content_hash": content_hash(title, text),
-                }
-            )
-            + "\n"
-            for name, (title, text) in articles.items()
-        ),
-        encoding="utf-8",
+    staged = stage_articles(
+        tmp_path / "staged.jsonl",
+        {f"https://example.nl/{name}": article for name, article in articles.items()},
     )
     with warehouse.open_warehouse(home.warehouse) as con:
         load_staged(con, [staged])

@@ -10,11 +10,11 @@ import sys
 from pathlib import Path
 
 import pytest
-from classifier_world import classifier, classify_with, trained_home  # noqa: F401
+from classifier_world import classifier, classify_with, stage_articles, trained_home  # noqa: F401
 
 from gaimon import warehouse
 from gaimon.classify.classifier import Classifier
-from gaimon.crawl.normalize import canonical_url, content_hash, document_id
+from gaimon.crawl.normalize import canonical_url, document_id
 from gaimon.home import Home
 from gaimon.load.loader import load_staged
 from gaimon.train.training import corrections_for_training
@@ -39,26 +39,8 @@ def staged_home(tmp_path: Path, articles: dict[str, tuple[str, str]]) -> tuple[H
     """A fresh warehouse and a staging file of the articles, loaded."""
     home = Home(tmp_path / "home").ensure()
     warehouse.init(home.warehouse)
-    staged = tmp_path / "fixture.jsonl"
-    staged.write_text(
-        "".join(
-            json.dumps(
-                {
-                    "source": "fixture",
-                    "url": url(name),
-                    "canonical_url": canonical_url(url(name)),
-                    "title": title,
-                    "text": text,
-                    "published": "2026-11-18T09:00:00Z",
-                    "lang": "nl",
-                    "fetched_at": "2026-11-20T08:00:00Z",
-                    "content_hash": content_hash(title, text),
-                }
-            )
-            + "\n"
-            for name, (title, text) in articles.items()
-        ),
-        encoding="utf-8",
+    staged = stage_articles(
+        tmp_path / "fixture.jsonl", {url(name): article for name, article in articles.items()}
     )
     with warehouse.open_warehouse(home.warehouse) as con:
         load_staged(con, [staged])

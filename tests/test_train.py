@@ -10,10 +10,10 @@ import sys
 from pathlib import Path
 
 import pytest
-from classifier_world import classifier, trained_home  # noqa: F401
+from classifier_world import classifier, stage_articles, trained_home  # noqa: F401
 
 from gaimon import warehouse
-from gaimon.crawl.normalize import canonical_url, content_hash, document_id
+from gaimon.crawl.normalize import canonical_url, document_id
 from gaimon.home import Home
 from gaimon.load.loader import load_staged
 from gaimon.train.evaluate import evaluate_classifier
@@ -161,24 +161,7 @@ def test_train_learns_from_corrections(tmp_path: Path):
     warehouse.init(home.warehouse)
     url, title = "https://news.example/a", "Gemeente test chatbot voor bijstandsvragen"
     text = "Inwoners kunnen vragen over de bijstand stellen aan een AI-chatbot van de gemeente."
-    staged = tmp_path / "s.jsonl"
-    staged.write_text(
-        json.dumps(
-            {
-                "source": "fixture",
-                "url": url,
-                "canonical_url": canonical_url(url),
-                "title": title,
-                "text": text,
-                "published": "2026-11-18T09:00:00Z",
-                "lang": "nl",
-                "fetched_at": "2026-11-20T08:00:00Z",
-                "content_hash": content_hash(title, text),
-            }
-        )
-        + "\n",
-        encoding="utf-8",
-    )
+    staged = stage_articles(tmp_path / "s.jsonl", {url: (title, text)})
     with warehouse.open_warehouse(home.warehouse) as con:
         load_staged(con, [staged])
     env = dict(os.environ, GAIMON_HOME=str(home.root))
