@@ -13,9 +13,9 @@ item that is a headline and little more (fewer than HEADLINE_WORDS words of text
 says less than a lead, so it has its own model weight and its own threshold. A clear term
 the model never saw in training cannot be vetoed by it: for a label whose clear terms are all
 new to the model, logit(p) counts only when it is positive. Where it holds on real text, a
-clear term in the title always earns its label (`title_rule`). A theme counts the evidence of
-its values as its own, and values imply their theme: a theme is given when its own score
-passes or one of its values is given.
+clear term in the title always earns its label (`title_rule`). Themes are not scored on their
+own: a theme groups values, so it is given exactly when one of its values is, with the best
+score among its values.
 
 The relevance gate lets an item with an AI term of the lexicon pass at `threshold`; an item
 without one passes on the model alone when its score reaches the stricter `threshold_no_term`.
@@ -38,8 +38,10 @@ from pydantic import BaseModel, ConfigDict, Field
 from gaimon.taxonomy import LIST_DIMENSIONS, RELEVANT, TAXONOMY_DIR
 
 CONFIG_FILE = TAXONOMY_DIR / "classifier.yaml"
-# Dimensions with a combination of their own: relevance, the list dimensions, kind.
-COMBINED = ("relevant", *LIST_DIMENSIONS, "kind")
+# Dimensions with a combination of their own: relevance, the list dimensions but themes, kind.
+# Themes follow from their values and have no combination of their own.
+SCORED = tuple(d for d in LIST_DIMENSIONS if d != "themes")
+COMBINED = ("relevant", *SCORED, "kind")
 MAX_STRONG, MAX_WEAK = 3, 5
 # An item with fewer words of text than this (besides its title) is judged as a headline.
 HEADLINE_WORDS = 20
@@ -193,24 +195,15 @@ def rule_features(hits: list[Hit], title_end: int) -> dict[str, Features]:
     return feats
 
 
-def with_themes(feats: dict[str, Features], theme_of: dict[str, str]) -> dict[str, Features]:
-    """Add to each theme the evidence of its values (a theme's own terms are few and general)."""
-    out = dict(feats)
-    for key, f in feats.items():
-        if not key.startswith("values:"):
-            continue
-        theme = f"themes:{theme_of[key.split(':', 1)[1]]}"
-        t = out.get(theme)
-        t = (
-            Features()
-            if t is None
-            else Features(t.strong, t.weak, t.title, t.hits, t.strong_title, t.novel)
-        )
-        t.strong, t.weak, t.hits = t.strong + f.strong, t.weak + f.weak, t.hits + f.hits
-        t.novel += f.novel
-        t.title, t.strong_title = max(t.title, f.title), max(t.strong_title, f.strong_title)
-        out[theme] = t
-    return out
+def implied_themes(
+    values: list[str], value_scores: dict[str, float], theme_of: dict[str, str]
+) -> tuple[list[str], dict[str, float]]:
+    """The themes of the given values, and per theme the best score among its values."""
+    scores: dict[str, float] = {}
+    for value, score in value_scores.items():
+        theme = theme_of[value]
+        scores[theme] = max(scores.get(theme, 0.0), score)
+    return sorted({theme_of[v] for v in values}), scores
 
 
 @dataclass
@@ -288,16 +281,12 @@ def decide(
     labels: dict[str, list[str]] = {d: [] for d in LIST_DIMENSIONS}
     if not relevant:
         return Decision(relevant=False, relevance=gate, labels=labels, kind=kind, scores=scores)
-    listed = {d: ids for d, ids in candidates.items() if d in LIST_DIMENSIONS}
-    scores.update(label_scores(with_themes(feats, theme_of), probs, config, listed, short))
+    listed = {d: ids for d, ids in candidates.items() if d in SCORED}
+    scores.update(label_scores(feats, probs, config, listed, short))
     for dimension in listed:
         stack = config.stack(dimension, has_model)
         labels[dimension] = sorted(
             i for i, s in scores[dimension].items() if s >= stack.cut(short, i)
         )
-    # Values imply their theme: a theme scores at least as high as its given values.
-    for value in labels["values"]:
-        theme = theme_of[value]
-        scores["themes"][theme] = max(scores["themes"].get(theme, 0.0), scores["values"][value])
-    labels["themes"] = sorted(set(labels["themes"]) | {theme_of[v] for v in labels["values"]})
+    labels["themes"], scores["themes"] = implied_themes(labels["values"], scores["values"], theme_of)
     return Decision(relevant=True, relevance=gate, labels=labels, kind=kind, scores=scores)

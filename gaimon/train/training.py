@@ -34,7 +34,7 @@ from spacy.util import fix_random_seed
 from gaimon import warehouse
 from gaimon.classify import fanout
 from gaimon.classify.classifier import CODE_FILES, Classifier, fingerprint
-from gaimon.classify.decide import CONFIG_FILE, RELEVANT, ClassifierConfig, load_config
+from gaimon.classify.decide import CONFIG_FILE, RELEVANT, SCORED, ClassifierConfig, load_config
 from gaimon.classify.langid import guess_lang
 from gaimon.classify.nlp import EXPLAINER, TEXTCAT, build_pipeline
 from gaimon.classify.textcat import Fit, fit
@@ -150,9 +150,10 @@ def dev_files() -> list[Path]:
 
 
 def label_set(taxonomy: Taxonomy) -> list[str]:
-    """What the text model predicts: relevance, every top-level node, kinds."""
+    """What the text model predicts: relevance, every top-level node but themes (they follow
+    from values), kinds."""
     labels = [RELEVANT]
-    for dimension in (*LIST_DIMENSIONS, "kinds"):
+    for dimension in (*SCORED, "kinds"):
         labels += [f"{output_dimension(dimension)}:{i}" for i in taxonomy.ids(dimension)]
     return labels
 

@@ -32,7 +32,6 @@ from gaimon.classify.decide import (
     is_headline,
     model_logit,
     rule_features,
-    with_themes,
 )
 from gaimon.classify.nlp import TEXTCAT
 from gaimon.taxonomy import LANGS, Taxonomy, load_lemmas, load_taxonomy
@@ -89,9 +88,7 @@ def held_out_predictions(
             docs = list(nlp.pipe(i.body for i in test))
             scores = numpy.asarray(textcat.predict(docs))
             for item, doc, row in zip(test, docs, scores.tolist(), strict=True):
-                feats = with_themes(
-                    rule_features(clf.hits(nlp, doc, item.body), len(item.title)), clf.theme_of
-                )
+                feats = rule_features(clf.hits(nlp, doc, item.body), len(item.title))
                 rows.append(HeldOut(item, feats, dict(zip(textcat.labels, row, strict=True))))
     return rows
 
@@ -332,43 +329,46 @@ def _scored(
     return out
 
 
-def joint_thresholds(
+def value_threshold(
     values: Stack,
-    themes: Stack,
     data: list[HeldOut],
     labels: list[str],
     theme_of: dict[str, str],
     with_model: bool,
     short: bool = False,
-) -> tuple[float, float]:
-    """Thresholds of values and themes chosen together: a theme is given when its own score
-    passes or one of its values is given, so the values' threshold moves the themes' F1 too."""
+) -> float:
+    """The values' threshold that maximises the macro F1 of values and of the themes they
+    imply (a theme is given when one of its values is)."""
     reach = [r for r in data if r.item.is_relevant and r.short == short]
     value_rows = _scored(
         values, [lb for lb in labels if lb.startswith("values:")], reach, with_model
     )
-    theme_rows = _scored(
-        themes, [lb for lb in labels if lb.startswith("themes:")], reach, with_model
-    )
+    theme_truth = [
+        {theme_of[v] for v, (_, y) in row.items() if y} if r.item.values or not is_real(r.item)
+        else None
+        for r, row in zip(reach, value_rows, strict=True)
+    ]
     groups = [[i for i, r in enumerate(reach) if is_real(r.item) == want] for want in (False, True)]
     groups = [g for g in groups if g]
+    themes = sorted(set(theme_of.values()))
 
-    def f1s(tv: float, tt: float) -> float:
+    def f1s(tv: float) -> float:
         total = 0.0
         for group in groups:
             vtable: dict[str, list[tuple[float, int]]] = {}
             ttable: dict[str, list[tuple[float, int]]] = {}
             for i in group:
-                vrow, trow = value_rows[i], theme_rows[i]
-                implied = {theme_of[v] for v, (s, _) in vrow.items() if s >= tv}
-                for v, pair in vrow.items():
+                for v, pair in value_rows[i].items():
                     vtable.setdefault(v, []).append(pair)
-                for t, (s, y) in trow.items():
-                    ttable.setdefault(t, []).append((1.0 if t in implied else s, y))
-            total += _macro_f1(vtable, tv) + _macro_f1(ttable, tt)
+                if theme_truth[i] is None:
+                    continue
+                implied = {theme_of[v] for v, (s, _) in value_rows[i].items() if s >= tv}
+                for t in themes:
+                    ttable.setdefault(t, []).append((float(t in implied), int(t in theme_truth[i])))
+            total += _macro_f1(vtable, tv) + _macro_f1(ttable, 0.5)
         return total / len(groups)
 
-    return max(((tv, tt) for tv in THRESHOLDS for tt in THRESHOLDS), key=lambda pair: f1s(*pair))
+    return max(THRESHOLDS, key=f1s)
 
 
 def tune(config: ClassifierConfig, log: Callable[[str], None] = lambda _: None) -> ClassifierConfig:
@@ -397,25 +397,20 @@ def fit_combination(
         log(f"{dimension}: with model {result.with_model[dimension]}")
     theme_of = {v: taxonomy.theme_of(v) for v in taxonomy.ids("values")}
     for table, with_model in ((result.with_model, True), (result.rules_only, False)):
-        tv, tt = joint_thresholds(
-            table["values"], table["themes"], data, labels, theme_of, with_model
+        table.pop("themes", None)
+        table["values"].threshold = value_threshold(
+            table["values"], data, labels, theme_of, with_model
         )
-        table["values"].threshold, table["themes"].threshold = tv, tt
         if table["values"].threshold_short is not None:
-            tv, tt = joint_thresholds(
-                table["values"], table["themes"], data, labels, theme_of, with_model, True
+            table["values"].threshold_short = value_threshold(
+                table["values"], data, labels, theme_of, with_model, True
             )
-            table["values"].threshold_short, table["themes"].threshold_short = tv, tt
-    for table, with_model in ((result.with_model, True), (result.rules_only, False)):
-        for dimension in ("values", "themes", "sectors"):
+        for dimension in ("values", "sectors"):
             mine = [lb for lb in labels if lb.startswith(f"{dimension}:")]
             table[dimension].threshold_offsets = label_thresholds(
                 table[dimension], mine, data, with_model
             )
-    log(
-        f"thresholds with model: values {result.with_model['values'].threshold}, "
-        f"themes {result.with_model['themes'].threshold}"
-    )
+    log(f"thresholds with model: values {result.with_model['values'].threshold}")
     return result
 
 
