@@ -291,7 +291,23 @@ class LexiconMatcher:
         if self.split_verbs:
             found += self._split_matches(doc)
         kept = self._outermost(sorted(set(found), key=lambda m: (m[1], -m[2])))
-        return [m for m in kept if m[0] not in self.ignored] if self.ignored else kept
+        return self._without_ignored(kept) if self.ignored else kept
+
+    def _without_ignored(self, kept: list[tuple[int, int, int]]) -> list[tuple[int, int, int]]:
+        """Drop the ignored phrases and every hit of their label they cover, the same span
+        included: "werkloosheidsuitkering" is one word, and so is the term "*werkloosheid*" in
+        it."""
+        label = self._label_of
+        blocked = [(label(k), start, end) for k, start, end in kept if k in self.ignored]
+        return [
+            (k, start, end)
+            for k, start, end in kept
+            if k not in self.ignored
+            and not any(lb == label(k) and s <= start and end <= e for lb, s, e in blocked)
+        ]
+
+    def _label_of(self, key: int) -> object:
+        return self.keys[key][0] if key in self.keys else key
 
     def _outermost(self, found: list[tuple[int, int, int]]) -> list[tuple[int, int, int]]:
         """Drop a hit that lies inside a longer hit for the same label: the longer phrase is
