@@ -34,7 +34,6 @@ def config(**values) -> ClassifierConfig:
     stacks = {
         "relevant": Stack(bias=0.0, model=1.0, strong=1.0, threshold=0.5, threshold_no_term=0.9),
         "values": Stack(**values),
-        "themes": Stack(bias=-5.0, model=0.0),
         "kind": Stack(),
     }
     return ClassifierConfig(with_model=stacks, rules_only=stacks)
@@ -49,6 +48,19 @@ def test_a_headline_is_judged_by_the_headline_threshold():
     assert lead.labels["values"] == [] and headline.labels["values"] == ["privacy"]
     assert is_headline("") and is_headline("Police scrap facial recognition trial") is True
     assert not is_headline(" ".join(["word"] * 40))
+
+
+def test_a_theme_is_given_exactly_when_one_of_its_values_is():
+    cfg = config(bias=0.0, model=1.0, strong=0.0, threshold=0.5)
+    feats = {
+        RELEVANT: Features(strong=1, hits=1),
+        # A theme's own term ("human-centred AI") is no label without one of its values.
+        "themes:safety": Features(strong=3, hits=3, title=1, strong_title=1),
+    }
+    without = decide(feats, {RELEVANT: 0.99, "values:privacy": 0.2}, cfg, CANDIDATES, THEME_OF)
+    given = decide(feats, {RELEVANT: 0.99, "values:privacy": 0.9}, cfg, CANDIDATES, THEME_OF)
+    assert without.labels["themes"] == [] and given.labels["themes"] == ["safety"]
+    assert given.scores["themes"]["safety"] == given.scores["values"]["privacy"]
 
 
 def test_without_an_ai_term_the_model_alone_must_be_confident():

@@ -339,3 +339,79 @@ def test_a_split_dutch_verb_still_matches_its_term(rules, text):
         h.label == "values:cognitive" and h.strong and "kritisch na" in text[h.start : h.end]
         for h in hits
     ), hits
+
+
+def test_unemployment_benefits_are_welfare_not_jobs_lost(rules):
+    for lang, text in [
+        (
+            "en",
+            "Thousands of people were locked out of their unemployment benefits after the state "
+            "introduced facial recognition to verify claimants.",
+        ),
+        (
+            "nl",
+            "Het UWV gebruikt een algoritme om aanvragen voor een werkloosheidsuitkering te "
+            "controleren op fraude.",
+        ),
+    ]:
+        assert "values:employment" not in _hit_labels(rules, lang, text), text
+    assert "values:employment" in _hit_labels(
+        rules, "en", "Economists warn that generative AI could bring mass unemployment."
+    )
+    assert "values:employment" in _hit_labels(
+        rules, "nl", "Vakbonden vrezen dat AI tot werkloosheid onder vertalers leidt."
+    )
+
+
+@pytest.mark.parametrize(
+    ("lang", "text", "label"),
+    [
+        (
+            "en",
+            "Delegating decisions to an AI that cannot be contested may leave people with a "
+            "sense of lost human agency.",
+            "values:cognitive",
+        ),
+        (
+            "nl",
+            "Wie zijn morele oordeel aan een chatbot overlaat, levert volgens ethici menselijke "
+            "autonomie in.",
+            "values:cognitive",
+        ),
+        (
+            "en",
+            "Users of companion apps report emotional dependency and social isolation.",
+            "values:social",
+        ),
+        (
+            "en",
+            "Over-expansion of data infrastructure contributes to biodiversity loss.",
+            "values:sustainability",
+        ),
+        (
+            "nl",
+            "Natuurorganisaties vrezen milieuschade en verlies van biodiversiteit door nieuwe "
+            "datacenters.",
+            "values:sustainability",
+        ),
+        (
+            "en",
+            "The publisher is replacing journalists with AI-generated articles.",
+            "values:employment",
+        ),
+        (
+            "en",
+            "A governance failure lets a handful of companies set the rules for AI.",
+            "values:democratic_steering",
+        ),
+        (
+            "en",
+            "Researchers traced a computational propaganda network spreading political "
+            "deepfakes before the presidential election.",
+            "values:democratic_processes",
+        ),
+    ],
+)
+def test_the_wording_real_sources_use_is_evidence(rules, lang, text, label):
+    nlp = rules.nlp[lang]
+    assert label in {h.label for h in rules.hits(nlp, nlp(text), text) if h.strong}, text
