@@ -288,5 +288,7 @@ def decide(
         labels[dimension] = sorted(
             i for i, s in scores[dimension].items() if s >= stack.cut(short, i)
         )
-    labels["themes"], scores["themes"] = implied_themes(labels["values"], scores["values"], theme_of)
+    labels["themes"], scores["themes"] = implied_themes(
+        labels["values"], scores["values"], theme_of
+    )
     return Decision(relevant=True, relevance=gate, labels=labels, kind=kind, scores=scores)

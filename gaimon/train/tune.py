@@ -344,7 +344,8 @@ def value_threshold(
         values, [lb for lb in labels if lb.startswith("values:")], reach, with_model
     )
     theme_truth = [
-        {theme_of[v] for v, (_, y) in row.items() if y} if r.item.values or not is_real(r.item)
+        {theme_of[v] for v, (_, y) in row.items() if y}
+        if r.item.values or not is_real(r.item)
         else None
         for r, row in zip(reach, value_rows, strict=True)
     ]
