@@ -36,9 +36,11 @@ RELEVANCE_FLOOR = 0.95
 # On the real texts' dev split (wording nobody here wrote), per register: macro F1 over the
 # labels the register can express, and the share of items the relevance gate lets through.
 REAL_FLOORS = {
-    "real_headlines": {"themes": 0.49, "values": 0.43, "sectors": 0.57},
-    "real_risk_descriptions": {"themes": 0.45, "values": 0.45},
+    "real_headlines": {"themes": 0.50, "values": 0.45, "sectors": 0.59},
+    "real_risk_descriptions": {"themes": 0.62, "values": 0.64},
 }
+# The same, over the whole real dev split.
+REAL_TOTAL_FLOORS = {"themes": 0.55, "values": 0.53, "sectors": 0.60}
 REAL_PASS_FLOOR = 0.95
 
 
@@ -69,6 +71,12 @@ def real_dev_scores(classifier):  # noqa: F811
 def test_quality_gate_macro_f1_on_real_dev(real_dev_scores, register, dimension):
     scores = real_dev_scores.registers[register].dimensions[dimension]
     assert scores.macro.f1 >= REAL_FLOORS[register][dimension], scores.labels
+
+
+@pytest.mark.parametrize("dimension", list(REAL_TOTAL_FLOORS))
+def test_quality_gate_macro_f1_on_the_whole_real_dev_split(real_dev_scores, dimension):
+    scores = real_dev_scores.dimensions[dimension]
+    assert scores.macro.f1 >= REAL_TOTAL_FLOORS[dimension], scores.labels
 
 
 def test_quality_gate_real_texts_about_ai_pass_the_relevance_gate(real_dev_scores):
