@@ -26,10 +26,15 @@ from gaimon.train.training import dev_files, read_gold, train_pipeline, training
 from gaimon.train.tune import fit_combination, held_out_predictions
 
 VARIANTS: dict[str, dict] = {
-    "lemmas": {"subwords": 0.0},
+    "lemmas": {},
+    "5 epochs": {"epochs": 5},
+    "L2 0.003": {"l2": 0.003},
+    "L2 0.0003": {"l2": 0.0003},
+    "lemma bigrams": {"ngram_size": 2},
+    "lexicon features x2": {"lexicon": 2.0},
     "lemmas + char 4-5-grams x0.5": {"subwords": 0.5},
-    "lemmas + char 4-5-grams x1": {"subwords": 1.0},
-    "lemmas + char 4-5-grams x0.5, L2 0.01": {"subwords": 0.5, "l2": 0.01},
+    "real texts weigh 0.5": {"real_weight": 0.5},
+    "rare positives weigh more (balance 0.5)": {"balance": 0.5},
 }
 
 

@@ -14,8 +14,8 @@ says less than a lead, so it has its own model weight and its own threshold. A c
 the model never saw in training cannot be vetoed by it: for a label whose clear terms are all
 new to the model, logit(p) counts only when it is positive. Where it holds on real text, a
 clear term in the title always earns its label (`title_rule`). Themes are not scored on their
-own: a theme groups values, so it is given exactly when one of its values is, with the best
-score among its values.
+own: a theme groups values, so it is given exactly when one of its values is; its score is the
+chance that at least one of its values holds.
 
 The relevance gate lets an item with an AI term of the lexicon pass at `threshold`; an item
 without one passes on the model alone when its score reaches the stricter `threshold_no_term`.
@@ -198,11 +198,12 @@ def rule_features(hits: list[Hit], title_end: int) -> dict[str, Features]:
 def implied_themes(
     values: list[str], value_scores: dict[str, float], theme_of: dict[str, str]
 ) -> tuple[list[str], dict[str, float]]:
-    """The themes of the given values, and per theme the best score among its values."""
+    """The themes of the given values, and per theme the chance that at least one of its values
+    holds, taking its values' scores as independent (better calibrated than their maximum)."""
     scores: dict[str, float] = {}
     for value, score in value_scores.items():
         theme = theme_of[value]
-        scores[theme] = max(scores.get(theme, 0.0), score)
+        scores[theme] = 1.0 - (1.0 - scores.get(theme, 0.0)) * (1.0 - score)
     return sorted({theme_of[v] for v in values}), scores
 
 
