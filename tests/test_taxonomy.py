@@ -415,3 +415,43 @@ def test_unemployment_benefits_are_welfare_not_jobs_lost(rules):
 def test_the_wording_real_sources_use_is_evidence(rules, lang, text, label):
     nlp = rules.nlp[lang]
     assert label in {h.label for h in rules.hits(nlp, nlp(text), text) if h.strong}, text
+
+
+@pytest.mark.parametrize(
+    ("lang", "text", "label"),
+    [
+        (
+            "en",
+            "An algorithm used to rank patients for a kidney transplant is accused of bias.",
+            "sectors:healthcare",
+        ),
+        (
+            "en",
+            "Microsoft Bing repeats a ChatGPT conspiracy theory about COVID-19.",
+            "sectors:healthcare",
+        ),
+        (
+            "nl",
+            "Een chatbot geeft verkeerde informatie over vaccins tegen covid.",
+            "sectors:healthcare",
+        ),
+        (
+            "en",
+            "Students say the online proctoring software flagged them for looking away.",
+            "sectors:education",
+        ),
+        (
+            "en",
+            "A parole board relied on a risk score that overstated recidivism.",
+            "sectors:public_sector",
+        ),
+        (
+            "nl",
+            "De reclassering gebruikt een risicotaxatie-instrument met AI.",
+            "sectors:public_sector",
+        ),
+    ],
+)
+def test_sector_words_of_real_headlines_are_clear_terms(rules, lang, text, label):
+    nlp = rules.nlp[lang]
+    assert label in {h.label for h in rules.hits(nlp, nlp(text), text) if h.strong}, text
