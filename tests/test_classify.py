@@ -146,17 +146,19 @@ def test_language_is_detected_when_missing(cli_output):
     assert "education" in row["sectors"] and "cognitive" in row["values"]
 
 
-def test_values_imply_their_theme(cli_output):
-    themes = {
-        "privacy": "safety",
-        "reliability": "safety",
-        "ownership": "fairness",
-        "cognitive": "human_centredness",
-    }
+def test_themes_are_the_themes_of_the_values_with_their_words(cli_output):
+    taxonomy = default_taxonomy()
     for row in cli_output:
-        for value in row["values"]:
-            if value in themes:
-                assert themes[value] in row["themes"]
+        assert set(row["themes"]) == {taxonomy.theme_of(v) for v in row["values"]}, row["id"]
+        for theme in row["themes"]:
+            words = {e["text"] for e in row["evidence"] if e["label"] == f"themes:{theme}"}
+            mine = {
+                e["text"]
+                for e in row["evidence"]
+                if e["label"].startswith("values:")
+                and taxonomy.theme_of(e["label"].split(":")[1]) == theme
+            }
+            assert words & mine, (row["id"], theme)
 
 
 def test_a_bad_input_line_is_reported_and_the_rest_classified(trained_home, tmp_path: Path):  # noqa: F811

@@ -419,7 +419,10 @@ class Classifier:
                     label=hit.label, text=body[hit.start : hit.end], start=hit.start, end=hit.end
                 )
             )
-        unexplained = [label for label in given if not evidence.get(label)]
+        # A theme's evidence is its values' (below): the text model has no theme labels.
+        unexplained = [
+            label for label in given if not evidence.get(label) and not label.startswith("themes:")
+        ]
         if unexplained and decision.relevant and EXPLAINER in nlp.pipe_names:
             for label, positions in (
                 nlp.get_pipe(EXPLAINER).explain(doc, unexplained, MODEL_EVIDENCE).items()
