@@ -427,7 +427,7 @@ def test_the_wording_real_sources_use_is_evidence(rules, lang, text, label):
         ),
         (
             "en",
-            "Microsoft Bing repeats a ChatGPT conspiracy theory about COVID-19.",
+            "Microsoft Bing repeats false claims about COVID-19 vaccines.",
             "sectors:healthcare",
         ),
         (
@@ -479,6 +479,21 @@ def test_sector_words_of_real_headlines_are_clear_terms(rules, lang, text, label
             "en",
             "The court stressed the right to informational self-determination.",
             "values:cognitive",
+        ),
+        (
+            "nl",
+            "Sinds covid is thuiswerk de norm op kantoor, ook met AI-assistenten.",
+            "sectors:education",
+        ),
+        (
+            "nl",
+            "Sinds covid is thuiswerk de norm op kantoor, ook met AI-assistenten.",
+            "sectors:healthcare",
+        ),
+        (
+            "en",
+            "Since COVID-19, more office staff work from home with AI assistants.",
+            "sectors:healthcare",
         ),
     ],
 )
