@@ -410,16 +410,6 @@ def test_unemployment_benefits_are_welfare_not_jobs_lost(rules):
             "deepfakes before the presidential election.",
             "values:democratic_processes",
         ),
-    ],
-)
-def test_the_wording_real_sources_use_is_evidence(rules, lang, text, label):
-    nlp = rules.nlp[lang]
-    assert label in {h.label for h in rules.hits(nlp, nlp(text), text) if h.strong}, text
-
-
-@pytest.mark.parametrize(
-    ("lang", "text", "label"),
-    [
         (
             "en",
             "An algorithm used to rank patients for a kidney transplant is accused of bias.",
@@ -452,9 +442,8 @@ def test_the_wording_real_sources_use_is_evidence(rules, lang, text, label):
         ),
     ],
 )
-def test_sector_words_of_real_headlines_are_clear_terms(rules, lang, text, label):
-    nlp = rules.nlp[lang]
-    assert label in {h.label for h in rules.hits(nlp, nlp(text), text) if h.strong}, text
+def test_the_wording_real_sources_use_is_clear_evidence(rules, lang, text, label):
+    assert label in _clear_labels(rules, lang, text), text
 
 
 @pytest.mark.parametrize(
@@ -498,5 +487,9 @@ def test_sector_words_of_real_headlines_are_clear_terms(rules, lang, text, label
     ],
 )
 def test_common_phrases_near_the_new_terms_are_no_evidence(rules, lang, text, label):
+    assert label not in _clear_labels(rules, lang, text), text
+
+
+def _clear_labels(rules, lang: str, text: str) -> set[str]:
     nlp = rules.nlp[lang]
-    assert label not in {h.label for h in rules.hits(nlp, nlp(text), text) if h.strong}, text
+    return {h.label for h in rules.hits(nlp, nlp(text), text) if h.strong}
