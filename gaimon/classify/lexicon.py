@@ -313,9 +313,9 @@ class LexiconMatcher:
         """Drop a hit that lies inside a longer hit for the same label: the longer phrase is
         the reading that counts. "Autoriteit Persoonsgegevens" names a regulator (listed under
         `ignore`: no evidence of privacy) and is not also the clear term "persoonsgegevens"."""
-        keys, reach, kept = self.keys, {}, []
+        reach, kept = {}, []
         for key, start, end in found:  # by start, longest first
-            label = keys[key][0] if key in keys else key
+            label = self._label_of(key)
             outer = reach.get(label)
             if outer is not None and outer[1] >= end and (outer[0], outer[1]) != (start, end):
                 continue

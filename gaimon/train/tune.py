@@ -343,11 +343,9 @@ def value_threshold(
     value_rows = _scored(
         values, [lb for lb in labels if lb.startswith("values:")], reach, with_model
     )
+    # A real item without values says nothing about themes either.
     theme_truth = [
-        {theme_of[v] for v, (_, y) in row.items() if y}
-        if r.item.values or not is_real(r.item)
-        else None
-        for r, row in zip(reach, value_rows, strict=True)
+        set(r.item.themes) if r.item.values or not is_real(r.item) else None for r in reach
     ]
     groups = [[i for i, r in enumerate(reach) if is_real(r.item) == want] for want in (False, True)]
     groups = [g for g in groups if g]
