@@ -206,6 +206,32 @@ def test_labels_a_real_source_cannot_express_count_neither_way():
     assert result.registers["real_headlines"].items == 3
 
 
+def test_a_theme_whose_value_is_only_weakly_given_is_unknown():
+    # AIAAIC files "Cheating/plagiarism" as a weak cognitive: the item may or may not be about
+    # cognitive development, so neither the value nor its theme counts against a guess.
+    golds = [
+        real("a1", "aiaaic", values=["reliability"], themes=["safety"], weak_values=["cognitive"]),
+        real("a2", "aiaaic", values=["reliability"], themes=["safety"]),
+        real(
+            "a3",
+            "aiaaic",
+            values=["social"],
+            themes=["human_centredness"],
+            weak_values=["cognitive"],
+        ),
+    ]
+    preds = [
+        predicted(
+            "a1", values=["reliability", "cognitive"], themes=["safety", "human_centredness"]
+        ),
+        predicted("a2", values=["reliability", "social"], themes=["safety", "human_centredness"]),
+        predicted("a3", values=["reliability"], themes=["safety"]),
+    ]
+    human = evaluate(golds, preds).dimensions["themes"].labels["human_centredness"]
+    # a1 is not counted; a2 is a false guess; a3 a miss, the weak value notwithstanding.
+    assert (human.tp, human.fp, human.fn) == (0, 1, 1)
+
+
 def test_calibration_error_compares_scores_with_how_often_they_are_right():
     golds = [gold(str(n), values=["privacy"] if n < 8 else []) for n in range(10)]
     # Every item scores privacy 0.8 (right 8 times in 10) and reliability 0.1 (never right).

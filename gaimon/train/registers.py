@@ -9,7 +9,10 @@ of the counts).
 
 from __future__ import annotations
 
+from functools import cache
 from typing import Protocol
+
+from gaimon.taxonomy import load_taxonomy
 
 MIT = "mit_ai_risk_repository_v3"
 AIAAIC = "aiaaic"
@@ -31,6 +34,7 @@ UNEXPRESSED = {"roles", "policy_options", "legal_frameworks", "kind"}
 class Labelled(Protocol):
     lang: str | None
     source_dataset: str | None
+    themes: list[str]
     values: list[str]
     sectors: list[str]
     weak_values: list[str]
@@ -57,8 +61,12 @@ def known(item: Labelled, dimension: str, node: str) -> bool:
         return True
     if dimension in UNEXPRESSED:
         return False
-    if dimension in ("values", "themes"):
+    if dimension == "values":
         return bool(item.values) and node not in item.weak_values
+    if dimension == "themes":
+        # A weak value may hold: its theme is then unknown unless another value gives it.
+        weak = {theme_of_value()[v] for v in item.weak_values}
+        return bool(item.values) and (node in item.themes or node not in weak)
     if dimension == "sectors":
         if node in item.weak_sectors:
             return False
@@ -71,6 +79,12 @@ def known(item: Labelled, dimension: str, node: str) -> bool:
         named = [s for s in item.orig_labels.get("sector") or [] if s not in VAGUE_SECTORS]
         return bool(named)
     return True
+
+
+@cache
+def theme_of_value() -> dict[str, str]:
+    taxonomy = load_taxonomy()
+    return {v: taxonomy.theme_of(v) for v in taxonomy.ids("values")}
 
 
 def merged(item: Labelled, dimension: str, labels: set[str]) -> set[str]:

@@ -35,7 +35,7 @@ from gaimon.classify.decide import (
 )
 from gaimon.classify.nlp import TEXTCAT
 from gaimon.taxonomy import LANGS, Taxonomy, load_lemmas, load_taxonomy
-from gaimon.train.registers import is_real
+from gaimon.train.registers import is_real, known
 from gaimon.train.training import (
     HEADLINE_VIEW,
     GoldItem,
@@ -340,16 +340,16 @@ def value_threshold(
     """The values' threshold that maximises the macro F1 of values and of the themes they
     imply (a theme is given when one of its values is)."""
     reach = [r for r in data if r.item.is_relevant and r.short == short]
+    themes = sorted(set(theme_of.values()))
     value_rows = _scored(
         values, [lb for lb in labels if lb.startswith("values:")], reach, with_model
     )
-    # A real item without values says nothing about themes either.
+    # A real item's source may leave a theme unknown (see registers.known).
     theme_truth = [
-        set(r.item.themes) if r.item.values or not is_real(r.item) else None for r in reach
+        {t: int(t in r.item.themes) for t in themes if known(r.item, "themes", t)} for r in reach
     ]
     groups = [[i for i, r in enumerate(reach) if is_real(r.item) == want] for want in (False, True)]
     groups = [g for g in groups if g]
-    themes = sorted(set(theme_of.values()))
 
     def f1s(tv: float) -> float:
         total = 0.0
@@ -359,11 +359,9 @@ def value_threshold(
             for i in group:
                 for v, pair in value_rows[i].items():
                     vtable.setdefault(v, []).append(pair)
-                if theme_truth[i] is None:
-                    continue
                 implied = {theme_of[v] for v, (s, _) in value_rows[i].items() if s >= tv}
-                for t in themes:
-                    ttable.setdefault(t, []).append((float(t in implied), int(t in theme_truth[i])))
+                for t, truth in theme_truth[i].items():
+                    ttable.setdefault(t, []).append((float(t in implied), truth))
             total += _macro_f1(vtable, tv) + _macro_f1(ttable, 0.5)
         return total / len(groups)
 
