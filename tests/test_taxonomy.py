@@ -484,10 +484,61 @@ def test_the_wording_real_sources_use_is_clear_evidence(rules, lang, text, label
             "Since COVID-19, more office staff work from home with AI assistants.",
             "sectors:healthcare",
         ),
+        # Suicide, cheating and plagiarism are named in many stories that are not about people's
+        # bonds with chatbots or students' learning: weak evidence only.
+        (
+            "en",
+            "Study: health chatbot fails emergency and suicide-risk tests.",
+            "values:social",
+        ),
+        (
+            "nl",
+            "De gemeente test een algoritme dat het risico op zelfmoord onder jongeren voorspelt.",
+            "values:social",
+        ),
+        (
+            "en",
+            "News aggregator accused of boosting plagiarised AI articles.",
+            "values:cognitive",
+        ),
+        (
+            "en",
+            "Student reading aloud during a remote exam is falsely accused of cheating.",
+            "values:cognitive",
+        ),
+        (
+            "nl",
+            "De hoofdredacteur spreekt van plagiaat: de nieuwssite nam het AI-artikel zonder "
+            "bronvermelding over.",
+            "values:cognitive",
+        ),
     ],
 )
 def test_common_phrases_near_the_new_terms_are_no_evidence(rules, lang, text, label):
     assert label not in _clear_labels(rules, lang, text), text
+
+
+@pytest.mark.parametrize(
+    ("lang", "title", "text", "value"),
+    [
+        (
+            "en",
+            "Teenager took his own life after months with a companion chatbot",
+            "His mother says the companion app encouraged his suicidal thoughts and fostered an "
+            "emotional dependence on the bot.",
+            "social",
+        ),
+        (
+            "nl",
+            "Leerlingen leveren massaal essays in die ChatGPT schreef",
+            "Docenten betrappen steeds meer leerlingen op plagiaat en spieken met AI; ze vrezen "
+            "dat leerlingen het kritisch denken verleren.",
+            "cognitive",
+        ),
+    ],
+)
+def test_with_their_context_those_words_still_give_the_value(rules, lang, title, text, value):
+    assert value in _labels(rules, lang, title, text)
 
 
 def _clear_labels(rules, lang: str, text: str) -> set[str]:
