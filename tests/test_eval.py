@@ -232,6 +232,41 @@ def test_a_theme_whose_value_is_only_weakly_given_is_unknown():
     assert (human.tp, human.fp, human.fn) == (0, 1, 1)
 
 
+def test_macro_f1_comes_with_a_bootstrap_interval_that_narrows_with_more_items():
+    def run(copies: int):
+        golds, preds = [], []
+        for n in range(copies):
+            for k, (truth, guess) in enumerate(
+                [
+                    (["privacy"], ["privacy"]),
+                    (["privacy"], []),
+                    (["reliability"], ["reliability"]),
+                    (["reliability"], ["privacy"]),
+                    (["social"], ["social"]),
+                    ([], ["social"]),
+                ]
+            ):
+                golds.append(gold(f"{n}-{k}", values=truth))
+                preds.append(predicted(f"{n}-{k}", values=guess))
+        return evaluate(golds, preds, intervals=True)
+
+    few, many = run(2), run(20)
+    for result in (few, many):
+        low, high = result.intervals["values"]
+        assert low < result.dimensions["values"].macro.f1 < high
+    assert many.dimensions["values"].macro.f1 == pytest.approx(few.dimensions["values"].macro.f1)
+    few_width, many_width = (
+        r.intervals["values"][1] - r.intervals["values"][0] for r in (few, many)
+    )
+    assert many_width < few_width / 2
+    assert run(2).intervals == few.intervals  # a fixed seed: the same figures every run
+    assert "values" not in evaluate(*_pair()).intervals  # only when asked for
+
+
+def _pair():
+    return [gold("a", values=["privacy"])], [predicted("a", values=["privacy"])]
+
+
 def test_calibration_error_compares_scores_with_how_often_they_are_right():
     golds = [gold(str(n), values=["privacy"] if n < 8 else []) for n in range(10)]
     # Every item scores privacy 0.8 (right 8 times in 10) and reliability 0.1 (never right).

@@ -169,6 +169,13 @@ def train(
         _print_summary(result)
 
 
+def _macro(result, dimension: str) -> str:
+    """Macro F1, with its bootstrap interval where one was computed."""
+    f1 = f"{result.dimensions[dimension].macro.f1:.3f}"
+    bounds = result.intervals.get(dimension)
+    return f"{f1} ({bounds[0]:.2f}-{bounds[1]:.2f})" if bounds else f1
+
+
 def _print_summary(result) -> None:
     if result.registers:
         from gaimon.train.registers import REGISTER_NAMES
@@ -194,6 +201,21 @@ def _print_summary(result) -> None:
                 "ECE = expected calibration error",
             )
         )
+        rows = [
+            {
+                "register": REGISTER_NAMES[name],
+                **{
+                    d: "{:.2f}-{:.2f}".format(*r.intervals[d])
+                    for d in ("themes", "values", "sectors")
+                    if d in r.intervals
+                },
+            }
+            for name, r in result.registers.items()
+        ]
+        if any(len(row) > 1 for row in rows):
+            console.print(
+                table(rows, title="per register: 90 % bootstrap interval of the macro F1")
+            )
     rows = [
         {
             "dimension": "relevant",
@@ -207,7 +229,7 @@ def _print_summary(result) -> None:
         rows.append(
             {
                 "dimension": dimension,
-                "macro F1": f"{s.macro.f1:.3f}",
+                "macro F1": _macro(result, dimension),
                 "micro F1": f"{s.micro.f1:.3f}",
                 "precision": f"{s.micro.precision:.3f}",
                 "recall": f"{s.micro.recall:.3f}",

@@ -13,12 +13,18 @@ label. Besides the totals, every register (NL and EN news leads, real headlines,
 descriptions) is scored on its own, and per dimension the expected calibration error says how
 far the label scores are from the precision they promise: ECE = sum over ten score bins of
 (share of scores in the bin) * |share of them that are right - mean score in the bin|.
+
+A macro F1 over labels with a handful of gold items moves a lot when one item changes, so with
+`intervals` each list dimension also gets a 90 % bootstrap interval of its macro F1: the items
+are drawn again with replacement, a fixed number of times with a fixed seed, and the interval
+holds the middle 90 % of the macro F1s of those draws.
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterable
 
+import numpy
 from pydantic import BaseModel
 
 from gaimon.classify.classifier import Classification, Classifier, ClassifyInput
@@ -28,6 +34,9 @@ from gaimon.train.training import GoldItem
 
 DIMENSIONS = (*LIST_DIMENSIONS, "kind")
 BINS = 10
+INTERVAL_DIMENSIONS = ("themes", "values", "sectors")
+RESAMPLES = 500
+INTERVAL_SEED = 20
 
 
 class Score(BaseModel):
@@ -52,6 +61,8 @@ class Evaluation(BaseModel):
     relevance: Score
     dimensions: dict[str, DimensionScore]
     calibration: dict[str, float] = {}  # expected calibration error per list dimension
+    # 90 % bootstrap interval of the macro F1 per dimension (low, high), when asked for.
+    intervals: dict[str, tuple[float, float]] = {}
     registers: dict[str, Evaluation] = {}
 
 
@@ -89,6 +100,7 @@ def evaluate(
     predicted: list[Classification],
     model_version: str = "",
     by_register: bool = True,
+    intervals: bool = False,
 ) -> Evaluation:
     by_id = {p.id: p for p in predicted}
     pairs = [(g, by_id[g.id]) for g in gold]
@@ -125,20 +137,56 @@ def evaluate(
         totals = [sum(c[i] for label, c in counts.items() if label in labels) for i in range(3)]
         dimensions[dimension] = DimensionScore(labels=labels, macro=macro, micro=score(*totals))
     calibration = {d: calibration_error(pairs, d) for d in ("themes", "values", "sectors")}
+    bounds = (
+        {d: macro_interval(pairs, d, list(dimensions[d].labels)) for d in INTERVAL_DIMENSIONS}
+        if intervals
+        else {}
+    )
     registers = {}
     if by_register:
         for name in REGISTERS:
             mine = [g for g in gold if register(g) == name]
             if mine:
-                registers[name] = evaluate(mine, predicted, model_version, by_register=False)
+                registers[name] = evaluate(
+                    mine, predicted, model_version, by_register=False, intervals=intervals
+                )
     return Evaluation(
         items=len(pairs),
         model_version=model_version,
         relevance=relevance,
         dimensions=dimensions,
         calibration=calibration,
+        intervals=bounds,
         registers=registers,
     )
+
+
+def macro_interval(
+    pairs: list[tuple[GoldItem, Classification]], dimension: str, labels: list[str]
+) -> tuple[float, float]:
+    """90 % bootstrap interval of the macro F1 over `labels` (the labels scored on all items);
+    a draw leaves out a label none of its items gives or guesses."""
+    if not pairs or not labels:
+        return (0.0, 0.0)
+    column = {label: i for i, label in enumerate(labels)}
+    counts = numpy.zeros((len(pairs), len(labels), 3))  # per item and label: tp, fp, fn
+    for row, (g, p) in enumerate(pairs):
+        truth, guess = _labels(g, dimension, g), _labels(p, dimension, g)
+        for label in (truth | guess) & column.keys():
+            counts[row, column[label]] = (
+                label in truth and label in guess,
+                label in guess and label not in truth,
+                label in truth and label not in guess,
+            )
+    rng = numpy.random.default_rng(INTERVAL_SEED)
+    draws = rng.multinomial(len(pairs), [1 / len(pairs)] * len(pairs), size=RESAMPLES)
+    tp, fp, fn = numpy.moveaxis(numpy.einsum("di,ilc->dlc", draws, counts), 2, 0)
+    with numpy.errstate(divide="ignore", invalid="ignore"):
+        f1 = numpy.where(tp > 0, 2 * tp / (2 * tp + fp + fn), 0.0)
+    scored = (tp + fp + fn) > 0
+    macros = (f1 * scored).sum(axis=1) / numpy.maximum(scored.sum(axis=1), 1)
+    low, high = numpy.quantile(macros, [0.05, 0.95])
+    return (round(float(low), 4), round(float(high), 4))
 
 
 def calibration_error(pairs: list[tuple[GoldItem, Classification]], dimension: str) -> float:
@@ -166,4 +214,4 @@ def evaluate_classifier(classifier: Classifier, gold: Iterable[GoldItem]) -> Eva
     gold = list(gold)
     inputs = [ClassifyInput(id=g.id, title=g.title, text=g.text, lang=g.lang) for g in gold]
     predicted = list(classifier.classify_many(inputs))
-    return evaluate(gold, predicted, classifier.version)
+    return evaluate(gold, predicted, classifier.version, intervals=True)
