@@ -440,6 +440,17 @@ def test_unemployment_benefits_are_welfare_not_jobs_lost(rules):
             "De reclassering gebruikt een risicotaxatie-instrument met AI.",
             "sectors:public_sector",
         ),
+        (
+            "en",
+            "Anthropic scanned millions of books to train its AI models.",
+            "values:ownership",
+        ),
+        (
+            "en",
+            "SoundCloud quietly trains AI on user content, musicians say.",
+            "values:ownership",
+        ),
+        ("en", "Perplexity is accused of ripping off news websites.", "values:ownership"),
     ],
 )
 def test_the_wording_real_sources_use_is_clear_evidence(rules, lang, text, label):
@@ -500,6 +511,12 @@ def test_the_wording_real_sources_use_is_clear_evidence(rules, lang, text, label
             "en",
             "News aggregator accused of boosting plagiarised AI articles.",
             "values:cognitive",
+        ),
+        # Training on people's data is a privacy matter, not one of who owns the work.
+        (
+            "en",
+            "The start-up trains its AI on user data from the fitness app.",
+            "values:ownership",
         ),
         (
             "en",

@@ -35,12 +35,15 @@ FLOORS = {"themes": 0.80, "values": 0.78, "sectors": 0.81}
 RELEVANCE_FLOOR = 0.95
 # On the real texts' dev split (wording nobody here wrote), per register: macro F1 over the
 # labels the register can express, and the share of items the relevance gate lets through.
+# A label with one to three dev items moves a register's macro F1 by 0.03-0.1 (see the
+# bootstrap intervals of `gaimon eval`), so the floors sit about 0.03 under the measured
+# figures.
 REAL_FLOORS = {
-    "real_headlines": {"themes": 0.50, "values": 0.45, "sectors": 0.63},
-    "real_risk_descriptions": {"themes": 0.62, "values": 0.64},
+    "real_headlines": {"themes": 0.47, "values": 0.43, "sectors": 0.64},
+    "real_risk_descriptions": {"themes": 0.67, "values": 0.65},
 }
 # The same, over the whole real dev split.
-REAL_TOTAL_FLOORS = {"themes": 0.55, "values": 0.53, "sectors": 0.64}
+REAL_TOTAL_FLOORS = {"themes": 0.57, "values": 0.53, "sectors": 0.64}
 REAL_PASS_FLOOR = 0.95
 
 
@@ -96,6 +99,9 @@ def test_labels_a_real_source_cannot_express_are_left_out_of_training():
         "relevant:ai",
         "values:privacy",
         "values:reliability",
+        "values:cultural",
+        "values:ownership",
+        "values:democratic_steering",
         "sectors:cybersecurity",
         "sectors:healthcare",
         "sectors:labour",
@@ -109,11 +115,28 @@ def test_labels_a_real_source_cannot_express_are_left_out_of_training():
         values=["reliability"],
         sectors=["cybersecurity"],
     )
+    # MIT never files cultural or ownership harm: no says nothing about them; it does file
+    # power concentration (democratic_steering).
     assert gold_cats(mit, labels) == {
         "relevant:ai": 1.0,
         "values:privacy": 0.0,
         "values:reliability": 1.0,
+        "values:democratic_steering": 0.0,
         "sectors:cybersecurity": 1.0,
+    }
+    aiaaic = GoldItem(
+        id="b",
+        title="AI-generated songs flood streaming service",
+        text="",
+        lang="en",
+        source_dataset="aiaaic",
+        values=["ownership"],
+    )
+    # AIAAIC files copyright loss but never cultural damage or market power.
+    assert {k: v for k, v in gold_cats(aiaaic, labels).items() if k.startswith("values:")} == {
+        "values:privacy": 0.0,
+        "values:reliability": 0.0,
+        "values:ownership": 1.0,
     }
     unlabelled = GoldItem(
         id="a",
