@@ -39,11 +39,11 @@ RELEVANCE_FLOOR = 0.95
 # bootstrap intervals of `gaimon eval`), so the floors sit about 0.03 under the measured
 # figures.
 REAL_FLOORS = {
-    "real_headlines": {"themes": 0.47, "values": 0.43, "sectors": 0.64},
-    "real_risk_descriptions": {"themes": 0.67, "values": 0.65},
+    "real_headlines": {"themes": 0.50, "values": 0.44, "sectors": 0.64},
+    "real_risk_descriptions": {"themes": 0.63, "values": 0.66},
 }
 # The same, over the whole real dev split.
-REAL_TOTAL_FLOORS = {"themes": 0.57, "values": 0.53, "sectors": 0.64}
+REAL_TOTAL_FLOORS = {"themes": 0.56, "values": 0.54, "sectors": 0.64}
 REAL_PASS_FLOOR = 0.95
 
 
@@ -115,28 +115,15 @@ def test_labels_a_real_source_cannot_express_are_left_out_of_training():
         values=["reliability"],
         sectors=["cybersecurity"],
     )
-    # MIT never files cultural or ownership harm: no says nothing about them; it does file
-    # power concentration (democratic_steering).
+    # A value no label of the source implies is a no; a sector MIT has no say in is unknown.
     assert gold_cats(mit, labels) == {
         "relevant:ai": 1.0,
         "values:privacy": 0.0,
         "values:reliability": 1.0,
+        "values:cultural": 0.0,
+        "values:ownership": 0.0,
         "values:democratic_steering": 0.0,
         "sectors:cybersecurity": 1.0,
-    }
-    aiaaic = GoldItem(
-        id="b",
-        title="AI-generated songs flood streaming service",
-        text="",
-        lang="en",
-        source_dataset="aiaaic",
-        values=["ownership"],
-    )
-    # AIAAIC files copyright loss but never cultural damage or market power.
-    assert {k: v for k, v in gold_cats(aiaaic, labels).items() if k.startswith("values:")} == {
-        "values:privacy": 0.0,
-        "values:reliability": 0.0,
-        "values:ownership": 1.0,
     }
     unlabelled = GoldItem(
         id="a",

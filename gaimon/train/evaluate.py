@@ -29,15 +29,7 @@ from pydantic import BaseModel
 
 from gaimon.classify.classifier import Classification, Classifier, ClassifyInput
 from gaimon.taxonomy import LIST_DIMENSIONS
-from gaimon.train.registers import (
-    REGISTERS,
-    is_real,
-    known,
-    known_theme_scores,
-    known_themes,
-    merged,
-    register,
-)
+from gaimon.train.registers import REGISTERS, is_real, known, merged, register
 from gaimon.train.training import GoldItem
 
 DIMENSIONS = (*LIST_DIMENSIONS, "kind")
@@ -97,8 +89,6 @@ def _labels(item: GoldItem | Classification, dimension: str, gold: GoldItem) -> 
         found = {item.kind} if item.kind else set()
     elif isinstance(item, GoldItem) and not item.is_relevant:
         found = set()
-    elif dimension == "themes" and is_real(gold) and gold.is_relevant:
-        found = known_themes(gold, item.values)
     else:
         found = set(getattr(item, dimension))
     found = merged(gold, dimension, found)
@@ -206,7 +196,11 @@ def calibration_error(pairs: list[tuple[GoldItem, Classification]], dimension: s
         if not (g.is_relevant and p.relevant):
             continue
         truth = _labels(g, dimension, g)
-        scores = _known_scores(g, p, dimension)
+        scores: dict[str, float] = {}
+        for node, s in p.scores.get(dimension, {}).items():
+            for label in merged(g, dimension, {node}):
+                if known(g, dimension, label):
+                    scores[label] = max(scores.get(label, 0.0), s)
         for label, s in scores.items():
             b = bins[min(int(s * BINS), BINS - 1)]
             b[0], b[1], b[2] = b[0] + 1, b[1] + s, b[2] + (label in truth)
@@ -214,18 +208,6 @@ def calibration_error(pairs: list[tuple[GoldItem, Classification]], dimension: s
     if not total:
         return 0.0
     return round(sum(abs(b[2] - b[1]) for b in bins if b[0]) / total, 4)
-
-
-def _known_scores(g: GoldItem, p: Classification, dimension: str) -> dict[str, float]:
-    """The prediction's scores for the labels the gold item's source can say yes or no to."""
-    if dimension == "themes" and is_real(g):
-        return known_theme_scores(g, p.scores.get("values", {}))
-    scores: dict[str, float] = {}
-    for node, s in p.scores.get(dimension, {}).items():
-        for label in merged(g, dimension, {node}):
-            if known(g, dimension, label):
-                scores[label] = max(scores.get(label, 0.0), s)
-    return scores
 
 
 def evaluate_classifier(classifier: Classifier, gold: Iterable[GoldItem]) -> Evaluation:

@@ -9,7 +9,6 @@ of the counts).
 
 from __future__ import annotations
 
-from collections.abc import Iterable
 from functools import cache
 from typing import Protocol
 
@@ -30,32 +29,6 @@ MERGED = {AIAAIC: {"sectors": {"media": "media+culture", "culture": "media+cultu
 # AIAAIC's own sectors that say nothing about ours.
 VAGUE_SECTORS = {"Multiple", ""}
 UNEXPRESSED = {"roles", "policy_options", "legal_frameworks", "kind"}
-# The values each source gives at all (strict counts in taxonomy/train/real/README.md): MIT
-# never gives social, cultural or ownership, AIAAIC never cultural or democratic_steering. A
-# value a source never gives is one it cannot express.
-EXPRESSED_VALUES = {
-    MIT: {
-        "privacy",
-        "non_discrimination",
-        "reliability",
-        "cognitive",
-        "sustainability",
-        "employment",
-        "democratic_processes",
-        "democratic_steering",
-    },
-    AIAAIC: {
-        "privacy",
-        "non_discrimination",
-        "reliability",
-        "cognitive",
-        "social",
-        "ownership",
-        "sustainability",
-        "employment",
-        "democratic_processes",
-    },
-}
 
 
 class Labelled(Protocol):
@@ -89,14 +62,11 @@ def known(item: Labelled, dimension: str, node: str) -> bool:
     if dimension in UNEXPRESSED:
         return False
     if dimension == "values":
-        expressed = EXPRESSED_VALUES.get(item.source_dataset or "")
-        return (
-            bool(item.values)
-            and node not in item.weak_values
-            and (expressed is None or node in expressed)
-        )
+        return bool(item.values) and node not in item.weak_values
     if dimension == "themes":
-        return bool(item.values)  # scored on the known values only: see known_themes
+        # A weak value may hold: its theme is then unknown unless another value gives it.
+        weak = {theme_of_value()[v] for v in item.weak_values}
+        return bool(item.values) and (node in item.themes or node not in weak)
     if dimension == "sectors":
         if node in item.weak_sectors:
             return False
@@ -109,24 +79,6 @@ def known(item: Labelled, dimension: str, node: str) -> bool:
         named = [s for s in item.orig_labels.get("sector") or [] if s not in VAGUE_SECTORS]
         return bool(named)
     return True
-
-
-def known_themes(item: Labelled, values: Iterable[str]) -> set[str]:
-    """The themes that `values` give, counting only the values the item's source can say yes
-    or no to: a guessed cultural value neither confirms nor refutes an AIAAIC item's
-    human_centredness, since AIAAIC never files cultural harm."""
-    theme_of = theme_of_value()
-    return {theme_of[v] for v in values if known(item, "values", v)}
-
-
-def known_theme_scores(item: Labelled, value_scores: dict[str, float]) -> dict[str, float]:
-    """Theme scores as the classifier makes them (the chance that one of the theme's values
-    holds), from the values the item's source can say yes or no to."""
-    theme_of, miss = theme_of_value(), {}
-    for v, s in value_scores.items():
-        if known(item, "values", v):
-            miss[theme_of[v]] = miss.get(theme_of[v], 1.0) * (1.0 - s)
-    return {t: 1.0 - m for t, m in miss.items()}
 
 
 @cache
