@@ -17,6 +17,7 @@ from gaimon.classify.decide import (
     is_headline,
     rule_features,
 )
+from gaimon.train.tune import _title_rule_fails
 
 CANDIDATES = {
     "themes": ["safety"],
@@ -61,6 +62,42 @@ def test_a_theme_is_given_exactly_when_one_of_its_values_is():
     given = decide(feats, {RELEVANT: 0.99, "values:privacy": 0.9}, cfg, CANDIDATES, THEME_OF)
     assert without.labels["themes"] == [] and given.labels["themes"] == ["safety"]
     assert given.scores["themes"]["safety"] == given.scores["values"]["privacy"]
+
+
+def test_the_title_rule_holds_only_for_labels_it_was_right_for():
+    feats = {
+        RELEVANT: Features(strong=1, hits=1),
+        "values:privacy": Features(strong=1, hits=1, title=1, strong_title=1),
+    }
+    probs = {RELEVANT: 0.99, "values:privacy": 0.05}
+    weights = {"bias": -1.0, "model": 1.0, "strong": 1.0, "title": 0.5, "threshold": 0.5}
+    ruled = decide(feats, probs, config(**weights), CANDIDATES, THEME_OF)
+    off = decide(feats, probs, config(**weights, title_rule_off=["privacy"]), CANDIDATES, THEME_OF)
+    assert ruled.scores["values"]["privacy"] == 1.0 and ruled.labels["values"] == ["privacy"]
+    # Without the rule the title term is evidence like any other, and the model may outweigh it.
+    assert off.scores["values"]["privacy"] < 0.5 and off.labels["values"] == []
+
+
+def test_the_fit_turns_the_title_rule_off_where_title_terms_mislead():
+    def row(right: bool, real: bool, key: str):
+        return (
+            (Features(strong=1, hits=1, title=1, strong_title=1), 0.5, True),
+            float(right),
+            real,
+            key,
+        )
+
+    # Five real headlines with a social term in the title, one of them about social development;
+    # privacy terms in titles are right nine times in ten.
+    data = [row(n == 0, True, "values:social") for n in range(5)]
+    data += [row(n < 9, True, "values:privacy") for n in range(10)]
+    data += [row(True, False, "values:social") for _ in range(20)]
+    rows, ys, real, keys = (list(c) for c in zip(*data, strict=True))
+    assert _title_rule_fails(rows, ys, real, keys) == ["values:social"]
+    # Four misleading rows are too few to judge by.
+    few = [d for d in data if d[2] is False or d[3] == "values:privacy"] + data[:4]
+    rows, ys, real, keys = (list(c) for c in zip(*few, strict=True))
+    assert _title_rule_fails(rows, ys, real, keys) == []
 
 
 def test_without_an_ai_term_the_model_alone_must_be_confident():

@@ -62,6 +62,8 @@ class Stack(Strict):
     hits: float = 0.0
     threshold: float = Field(0.5, gt=0, lt=1)
     title_rule: bool = True  # a clear term in the title earns the label whatever the score
+    # Labels whose clear terms in a title were too often wrong for the rule (see tune.py).
+    title_rule_off: list[str] = Field(default_factory=list)
     offsets: dict[str, float] = Field(default_factory=dict)  # per label id, added to the bias
     # Per label id, added to `model` and `strong`: how far this label's model and clear terms
     # are more (or less) trustworthy than the dimension's on average.
@@ -92,6 +94,10 @@ class Stack(Strict):
                 self.model + self.model_offsets.get(label, 0.0) + self.short_model * short
             ) * model_logit(p, feats)
         return 1.0 / (1.0 + math.exp(-max(-30.0, min(30.0, z))))
+
+    def titled(self, label: str) -> bool:
+        """Whether a clear term of this label in the title earns it outright."""
+        return self.title_rule and label not in self.title_rule_off
 
     def cut(self, short: bool, label: str = "") -> float:
         base = (
@@ -235,7 +241,7 @@ def label_scores(
             f = feats.get(key, empty)
             p = probs.get(key, 0.0) if probs is not None else None
             row[node] = (
-                1.0 if f.strong_title and stack.title_rule else stack.score(p, f, node, short)
+                1.0 if f.strong_title and stack.titled(node) else stack.score(p, f, node, short)
             )
     return scores
 

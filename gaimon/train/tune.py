@@ -47,6 +47,7 @@ from gaimon.train.training import (
 
 FOLDS = 3
 TITLE_PRECISION = 0.8
+MIN_TITLE_ROWS = 5
 MIN_SHORT_ROWS = 50  # fewer headlines than this reaching a dimension: no threshold of their own
 THRESHOLDS = [round(float(t), 2) for t in numpy.arange(0.05, 0.81, 0.05)]
 
@@ -228,8 +229,11 @@ def fit_dimension(
         for (f, p, short), key in zip(rows, keys, strict=True)
     ]
     title_rule = _title_rule_holds(rows, ys, real)
+    listed = title_rule and dimension not in ("relevant", "kind")
+    off = _title_rule_fails(rows, ys, real, keys) if listed else []
     final = [
-        1.0 if title_rule and f.strong_title else s for (f, _, _), s in zip(rows, raw, strict=True)
+        1.0 if title_rule and f.strong_title and key not in off else s
+        for (f, _, _), s, key in zip(rows, raw, keys, strict=True)
     ]
     if dimension == "kind":
         return _stack(w, labels, with_model, 0.5, title_rule)  # kind: the best-scoring label
@@ -246,7 +250,9 @@ def fit_dimension(
             stack.threshold_no_term = best[1]
         return stack
     long_best, short_best = _thresholds(keys, final, ys, [short for _, _, short in rows], real)
-    return _stack(w, labels, with_model, long_best, title_rule, short_best)
+    stack = _stack(w, labels, with_model, long_best, title_rule, short_best)
+    stack.title_rule_off = sorted(key.split(":", 1)[1] for key in off)
+    return stack
 
 
 NO_TERM_THRESHOLDS = [round(float(t), 2) for t in numpy.arange(0.3, 0.96, 0.05)]
@@ -272,6 +278,26 @@ def _title_rule_holds(rows: list[Row], ys: list[float], real: list[bool]) -> boo
         if len(hits) >= 10:
             verdicts.append(sum(hits) / len(hits) >= TITLE_PRECISION)
     return bool(verdicts) and all(verdicts)
+
+
+def _title_rule_fails(
+    rows: list[Row], ys: list[float], real: list[bool], keys: list[str]
+) -> list[str]:
+    """Labels whose clear terms in a title are right less than TITLE_PRECISION of the time on
+    the project's items or on real text (each judged where the label has at least
+    MIN_TITLE_ROWS such rows): "AI art" in a headline about a generator's explicit images, or a
+    companion app in one about a data leak, is no sign of the value the term stands for."""
+    counts: dict[tuple[str, bool], list[float]] = {}
+    for (f, _, _), y, r, key in zip(rows, ys, real, keys, strict=True):
+        if f.strong_title:
+            counts.setdefault((key, r), []).append(y)
+    return sorted(
+        {
+            key
+            for (key, _), hits in counts.items()
+            if len(hits) >= MIN_TITLE_ROWS and sum(hits) / len(hits) < TITLE_PRECISION
+        }
+    )
 
 
 def _balanced(real: list[bool]) -> numpy.ndarray:
@@ -321,7 +347,7 @@ def _scored(
             node = label.split(":", 1)[1]
             score = (
                 1.0
-                if stack.title_rule and f.strong_title
+                if stack.titled(node) and f.strong_title
                 else stack.score(r.probs.get(label, 0.0) if with_model else None, f, node, r.short)
             )
             row[node] = (score, int(truth[label]))
