@@ -50,12 +50,35 @@ class Texts(Strict):
     en: str = Field(min_length=1)
 
 
+# Token attributes whose values are words: a YAML boolean there is a quoting slip.
+WORD_ATTRS = {"ORTH", "TEXT", "LOWER", "NORM", "LEMMA", "SHAPE", "POS", "TAG", "DEP", "ENT_TYPE"}
+
+
 class TokenPattern(Strict):
     """A spaCy Matcher pattern (a list of token dicts), e.g.
     [{"LEMMA": "boete"}, {"LIKE_NUM": true}]."""
 
     pattern: list[dict[str, Any]] = Field(min_length=1)
     weak: bool = False
+
+    @field_validator("pattern")
+    @classmethod
+    def _words_are_text(cls, pattern: list[dict[str, Any]]) -> list[dict[str, Any]]:
+        for n, token in enumerate(pattern, 1):
+            for attr, value in token.items():
+                if attr.upper() not in WORD_ATTRS:
+                    continue
+                if isinstance(value, dict):
+                    words = [*value.get("IN", []), *value.get("NOT_IN", [])]
+                else:
+                    words = [value]
+                odd = [w for w in words if not isinstance(w, str)]
+                if odd:
+                    raise ValueError(
+                        f"token {n}: {attr} wants words, got {odd!r} (YAML reads an unquoted "
+                        "on, off, yes or no as true or false: quote it)"
+                    )
+        return pattern
 
 
 class Lexicon(Strict):

@@ -156,6 +156,10 @@ BAD = {
         d["dimensions"]["values"][2]["children"][0]
     ),
     "missing dimension": lambda d: d["dimensions"].pop("roles"),
+    # YAML reads an unquoted `on` as true.
+    "a yes or no where a pattern wants a word": lambda d: d["dimensions"]["values"][0]["lexicon"][
+        "en"
+    ]["patterns"].append({"pattern": [{"LEMMA": "train"}, {"LOWER": {"IN": [True, "using"]}}]}),
 }
 
 
