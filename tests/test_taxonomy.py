@@ -455,6 +455,12 @@ def test_unemployment_benefits_are_welfare_not_jobs_lost(rules):
             "values:ownership",
         ),
         ("en", "Perplexity is accused of ripping off news websites.", "values:ownership"),
+        (
+            "nl",
+            "Meta gebruikte miljoenen boeken om zijn AI-modellen te trainen.",
+            "values:ownership",
+        ),
+        ("nl", "SoundCloud traint AI op muziek van gebruikers.", "values:ownership"),
     ],
 )
 def test_the_wording_real_sources_use_is_clear_evidence(rules, lang, text, label):
@@ -515,6 +521,19 @@ def test_the_wording_real_sources_use_is_clear_evidence(rules, lang, text, label
             "en",
             "News aggregator accused of boosting plagiarised AI articles.",
             "values:cognitive",
+        ),
+        # A model trained on books says nothing of whose books, or of consent.
+        (
+            "nl",
+            "Het nieuwe taalmodel wordt getraind op boeken en kranten uit archieven, met "
+            "toestemming van de uitgevers.",
+            "values:ownership",
+        ),
+        # Training at work is no training of a model on works.
+        (
+            "nl",
+            "Medewerkers trainen op het werk met een AI-assistent.",
+            "values:ownership",
         ),
         # Training on people's data is a privacy matter, not one of who owns the work.
         (
