@@ -46,7 +46,7 @@ def cross_validated(rows, config) -> dict:
     taxonomy = load_taxonomy()
     candidates = {d: taxonomy.ids(d) for d in LIST_DIMENSIONS}
     candidates["kind"] = taxonomy.ids("kinds")
-    theme_of = {v: taxonomy.theme_of(v) for v in taxonomy.ids("values")}
+    theme_of = taxonomy.value_themes()
     predicted, scored = [], []
     for fold in range(FOLDS):
         fitted = fit_combination(config, [r for r in rows if fold_of(r.item.id) != fold], taxonomy)

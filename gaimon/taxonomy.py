@@ -207,6 +207,10 @@ class Taxonomy(Strict):
         assert theme is not None  # checked on load
         return theme
 
+    def value_themes(self) -> dict[str, str]:
+        """Each value's theme."""
+        return {v: self.theme_of(v) for v in self.ids("values")}
+
     def label(self, dimension: str, node_id: str, lang: str = "nl") -> str:
         dimension = "kinds" if dimension == "kind" else dimension
         try:

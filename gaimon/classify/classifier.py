@@ -206,7 +206,7 @@ class Classifier:
         return self
 
     def _setup(self) -> None:
-        self.theme_of = {v: self.taxonomy.theme_of(v) for v in self.taxonomy.ids("values")}
+        self.theme_of = self.taxonomy.value_themes()
         self.candidates = {d: self.taxonomy.ids(d) for d in LIST_DIMENSIONS}
         self.candidates["kind"] = self.taxonomy.ids("kinds")
 

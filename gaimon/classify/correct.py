@@ -122,9 +122,7 @@ def reapply(con: duckdb.DuckDBPyConnection, doc_id: str, taxonomy: Taxonomy | No
     if version is None:
         return False
     was_relevant = result.relevant
-    store(
-        con, [result], version, theme_of={v: taxonomy.theme_of(v) for v in taxonomy.ids("values")}
-    )
+    store(con, [result], version, theme_of=taxonomy.value_themes())
     [now] = warehouse.query(con, "queries/document_exists", {"doc_id": doc_id})
     if now["relevant"] and not was_relevant:
         con.execute(warehouse.sql("queries/document_requeue"), {"doc_id": doc_id})

@@ -52,11 +52,6 @@ def _write_jsonl(rows: list[dict]) -> Path:
         return Path(fh.name)
 
 
-def _theme_of() -> dict[str, str]:
-    taxonomy = default_taxonomy()
-    return {v: taxonomy.theme_of(v) for v in taxonomy.ids("values")}
-
-
 def store(
     con: duckdb.DuckDBPyConnection,
     results: list[Classification],
@@ -69,7 +64,7 @@ def store(
         con, "queries/labels_for_ids", {"ids": [r.id for r in results]}
     )
     if corrections:
-        theme_of = theme_of or _theme_of()
+        theme_of = theme_of or default_taxonomy().value_themes()
     final = []
     for result in results:
         corrected, added = apply(result, corrections.get(result.id, []), theme_of or {})

@@ -110,11 +110,11 @@ def evaluate(
         sum(p and not g for g, p in rel),
         sum(g and not p for g, p in rel),
     )
-    dimensions = {}
+    dimensions, sets = {}, {}
     for dimension in DIMENSIONS:
         counts: dict[str, list[int]] = {}
-        for g, p in pairs:
-            truth, guess = _labels(g, dimension, g), _labels(p, dimension, g)
+        sets[dimension] = [(_labels(g, dimension, g), _labels(p, dimension, g)) for g, p in pairs]
+        for (g, _), (truth, guess) in zip(pairs, sets[dimension], strict=True):
             for label in truth | guess:
                 c = counts.setdefault(label, [0, 0, 0, 0])
                 c[0] += label in truth and label in guess
@@ -138,7 +138,7 @@ def evaluate(
         dimensions[dimension] = DimensionScore(labels=labels, macro=macro, micro=score(*totals))
     calibration = {d: calibration_error(pairs, d) for d in ("themes", "values", "sectors")}
     bounds = (
-        {d: macro_interval(pairs, d, list(dimensions[d].labels)) for d in INTERVAL_DIMENSIONS}
+        {d: macro_interval(sets[d], list(dimensions[d].labels)) for d in INTERVAL_DIMENSIONS}
         if intervals
         else {}
     )
@@ -161,17 +161,15 @@ def evaluate(
     )
 
 
-def macro_interval(
-    pairs: list[tuple[GoldItem, Classification]], dimension: str, labels: list[str]
-) -> tuple[float, float]:
-    """90 % bootstrap interval of the macro F1 over `labels` (the labels scored on all items);
-    a draw leaves out a label none of its items gives or guesses."""
-    if not pairs or not labels:
+def macro_interval(sets: list[tuple[set[str], set[str]]], labels: list[str]) -> tuple[float, float]:
+    """90 % bootstrap interval of the macro F1 over `labels` (the labels scored on all items),
+    from each item's (gold, guessed) labels; a draw leaves out a label none of its items gives
+    or guesses."""
+    if not sets or not labels:
         return (0.0, 0.0)
     column = {label: i for i, label in enumerate(labels)}
-    counts = numpy.zeros((len(pairs), len(labels), 3))  # per item and label: tp, fp, fn
-    for row, (g, p) in enumerate(pairs):
-        truth, guess = _labels(g, dimension, g), _labels(p, dimension, g)
+    counts = numpy.zeros((len(sets), len(labels), 3))  # per item and label: tp, fp, fn
+    for row, (truth, guess) in enumerate(sets):
         for label in (truth | guess) & column.keys():
             counts[row, column[label]] = (
                 label in truth and label in guess,
@@ -179,7 +177,7 @@ def macro_interval(
                 label in truth and label not in guess,
             )
     rng = numpy.random.default_rng(INTERVAL_SEED)
-    draws = rng.multinomial(len(pairs), [1 / len(pairs)] * len(pairs), size=RESAMPLES)
+    draws = rng.multinomial(len(sets), [1 / len(sets)] * len(sets), size=RESAMPLES)
     tp, fp, fn = numpy.moveaxis(numpy.einsum("di,ilc->dlc", draws, counts), 2, 0)
     with numpy.errstate(divide="ignore", invalid="ignore"):
         f1 = numpy.where(tp > 0, 2 * tp / (2 * tp + fp + fn), 0.0)

@@ -9,10 +9,9 @@ of the counts).
 
 from __future__ import annotations
 
-from functools import cache
 from typing import Protocol
 
-from gaimon.taxonomy import load_taxonomy
+from gaimon.taxonomy import default_taxonomy
 
 MIT = "mit_ai_risk_repository_v3"
 AIAAIC = "aiaaic"
@@ -65,7 +64,7 @@ def known(item: Labelled, dimension: str, node: str) -> bool:
         return bool(item.values) and node not in item.weak_values
     if dimension == "themes":
         # A weak value may hold: its theme is then unknown unless another value gives it.
-        weak = {theme_of_value()[v] for v in item.weak_values}
+        weak = {default_taxonomy().theme_of(v) for v in item.weak_values}
         return bool(item.values) and (node in item.themes or node not in weak)
     if dimension == "sectors":
         if node in item.weak_sectors:
@@ -79,12 +78,6 @@ def known(item: Labelled, dimension: str, node: str) -> bool:
         named = [s for s in item.orig_labels.get("sector") or [] if s not in VAGUE_SECTORS]
         return bool(named)
     return True
-
-
-@cache
-def theme_of_value() -> dict[str, str]:
-    taxonomy = load_taxonomy()
-    return {v: taxonomy.theme_of(v) for v in taxonomy.ids("values")}
 
 
 def merged(item: Labelled, dimension: str, labels: set[str]) -> set[str]:

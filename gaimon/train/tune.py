@@ -268,15 +268,11 @@ def _f1(decisions: list[tuple[bool, float]]) -> float:
 def _title_rule_holds(rows: list[Row], ys: list[float], real: list[bool]) -> bool:
     """A clear term in the title is right often enough, on the project's items and on real text
     (each judged where it has at least ten such rows)."""
-    verdicts = []
-    for want in (False, True):
-        hits = [
-            y
-            for (f, _, _), y, r in zip(rows, ys, real, strict=True)
-            if f.strong_title and r == want
-        ]
-        if len(hits) >= 10:
-            verdicts.append(sum(hits) / len(hits) >= TITLE_PRECISION)
+    verdicts = [
+        precision >= TITLE_PRECISION
+        for precision, n in _title_precision(rows, ys, real, [""] * len(rows)).values()
+        if n >= 10
+    ]
     return bool(verdicts) and all(verdicts)
 
 
@@ -287,17 +283,25 @@ def _title_rule_fails(
     the project's items or on real text (each judged where the label has at least
     MIN_TITLE_ROWS such rows): "AI art" in a headline about a generator's explicit images, or a
     companion app in one about a data leak, is no sign of the value the term stands for."""
-    counts: dict[tuple[str, bool], list[float]] = {}
-    for (f, _, _), y, r, key in zip(rows, ys, real, keys, strict=True):
-        if f.strong_title:
-            counts.setdefault((key, r), []).append(y)
     return sorted(
         {
             key
-            for (key, _), hits in counts.items()
-            if len(hits) >= MIN_TITLE_ROWS and sum(hits) / len(hits) < TITLE_PRECISION
+            for (key, _), (precision, n) in _title_precision(rows, ys, real, keys).items()
+            if n >= MIN_TITLE_ROWS and precision < TITLE_PRECISION
         }
     )
+
+
+def _title_precision(
+    rows: list[Row], ys: list[float], real: list[bool], keys: list[str]
+) -> dict[tuple[str, bool], tuple[float, int]]:
+    """Per key and group (real text or not): how often a clear term in the title was right,
+    and over how many rows."""
+    hits: dict[tuple[str, bool], list[float]] = {}
+    for (f, _, _), y, r, key in zip(rows, ys, real, keys, strict=True):
+        if f.strong_title:
+            hits.setdefault((key, r), []).append(y)
+    return {group: (sum(ys_) / len(ys_), len(ys_)) for group, ys_ in hits.items()}
 
 
 def _balanced(real: list[bool]) -> numpy.ndarray:
@@ -418,7 +422,7 @@ def fit_combination(
         result.with_model[dimension] = fit_dimension(dimension, mine, data, True)
         result.rules_only[dimension] = fit_dimension(dimension, mine, data, False)
         log(f"{dimension}: with model {result.with_model[dimension]}")
-    theme_of = {v: taxonomy.theme_of(v) for v in taxonomy.ids("values")}
+    theme_of = taxonomy.value_themes()
     for table, with_model in ((result.with_model, True), (result.rules_only, False)):
         table.pop("themes", None)
         table["values"].threshold = value_threshold(
