@@ -230,6 +230,16 @@ def test_rules_alone_label_a_clear_item(rules):
         ),
         ("Zelfrijdende taxi's rijden vanaf volgend jaar in Amsterdam.", "nl", "Zelfrijdende"),
         ("Meta trained Llama 3 on public posts from Facebook users.", "en", "Llama 3"),
+        # Policy writing shortens generative AI to GAI, in Dutch and in English.
+        (
+            "Een GAI-systeem kan persoonlijke informatie afleiden uit de interactie met de "
+            "gebruiker.",
+            "nl",
+            "GAI",
+        ),
+        ("Ook met de opkomst van GAI spelen deze zorgen.", "nl", "GAI"),
+        ("GAI systems may leak personal data seen in training.", "en", "GAI"),
+        ("The risks of GAI-generated content for elections.", "en", "GAI"),
     ],
 )
 def test_the_ways_real_texts_name_ai_pass_the_relevance_lexicon(rules, text, lang, word):
