@@ -591,6 +591,33 @@ def test_with_their_context_those_words_still_give_the_value(rules, lang, title,
     assert value in _labels(rules, lang, title, text)
 
 
+@pytest.mark.parametrize(
+    ("lang", "text"),
+    [
+        ("en", "Marvel series' AI-generated title sequence prompts controversy"),
+        ("en", "Streaming service's AI film backgrounds cause controversy"),
+        ("en", "Broadcaster castigated for using generative AI to promote a drama series"),
+        ("nl", "Omroep krijgt kritiek op AI-gegenereerde poster voor nieuwe dramaserie"),
+        ("nl", "Ophef over AI-posters van het filmfestival"),
+    ],
+)
+def test_creative_work_commissioned_from_ai_is_weak_evidence_of_jobs(rules, lang, text):
+    nlp = rules.nlp[lang]
+    hits = [h for h in rules.hits(nlp, nlp(text), text) if h.label == "values:employment"]
+    assert hits and not any(h.strong for h in hits), hits
+
+
+@pytest.mark.parametrize(
+    ("lang", "text"),
+    [
+        ("en", "Study: generative AI to transform drug discovery, researchers say."),
+        ("nl", "De AI-gegenereerde samenvatting van het rapport bevatte fouten."),
+    ],
+)
+def test_other_ai_output_is_no_evidence_of_jobs(rules, lang, text):
+    assert "values:employment" not in _hit_labels(rules, lang, text), text
+
+
 def _clear_labels(rules, lang: str, text: str) -> set[str]:
     nlp = rules.nlp[lang]
     return {h.label for h in rules.hits(nlp, nlp(text), text) if h.strong}
