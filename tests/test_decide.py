@@ -17,7 +17,8 @@ from gaimon.classify.decide import (
     is_headline,
     rule_features,
 )
-from gaimon.train.tune import _title_rule_fails
+from gaimon.train.training import GoldItem
+from gaimon.train.tune import HeldOut, _title_rule_fails, value_threshold
 
 CANDIDATES = {
     "themes": ["safety"],
@@ -98,6 +99,30 @@ def test_the_fit_turns_the_title_rule_off_where_title_terms_mislead():
     few = [d for d in data if d[2] is False or d[3] == "values:privacy"] + data[:4]
     rows, ys, real, keys = (list(c) for c in zip(*few, strict=True))
     assert _title_rule_fails(rows, ys, real, keys) == []
+
+
+def test_a_value_a_real_source_never_gives_does_not_move_the_threshold():
+    """Real headlines whose privacy scores are best cut at 0.3, though 0.45 loses only one of
+    them; one also scores 0.4 for `cultural`, a value this source gives to no item. As `gaimon
+    eval` counts it, that false positive may be one the source cannot express, so it must not
+    drag the threshold above 0.4."""
+    theme_of = {"privacy": "safety", "cultural": "human_centredness"}
+    labels = ["values:privacy", "values:cultural"]
+
+    def headline(n: int, privacy: float, truth: bool, cultural: float = 0.0) -> HeldOut:
+        values, themes = (["privacy"], ["safety"]) if truth else (["employment"], ["fairness"])
+        item = GoldItem(
+            id=f"aiaaic:{n}", text="", title="A headline", relevant=True,
+            source_dataset="aiaaic", values=values, themes=themes,
+        )  # fmt: skip
+        probs = {"values:privacy": privacy, "values:cultural": cultural}
+        return HeldOut(item=item, feats={}, probs=probs)
+
+    data = [headline(n, 0.6, True) for n in range(5)] + [headline(5, 0.35, True)]
+    data += [headline(6 + n, 0.25, False) for n in range(6)]
+    data += [headline(12, 0.7, True, cultural=0.4)]
+    stack = Stack(bias=0.0, model=1.0, strong=0.0, threshold=0.5)
+    assert value_threshold(stack, data, labels, theme_of, True, short=True) == 0.3
 
 
 def test_without_an_ai_term_the_model_alone_must_be_confident():

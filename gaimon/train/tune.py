@@ -186,13 +186,18 @@ def _stack(
     )
 
 
-def _macro_f1(table: dict[str, list[tuple[float, int]]], threshold: float) -> float:
+def _macro_f1(
+    table: dict[str, list[tuple[float, int]]], threshold: float, real: bool = False
+) -> float:
+    """Macro F1 as `gaimon eval` counts it. On real texts a label enters only where the source
+    gives it to some item: one it never gives may be one it cannot express, and counting its
+    false positives as an F1 of 0 made the choice of threshold jump with a single such label."""
     f1s = []
     for pairs in table.values():
         tp = sum(s >= threshold and y for s, y in pairs)
         fp = sum(s >= threshold and not y for s, y in pairs)
         fn = sum(s < threshold and y for s, y in pairs)
-        if tp + fp + fn:
+        if (tp + fn) if real else (tp + fp + fn):
             f1s.append(2 * tp / (2 * tp + fp + fn))
     return sum(f1s) / len(f1s) if f1s else 0.0
 
@@ -329,7 +334,12 @@ def _thresholds(
         rows = max((len(v) for t in filled for v in t.values()), default=0)
         enough = filled and (not want or rows >= MIN_SHORT_ROWS)
         out.append(
-            max(THRESHOLDS, key=lambda t: sum(_macro_f1(x, t) for x in filled) / len(filled))
+            max(
+                THRESHOLDS,
+                key=lambda t: (
+                    sum(_macro_f1(tables[r], t, r) for r in tables if tables[r]) / len(filled)
+                ),
+            )
             if enough
             else None
         )
@@ -384,6 +394,7 @@ def value_threshold(
     def f1s(tv: float) -> float:
         total = 0.0
         for group in groups:
+            real = is_real(reach[group[0]].item)
             vtable: dict[str, list[tuple[float, int]]] = {}
             ttable: dict[str, list[tuple[float, int]]] = {}
             for i in group:
@@ -392,7 +403,7 @@ def value_threshold(
                 implied = {theme_of[v] for v, (s, _) in value_rows[i].items() if s >= tv}
                 for t, truth in theme_truth[i].items():
                     ttable.setdefault(t, []).append((float(t in implied), truth))
-            total += _macro_f1(vtable, tv) + _macro_f1(ttable, 0.5)
+            total += _macro_f1(vtable, tv, real) + _macro_f1(ttable, 0.5, real)
         return total / len(groups)
 
     return max(THRESHOLDS, key=f1s)
