@@ -1,14 +1,15 @@
-"""The classifier on real Dutch prose: the paragraphs of the Rathenau scan's chapter 3.
+"""The classifier on real Dutch prose: the paragraphs of the Rathenau scan's chapters 2 and 3.
 
     python benchmarks/scan_paragraphs.py SCAN.txt [--home DIR] [--show]
 
-Chapter 3 of the scan "Generatieve AI" (Rathenau Instituut, 2024) discusses one public value per
-section ("Privacy en dataprotectie", "Cognitieve ontwikkeling", ...). Each paragraph of a section
-is taken as a text about that section's value, so the check measures, on Dutch wording nobody
-here wrote, how many paragraphs pass the relevance gate and how many get their section's value.
-A paragraph may also be about other values: those are counted and shown, not scored, so this is
-recall, not precision. SCAN.txt is the text of the scan's PDF, one line per printed line; the scan
-itself is not part of the repository.
+The scan "Generatieve AI" (Rathenau Instituut, 2024) discusses one sector per section of
+section 2.2 ("Onderwijs en wetenschap", "Gezondheidszorg", ...) and one public value per section
+of chapter 3 ("Privacy en dataprotectie", "Cognitieve ontwikkeling", ...). Each paragraph of a
+section is taken as a text about that section's subject (a section on two sectors: either), so
+the check measures, on Dutch wording nobody here wrote, how many paragraphs pass the relevance
+gate and how many get their section's label. A paragraph may also be about other labels: those
+are counted and shown, not scored, so this is recall, not precision. SCAN.txt is the text of
+the scan's PDF, one line per printed line; the scan itself is not part of the repository.
 """
 
 from __future__ import annotations
@@ -25,23 +26,44 @@ from gaimon.classify.classifier import ClassifyInput
 from gaimon.home import Home
 from gaimon.train.training import load_or_train_classifier
 
-# Section headings of chapter 3 and the value each discusses; None ends a value's section.
-SECTIONS: dict[str, str | None] = {
-    "Privacy en dataprotectie": "privacy",
-    "Non-discriminatie en inclusie": "non_discrimination",
-    "Betrouwbaarheid": "reliability",
+
+@dataclass(frozen=True)
+class Subject:
+    dimension: str  # "values" or "sectors"
+    labels: tuple[str, ...]  # any of them counts
+
+    @property
+    def name(self) -> str:
+        return "+".join(self.labels)
+
+
+def _value(label: str) -> Subject:
+    return Subject("values", (label,))
+
+
+# Section headings and what each discusses; None ends a section without a subject of its own.
+SECTIONS: dict[str, Subject | None] = {
+    "Onderwijs en wetenschap": Subject("sectors", ("education", "science")),
+    "Defensie en cybersecurity": Subject("sectors", ("defence", "cybersecurity")),
+    "Arbeidsmarkt": Subject("sectors", ("labour",)),
+    "Gezondheidszorg": Subject("sectors", ("healthcare",)),
+    "2.3. Reflectie: de vier rollen van generatieve AI": None,
+    "3.1. Veiligheid": None,
+    "Privacy en dataprotectie": _value("privacy"),
+    "Non-discriminatie en inclusie": _value("non_discrimination"),
+    "Betrouwbaarheid": _value("reliability"),
     "3.2. Mensgerichtheid": None,
-    "Cognitieve ontwikkeling": "cognitive",
-    "Sociale ontwikkeling": "social",
-    "Culturele ontwikkeling": "cultural",
+    "Cognitieve ontwikkeling": _value("cognitive"),
+    "Sociale ontwikkeling": _value("social"),
+    "Culturele ontwikkeling": _value("cultural"),
     "3.3. Eerlijkheid": None,
-    "Eigenaarschap": "ownership",
-    "Duurzaamheid": "sustainability",
-    "Werkgelegenheid en kwaliteit van werk": "employment",
-    "3.4. Reflectie: GAI zet druk op democratische samenleving": "democratic_processes",
-    "Democratische sturing op digitale technologie": "democratic_steering",
+    "Eigenaarschap": _value("ownership"),
+    "Duurzaamheid": _value("sustainability"),
+    "Werkgelegenheid en kwaliteit van werk": _value("employment"),
+    "3.4. Reflectie: GAI zet druk op democratische samenleving": _value("democratic_processes"),
+    "Democratische sturing op digitale technologie": _value("democratic_steering"),
 }
-START, END = "3.1. Veiligheid", "3.5. Conclusie"
+START, END = "2.2. Kansen in maatschappelijke domeinen", "3.5. Conclusie"
 MIN_CHARS = 200  # shorter pieces are captions and the tails of footnotes
 # Footnotes ("92  Blodgett & Madaio, 2021"), running heads and figure captions.
 NOISE = re.compile(r"^(\d{1,3}\s+\S|Generatieve AI \| \d+|Bron:|Figuur \d)")
@@ -49,21 +71,22 @@ NOISE = re.compile(r"^(\d{1,3}\s+\S|Generatieve AI \| \d+|Bron:|Figuur \d)")
 
 @dataclass(frozen=True)
 class Paragraph:
-    value: str
+    subject: Subject
     text: str
 
 
 def paragraphs(lines: list[str]) -> list[Paragraph]:
-    """Chapter 3's paragraphs, each with the value of the section it stands in."""
+    """The paragraphs from section 2.2 to the end of chapter 3, each with the subject of the
+    section it stands in."""
     start = next(i for i, line in enumerate(lines) if line.strip() == START)
     found: list[Paragraph] = []
-    value: str | None = None
+    subject: Subject | None = None
     block: list[str] = []
 
     def close() -> None:
         text = _clean(" ".join(block))
-        if value and len(text) >= MIN_CHARS:
-            found.append(Paragraph(value, text))
+        if subject and len(text) >= MIN_CHARS:
+            found.append(Paragraph(subject, text))
         block.clear()
 
     for line in lines[start + 1 :]:
@@ -72,7 +95,7 @@ def paragraphs(lines: list[str]) -> list[Paragraph]:
             break
         if stripped in SECTIONS:
             close()
-            value = SECTIONS[stripped]
+            subject = SECTIONS[stripped]
         elif not stripped or NOISE.match(stripped):
             close()
         else:
@@ -95,7 +118,7 @@ def main(argv: list[str] | None = None) -> None:
     args = parser.parse_args(argv)
     items = paragraphs(args.scan.read_text(encoding="utf-8").splitlines())
     if not items:
-        sys.exit(f"{args.scan}: no paragraphs of chapter 3 found")
+        sys.exit(f"{args.scan}: no paragraphs of sections 2.2 to 3.4 found")
     home = args.home or Path(tempfile.mkdtemp(prefix="gaimon-scan-"))
     classifier = load_or_train_classifier(Home(home))
     inputs = [
@@ -103,22 +126,33 @@ def main(argv: list[str] | None = None) -> None:
     ]
     total, passed, found, others = Counter(), Counter(), Counter(), Counter()
     for paragraph, result in zip(items, classifier.classify_many(inputs), strict=True):
-        value = paragraph.value
-        total[value] += 1
-        passed[value] += result.relevant
-        found[value] += value in result.values
-        others.update(v for v in result.values if v != value)
+        subject = paragraph.subject
+        given = set(getattr(result, subject.dimension))
+        hit = bool(given & set(subject.labels))
+        total[subject] += 1
+        passed[subject] += result.relevant
+        found[subject] += hit
+        others.update(f"{subject.dimension}:{g}" for g in given - set(subject.labels))
         if args.show:
-            mark = "ok  " if value in result.values else "miss"
-            print(f"{mark} {value:20} {result.values} | {paragraph.text[:120]}")
-    print(f"{'value':22} {'paragraphs':>10} {'gate':>6} {'found':>6}")
-    for value in total:
-        print(f"{value:22} {total[value]:>10} {passed[value]:>6} {found[value]:>6}")
-    n = sum(total.values())
-    recall = sum(found[v] / total[v] for v in total) / len(total)
-    print(f"{'all':22} {n:>10} {sum(passed.values()):>6} {sum(found.values()):>6}")
-    print(f"gate {sum(passed.values()) / n:.3f}, macro recall of the section's value {recall:.3f}")
-    print("other values given:", dict(others.most_common()))
+            print(
+                f"{'ok  ' if hit else 'miss'} {subject.name:20} {sorted(given)}"
+                f" | {paragraph.text[:110]}"
+            )
+    for dimension in ("sectors", "values"):
+        subjects = [s for s in total if s.dimension == dimension]
+        if not subjects:
+            continue
+        print(f"{dimension:26} {'paragraphs':>10} {'gate':>6} {'found':>6}")
+        for s in subjects:
+            print(f"  {s.name:24} {total[s]:>10} {passed[s]:>6} {found[s]:>6}")
+        n = sum(total[s] for s in subjects)
+        gate = sum(passed[s] for s in subjects)
+        recall = sum(found[s] / total[s] for s in subjects) / len(subjects)
+        print(
+            f"  {'all':24} {n:>10} {gate:>6} {sum(found[s] for s in subjects):>6}"
+            f"   gate {gate / n:.3f}, macro recall {recall:.3f}"
+        )
+    print("other labels given:", dict(others.most_common()))
 
 
 if __name__ == "__main__":
