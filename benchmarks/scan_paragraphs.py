@@ -1,11 +1,13 @@
-"""The classifier on real Dutch prose: the paragraphs of the Rathenau scan's chapters 2 and 3.
+"""The classifier on real Dutch prose: the paragraphs of the Rathenau scan's chapters 2 to 4.
 
     python benchmarks/scan_paragraphs.py SCAN.txt [--home DIR] [--show]
 
 The scan "Generatieve AI" (Rathenau Instituut, 2024) discusses one sector per section of
-section 2.2 ("Onderwijs en wetenschap", "Gezondheidszorg", ...) and one public value per section
-of chapter 3 ("Privacy en dataprotectie", "Cognitieve ontwikkeling", ...). Each paragraph of a
-section is taken as a text about that section's subject (a section on two sectors: either), so
+section 2.2 ("Onderwijs en wetenschap", "Gezondheidszorg", ...), one public value per section
+of chapter 3 ("Privacy en dataprotectie", "Cognitieve ontwikkeling", ...) and one policy option
+per section of chapter 4 ("4.1. Creëer het vermogen om schadelijke GAI-toepassingen van de markt
+te halen", ...). Each paragraph of a section is taken as a text about that section's subject (a
+section on two sectors: either), so
 the check measures, on Dutch wording nobody here wrote, how many paragraphs pass the relevance
 gate and how many get their section's label. A paragraph may also be about other labels: those
 are counted and shown, not scored, so this is recall, not precision. SCAN.txt is the text of
@@ -29,7 +31,7 @@ from gaimon.train.training import load_or_train_classifier
 
 @dataclass(frozen=True)
 class Subject:
-    dimension: str  # "values" or "sectors"
+    dimension: str  # "sectors", "values" or "policy_options"
     labels: tuple[str, ...]  # any of them counts
 
     @property
@@ -41,7 +43,12 @@ def _value(label: str) -> Subject:
     return Subject("values", (label,))
 
 
+def _option(label: str) -> Subject:
+    return Subject("policy_options", (label,))
+
+
 # Section headings and what each discusses; None ends a section without a subject of its own.
+# A numbered heading may run on to the next line, so it is matched by its first words.
 SECTIONS: dict[str, Subject | None] = {
     "Onderwijs en wetenschap": Subject("sectors", ("education", "science")),
     "Defensie en cybersecurity": Subject("sectors", ("defence", "cybersecurity")),
@@ -62,8 +69,15 @@ SECTIONS: dict[str, Subject | None] = {
     "Werkgelegenheid en kwaliteit van werk": _value("employment"),
     "3.4. Reflectie: GAI zet druk op democratische samenleving": _value("democratic_processes"),
     "Democratische sturing op digitale technologie": _value("democratic_steering"),
+    "3.5. Conclusie": None,
+    "4.1. Creëer het vermogen": _option("market_withdrawal"),
+    "4.2. Zorg voor toekomstbestendige juridische kaders": _option("legal_frameworks"),
+    "4.3. Investeer in internationaal AI-beleid": _option("international_policy"),
+    "4.4. Stel een ambitieuze agenda op": _option("responsible_agenda"),
+    "4.5. Stimuleer maatschappelijk debat": _option("public_debate"),
 }
-START, END = "2.2. Kansen in maatschappelijke domeinen", "3.5. Conclusie"
+START, END = "2.2. Kansen in maatschappelijke domeinen", "4.6 Conclusie"
+DIMENSIONS = ("sectors", "values", "policy_options")
 MIN_CHARS = 200  # shorter pieces are captions and the tails of footnotes
 # Footnotes ("92  Blodgett & Madaio, 2021"), running heads and figure captions.
 NOISE = re.compile(r"^(\d{1,3}\s+\S|Generatieve AI \| \d+|Bron:|Figuur \d)")
@@ -75,8 +89,15 @@ class Paragraph:
     text: str
 
 
+def heading(line: str) -> str | None:
+    for key in SECTIONS:
+        if line == key or (key[0].isdigit() and line.startswith(key)):
+            return key
+    return None
+
+
 def paragraphs(lines: list[str]) -> list[Paragraph]:
-    """The paragraphs from section 2.2 to the end of chapter 3, each with the subject of the
+    """The paragraphs from section 2.2 to the end of chapter 4, each with the subject of the
     section it stands in."""
     start = next(i for i, line in enumerate(lines) if line.strip() == START)
     found: list[Paragraph] = []
@@ -93,9 +114,9 @@ def paragraphs(lines: list[str]) -> list[Paragraph]:
         stripped = line.strip()
         if stripped == END:
             break
-        if stripped in SECTIONS:
+        if key := heading(stripped):
             close()
-            subject = SECTIONS[stripped]
+            subject = SECTIONS[key]
         elif not stripped or NOISE.match(stripped):
             close()
         else:
@@ -118,7 +139,7 @@ def main(argv: list[str] | None = None) -> None:
     args = parser.parse_args(argv)
     items = paragraphs(args.scan.read_text(encoding="utf-8").splitlines())
     if not items:
-        sys.exit(f"{args.scan}: no paragraphs of sections 2.2 to 3.4 found")
+        sys.exit(f"{args.scan}: no paragraphs of sections 2.2 to 4.5 found")
     home = args.home or Path(tempfile.mkdtemp(prefix="gaimon-scan-"))
     classifier = load_or_train_classifier(Home(home))
     inputs = [
@@ -138,7 +159,7 @@ def main(argv: list[str] | None = None) -> None:
                 f"{'ok  ' if hit else 'miss'} {subject.name:20} {sorted(given)}"
                 f" | {paragraph.text[:110]}"
             )
-    for dimension in ("sectors", "values"):
+    for dimension in DIMENSIONS:
         subjects = [s for s in total if s.dimension == dimension]
         if not subjects:
             continue
