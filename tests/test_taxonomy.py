@@ -618,6 +618,31 @@ def test_other_ai_output_is_no_evidence_of_jobs(rules, lang, text):
     assert "values:employment" not in _hit_labels(rules, lang, text), text
 
 
+@pytest.mark.parametrize(
+    ("lang", "text"),
+    [
+        ("en", "Lack of understanding of in-context learning in language models."),
+        ("en", "LLMs are implemented on deep learning frameworks with known vulnerabilities."),
+        ("en", "Reinforcement learning agents may tamper with their reward."),
+        ("nl", "Machinaal leren en deep learning vormen de basis van het taalmodel."),
+    ],
+)
+def test_what_machines_learn_is_no_evidence_of_peoples_learning(rules, lang, text):
+    assert "values:cognitive" not in _hit_labels(rules, lang, text), text
+
+
+def test_cognitive_alone_is_weak_evidence_but_cognitive_skills_are_clear(rules):
+    nlp = rules.nlp["en"]
+    superiority = "Developers pursue cognitive superiority of AI over humans."
+    skills = "Pupils who let a chatbot do their homework lose cognitive skills."
+    hits = {
+        text: [h for h in rules.hits(nlp, nlp(text), text) if h.label == "values:cognitive"]
+        for text in (superiority, skills)
+    }
+    assert hits[superiority] and not any(h.strong for h in hits[superiority])
+    assert any(h.strong for h in hits[skills])
+
+
 def _clear_labels(rules, lang: str, text: str) -> set[str]:
     nlp = rules.nlp[lang]
     return {h.label for h in rules.hits(nlp, nlp(text), text) if h.strong}
