@@ -125,6 +125,19 @@ def test_a_value_a_real_source_never_gives_does_not_move_the_threshold():
     assert value_threshold(stack, data, labels, theme_of, True, short=True) == 0.3
 
 
+def test_a_clear_ai_term_in_the_title_opens_the_gate_where_the_title_rule_holds():
+    """ "AI-model ontdekt nieuw antibioticum": the model, having learned antibiotics from
+    science news without AI, is sure the item is not about AI; the title says it is."""
+    in_title = {RELEVANT: Features(strong=1, hits=1, title=1, strong_title=1)}
+    in_text = {RELEVANT: Features(strong=1, hits=1)}
+    probs = {RELEVANT: 0.001}
+    assert decide(in_title, probs, config(), CANDIDATES, THEME_OF, short=True).relevant
+    assert not decide(in_text, probs, config(), CANDIDATES, THEME_OF, short=True).relevant
+    cfg = config()
+    cfg.with_model["relevant"].title_rule = False
+    assert not decide(in_title, probs, cfg, CANDIDATES, THEME_OF, short=True).relevant
+
+
 def test_without_an_ai_term_the_model_alone_must_be_confident():
     cfg = config()
     sure = decide({}, {RELEVANT: 0.97}, cfg, CANDIDATES, THEME_OF)

@@ -239,6 +239,20 @@ def test_rules_alone_label_a_clear_item(rules):
         ),
         ("Ook met de opkomst van GAI spelen deze zorgen.", "nl", "GAI"),
         ("GAI systems may leak personal data seen in training.", "en", "GAI"),
+        # A cloned or synthetic voice, a nudify app, a coding assistant: AI, unnamed.
+        (
+            "Nepadvertenties met gekloonde stem van nieuwslezer lokken mensen naar fraude",
+            "nl",
+            "gekloonde stem",
+        ),
+        ("Nepnaaktfoto's van scholieren rondgestuurd op school", "nl", "Nepnaaktfoto's"),
+        (
+            "Criminelen lieten de aanval uitvoeren door een programmeerassistent",
+            "nl",
+            "programmeer",
+        ),
+        ("Robocall with a cloned voice of the president tells voters to stay home", "en", "cloned"),
+        ("Teenagers used a nudify app on classmates' photos", "en", "nudify"),
         ("The risks of GAI-generated content for elections.", "en", "GAI"),
     ],
 )

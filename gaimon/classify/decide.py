@@ -250,10 +250,14 @@ def relevance(
     feats: dict[str, Features], probs: dict[str, float] | None, stack: Stack, short: bool = False
 ) -> tuple[float, float]:
     """The gate's score and the threshold it must reach: with an AI term, the lexicon and
-    model together; without one, the model alone against its stricter threshold."""
+    model together (a clear AI term in the title passes outright where the title rule holds,
+    as the fit of the threshold assumes); without one, the model alone against its stricter
+    threshold."""
     p = probs.get(RELEVANT, 0.0) if probs is not None else None
     if RELEVANT in feats:
-        return stack.score(p, feats[RELEVANT], "ai", short), stack.threshold
+        f = feats[RELEVANT]
+        titled = f.strong_title and stack.titled("ai")
+        return (1.0 if titled else stack.score(p, f, "ai", short)), stack.threshold
     if p is None or stack.threshold_no_term is None:
         return 0.0, stack.threshold
     return stack.score(p, Features(), "ai", short), stack.threshold_no_term
