@@ -485,6 +485,16 @@ def test_unemployment_benefits_are_welfare_not_jobs_lost(rules):
             "values:ownership",
         ),
         ("nl", "SoundCloud traint AI op muziek van gebruikers.", "values:ownership"),
+        (
+            "en",
+            "Market concentration in general-purpose AI creates single points of failure.",
+            "values:democratic_steering",
+        ),
+        (
+            "nl",
+            "De marktconcentratie bij AI-chips baart toezichthouders zorgen.",
+            "values:democratic_steering",
+        ),
     ],
 )
 def test_the_wording_real_sources_use_is_clear_evidence(rules, lang, text, label):
