@@ -7,11 +7,11 @@ section 2.2 ("Onderwijs en wetenschap", "Gezondheidszorg", ...), one public valu
 of chapter 3 ("Privacy en dataprotectie", "Cognitieve ontwikkeling", ...) and one policy option
 per section of chapter 4 ("4.1. Creëer het vermogen om schadelijke GAI-toepassingen van de markt
 te halen", ...). Each paragraph of a section is taken as a text about that section's subject (a
-section on two sectors: either), so
-the check measures, on Dutch wording nobody here wrote, how many paragraphs pass the relevance
-gate and how many get their section's label. A paragraph may also be about other labels: those
-are counted and shown, not scored, so this is recall, not precision. SCAN.txt is the text of
-the scan's PDF, one line per printed line; the scan itself is not part of the repository.
+section on two sectors: either), so the check measures, on Dutch wording nobody here wrote, how
+many paragraphs pass the relevance gate and how many get their section's label. A paragraph may
+also be about other labels: those are counted and shown, not scored, so this is recall, not
+precision. SCAN.txt is the text of the scan's PDF, one line per printed line; the scan itself
+is not part of the repository.
 """
 
 from __future__ import annotations
@@ -99,7 +99,9 @@ def heading(line: str) -> str | None:
 def paragraphs(lines: list[str]) -> list[Paragraph]:
     """The paragraphs from section 2.2 to the end of chapter 4, each with the subject of the
     section it stands in."""
-    start = next(i for i, line in enumerate(lines) if line.strip() == START)
+    start = next((i for i, line in enumerate(lines) if line.strip() == START), None)
+    if start is None:
+        return []
     found: list[Paragraph] = []
     subject: Subject | None = None
     block: list[str] = []
