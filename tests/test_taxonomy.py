@@ -485,6 +485,13 @@ def test_unemployment_benefits_are_welfare_not_jobs_lost(rules):
             "values:ownership",
         ),
         ("nl", "SoundCloud traint AI op muziek van gebruikers.", "values:ownership"),
+        ("en", "Voice artists lose work to AI clones.", "values:employment"),
+        (
+            "en",
+            "The newspaper's replacement of journalists with AI prompts industry fears.",
+            "values:employment",
+        ),
+        ("nl", "Vertalers raken hun werk kwijt aan AI-vertaaldiensten.", "values:employment"),
         (
             "en",
             "Market concentration in general-purpose AI creates single points of failure.",
@@ -665,6 +672,11 @@ def test_cognitive_alone_is_weak_evidence_but_cognitive_skills_are_clear(rules):
     }
     assert hits[superiority] and not any(h.strong for h in hits[superiority])
     assert any(h.strong for h in hits[skills])
+
+
+def test_losing_unsaved_work_is_no_clear_evidence_of_jobs(rules):
+    text = "Users lose work when the AI writing app crashes before saving."
+    assert "values:employment" not in _clear_labels(rules, "en", text)
 
 
 def _clear_labels(rules, lang: str, text: str) -> set[str]:
