@@ -488,6 +488,16 @@ def test_unemployment_benefits_are_welfare_not_jobs_lost(rules):
         ("en", "Voice artists lose work to AI clones.", "values:employment"),
         (
             "en",
+            "Finance site discovered to be plagiarising other websites using AI.",
+            "values:ownership",
+        ),
+        (
+            "en",
+            "Newspaper orders AI search engine to stop misusing its content.",
+            "values:ownership",
+        ),
+        (
+            "en",
             "The newspaper's replacement of journalists with AI prompts industry fears.",
             "values:employment",
         ),
