@@ -488,6 +488,16 @@ def test_unemployment_benefits_are_welfare_not_jobs_lost(rules):
         ("en", "Voice artists lose work to AI clones.", "values:employment"),
         (
             "en",
+            "Societal risks: manipulation, sowing division with AI content.",
+            "values:democratic_processes",
+        ),
+        (
+            "nl",
+            "Trollen zaaien verdeeldheid met AI-video's over de oorlog.",
+            "values:democratic_processes",
+        ),
+        (
+            "en",
             "Finance site discovered to be plagiarising other websites using AI.",
             "values:ownership",
         ),
