@@ -99,6 +99,15 @@ class Stack(Strict):
         """Whether a clear term of this label in the title earns it outright."""
         return self.title_rule and label not in self.title_rule_off
 
+    def ruled(
+        self, p: float | None, feats: Features, label: str = "", short: bool = False
+    ) -> float:
+        """The label's score with the title rule: 1.0 for a clear term in the title where the
+        rule holds for the label, else `score`."""
+        return (
+            1.0 if feats.strong_title and self.titled(label) else self.score(p, feats, label, short)
+        )
+
     def cut(self, short: bool, label: str = "") -> float:
         base = (
             self.threshold_short if short and self.threshold_short is not None else self.threshold
@@ -240,9 +249,7 @@ def label_scores(
             key = f"{dimension}:{node}"
             f = feats.get(key, empty)
             p = probs.get(key, 0.0) if probs is not None else None
-            row[node] = (
-                1.0 if f.strong_title and stack.titled(node) else stack.score(p, f, node, short)
-            )
+            row[node] = stack.ruled(p, f, node, short)
     return scores
 
 
@@ -255,9 +262,7 @@ def relevance(
     threshold."""
     p = probs.get(RELEVANT, 0.0) if probs is not None else None
     if RELEVANT in feats:
-        f = feats[RELEVANT]
-        titled = f.strong_title and stack.titled("ai")
-        return (1.0 if titled else stack.score(p, f, "ai", short)), stack.threshold
+        return stack.ruled(p, feats[RELEVANT], "ai", short), stack.threshold
     if p is None or stack.threshold_no_term is None:
         return 0.0, stack.threshold
     return stack.score(p, Features(), "ai", short), stack.threshold_no_term

@@ -330,15 +330,13 @@ def _thresholds(
         for key, s, y_, sh, r in zip(keys, scores, ys, short, real, strict=True):
             if sh == want:
                 tables[r].setdefault(key, []).append((s, int(y_)))
-        filled = [t for t in tables.values() if t]
-        rows = max((len(v) for t in filled for v in t.values()), default=0)
+        filled = {r: t for r, t in tables.items() if t}
+        rows = max((len(v) for t in filled.values() for v in t.values()), default=0)
         enough = filled and (not want or rows >= MIN_SHORT_ROWS)
         out.append(
             max(
                 THRESHOLDS,
-                key=lambda t: (
-                    sum(_macro_f1(tables[r], t, r) for r in tables if tables[r]) / len(filled)
-                ),
+                key=lambda t: sum(_macro_f1(x, t, r) for r, x in filled.items()) / len(filled),
             )
             if enough
             else None
@@ -358,13 +356,9 @@ def _scored(
             if label not in truth:
                 continue
             f = r.feats.get(label, Features())
+            p = r.probs.get(label, 0.0) if with_model else None
             node = label.split(":", 1)[1]
-            score = (
-                1.0
-                if stack.titled(node) and f.strong_title
-                else stack.score(r.probs.get(label, 0.0) if with_model else None, f, node, r.short)
-            )
-            row[node] = (score, int(truth[label]))
+            row[node] = (stack.ruled(p, f, node, r.short), int(truth[label]))
         out.append(row)
     return out
 
@@ -388,13 +382,15 @@ def value_threshold(
     theme_truth = [
         {t: int(t in r.item.themes) for t in themes if known(r.item, "themes", t)} for r in reach
     ]
-    groups = [[i for i, r in enumerate(reach) if is_real(r.item) == want] for want in (False, True)]
-    groups = [g for g in groups if g]
+    groups = {
+        real: group
+        for real in (False, True)
+        if (group := [i for i, r in enumerate(reach) if is_real(r.item) == real])
+    }
 
     def f1s(tv: float) -> float:
         total = 0.0
-        for group in groups:
-            real = is_real(reach[group[0]].item)
+        for real, group in groups.items():
             vtable: dict[str, list[tuple[float, int]]] = {}
             ttable: dict[str, list[tuple[float, int]]] = {}
             for i in group:
