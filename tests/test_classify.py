@@ -342,6 +342,28 @@ def test_binary_garbage_and_invalid_lines_are_skipped_with_one_line_each(
     assert not any("validation error for" in e for e in errors)
 
 
+def test_exports_with_null_fields_numeric_ids_or_headlines_only_are_classified(
+    rules_home, tmp_path: Path
+):
+    # As real datasets export them: a headline without text (null or absent), a risk
+    # description with a null title, items numbered instead of named.
+    source = tmp_path / "export.jsonl"
+    lines = [
+        {"id": 17, "lang": "en", "title": "Deepfake robocall mimics president", "text": None},
+        {"id": "mit:1", "lang": "en", "title": None, "text": "Chatbots leak personal data."},
+        {"id": "h2", "lang": "nl", "title": "Chatbot lekt medische gegevens van patiënten"},
+    ]
+    source.write_text("".join(json.dumps(line) + "\n" for line in lines), encoding="utf-8")
+    done = _run(rules_home, "classify", "--jsonl", str(source))
+    assert done.returncode == 0, done.stderr
+    rows = [json.loads(line) for line in done.stdout.splitlines()]
+    assert [r["id"] for r in rows] == ["17", "mit:1", "h2"]
+    assert all(r["relevant"] for r in rows)
+    assert "privacy" in rows[1]["values"] and "privacy" in rows[2]["values"]
+    first = rows[0]["evidence"][0]
+    assert ("Deepfake robocall mimics president\n")[first["start"] : first["end"]] == first["text"]
+
+
 def test_the_warehouse_classifies_everything_around_a_huge_document_and_records_the_cut(
     tmp_path: Path,
 ):

@@ -19,7 +19,13 @@ from itertools import islice
 from pathlib import Path
 
 import numpy
-from pydantic import BaseModel, Field, SerializerFunctionWrapHandler, model_serializer
+from pydantic import (
+    BaseModel,
+    Field,
+    SerializerFunctionWrapHandler,
+    field_validator,
+    model_serializer,
+)
 from spacy.attrs import IDX, LENGTH
 from spacy.language import Language
 from spacy.tokens import Doc
@@ -66,12 +72,24 @@ class ClassifyError(GaimonError, RuntimeError):
 
 class ClassifyInput(BaseModel):
     id: str
-    text: str
+    text: str = ""
     title: str = ""
     lang: str | None = None
     relevant: bool | None = Field(
         None, description="An analyst's decision; skips the relevance gate"
     )
+
+    @field_validator("id", mode="before")
+    @classmethod
+    def _numbered(cls, value: object) -> object:
+        # Exports often number their items: 17 names an item as well as "17" does.
+        return str(value) if isinstance(value, int) and not isinstance(value, bool) else value
+
+    @field_validator("title", "text", mode="before")
+    @classmethod
+    def _null_is_empty(cls, value: object) -> object:
+        # Exports write a missing title (a risk description) or text (a headline) as null.
+        return "" if value is None else value
 
     @property
     def body(self) -> str:

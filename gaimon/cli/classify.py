@@ -33,7 +33,8 @@ def classify(
 ) -> None:
     """Label unclassified documents in the warehouse, or a JSONL file with --jsonl.
 
-    Input lines: {"id", "text", "title"?, "lang"?}. Output lines: {"id", "lang", "relevant",
+    Input lines: {"id", "title"?, "text"?, "lang"?} (a missing or null title or text is empty;
+    a numeric id is read as text). Output lines: {"id", "lang", "relevant",
     "themes", "values", "sectors", "roles", "policy_options", "legal_frameworks", "kind",
     "scores", "evidence"}; evidence offsets point into title + newline + text. An item longer
     than 100,000 characters is classified on its start, and its line adds "read_chars". A bad
