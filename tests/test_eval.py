@@ -132,6 +132,31 @@ def test_eval_json_reports_every_dimension(tmp_path: Path, env):
     assert report["relevance"]["support"] == 2
 
 
+def test_eval_also_scores_the_titles_of_items_about_ai_read_alone(tmp_path: Path, env):
+    done = subprocess.run(
+        [GAIMON, "eval", str(write_gold(tmp_path / "gold.jsonl")), "--json"],
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=600,
+    )
+    assert done.returncode == 0, done.stderr
+    report = json.loads(done.stdout)
+    registers = report["registers"]
+    # Both items about AI have a lead; the item not about AI gives no title register an item.
+    assert list(registers) == ["nl_news", "en_news", "nl_titles", "en_titles"]
+    assert registers["nl_titles"]["items"] == registers["en_titles"]["items"] == 1
+    assert report["items"] == 3  # the totals are those of the gold items as they are
+    printed = subprocess.run(
+        [GAIMON, "eval", str(tmp_path / "gold.jsonl")],
+        env=dict(env, COLUMNS="200"),
+        capture_output=True,
+        text=True,
+        timeout=600,
+    )
+    assert "NL titles alone" in printed.stdout and "EN titles alone" in printed.stdout
+
+
 def test_eval_prints_tables_with_macro_and_micro_rows(tmp_path: Path, env):
     done = subprocess.run(
         [GAIMON, "eval", str(write_gold(tmp_path / "gold.jsonl"))],

@@ -10,7 +10,8 @@ predictions (for real items: in the gold data).
 Real items (taxonomy/train/real/) are labelled only partly: a label their source cannot
 express counts neither way (see gaimon/train/registers.py), and AIAAIC's media and culture are one
 label. Besides the totals, every register (NL and EN news leads, real headlines, real risk
-descriptions) is scored on its own, and per dimension the expected calibration error says how
+descriptions; and, classified apart, the titles of the project's items about AI read alone,
+per language) is scored on its own, and per dimension the expected calibration error says how
 far the label scores are from the precision they promise: ECE = sum over ten score bins of
 (share of scores in the bin) * |share of them that are right - mean score in the bin|.
 
@@ -29,8 +30,8 @@ from pydantic import BaseModel
 
 from gaimon.classify.classifier import Classification, Classifier, ClassifyInput
 from gaimon.taxonomy import LIST_DIMENSIONS
-from gaimon.train.registers import REGISTERS, is_real, known, merged, register
-from gaimon.train.training import GoldItem
+from gaimon.train.registers import REGISTERS, TITLE_REGISTERS, is_real, known, merged, register
+from gaimon.train.training import GoldItem, title_views
 
 DIMENSIONS = (*LIST_DIMENSIONS, "kind")
 BINS = 10
@@ -209,7 +210,19 @@ def calibration_error(pairs: list[tuple[GoldItem, Classification]], dimension: s
 
 
 def evaluate_classifier(classifier: Classifier, gold: Iterable[GoldItem]) -> Evaluation:
+    """Scores on `gold`, and, as registers of their own, on the titles of its project items
+    about AI read alone (the totals stay those of `gold`)."""
     gold = list(gold)
+    views = title_views(gold)
     inputs = [ClassifyInput(id=g.id, title=g.title, text=g.text, lang=g.lang) for g in gold]
     predicted = list(classifier.classify_many(inputs))
-    return evaluate(gold, predicted, classifier.version, intervals=True)
+    result = evaluate(gold, predicted, classifier.version, intervals=True)
+    inputs = [ClassifyInput(id=g.id, title=g.title, text="", lang=g.lang) for g in views]
+    alone = list(classifier.classify_many(inputs))
+    for name, lang in zip(TITLE_REGISTERS, ("nl", "en"), strict=True):
+        mine = [g for g in views if (g.lang == "nl") == (lang == "nl")]
+        if mine:
+            result.registers[name] = evaluate(mine, alone, by_register=False, intervals=True)
+    order = (*REGISTERS[:2], *TITLE_REGISTERS, *REGISTERS[2:])
+    result.registers = {n: result.registers[n] for n in order if n in result.registers}
+    return result

@@ -34,7 +34,14 @@ from spacy.util import fix_random_seed
 from gaimon import warehouse
 from gaimon.classify import fanout
 from gaimon.classify.classifier import CODE_FILES, Classifier, fingerprint
-from gaimon.classify.decide import CONFIG_FILE, RELEVANT, SCORED, ClassifierConfig, load_config
+from gaimon.classify.decide import (
+    CONFIG_FILE,
+    RELEVANT,
+    SCORED,
+    ClassifierConfig,
+    is_headline,
+    load_config,
+)
 from gaimon.classify.langid import guess_lang
 from gaimon.classify.nlp import EXPLAINER, TEXTCAT, build_pipeline
 from gaimon.classify.textcat import Fit, fit
@@ -141,6 +148,18 @@ def training_items() -> list[GoldItem]:
         GoldItem(id=f"{i.id}{HEADLINE_VIEW}", title=i.title, text="", lang=i.lang, relevant=False)
         for i in items
         if not i.is_relevant and i.title and i.text
+    ]
+
+
+def title_views(items: Iterable[GoldItem]) -> list[GoldItem]:
+    """The title alone of each of the project's items about AI that has a lead or an article,
+    labelled as its item: headlines in the project's languages and registers. A title says less
+    than its item, as a real headline says less than the incident it reports, so its labels are
+    the ones a reader of the whole item would give."""
+    return [
+        i.model_copy(update={"id": f"{i.id}{HEADLINE_VIEW}", "text": ""})
+        for i in items
+        if i.is_relevant and not is_real(i) and i.title and not is_headline(i.text)
     ]
 
 
