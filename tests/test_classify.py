@@ -342,6 +342,24 @@ def test_binary_garbage_and_invalid_lines_are_skipped_with_one_line_each(
     assert not any("validation error for" in e for e in errors)
 
 
+@pytest.mark.parametrize(
+    ("lang", "text"),
+    [
+        ("nl", "Ook met de opkomst van {} spelen deze zorgen over de kwaliteit van werk."),
+        ("nl", "De {}-systemen van grote techbedrijven verwerken steeds meer persoonsgegevens."),
+        ("en", "{} systems can produce convincing false information at scale."),
+    ],
+)
+def test_policy_writings_gai_is_read_as_ai(classifier, lang, text):  # noqa: F811
+    # Policy texts (the Rathenau scan among them) write GAI for generative AI; the training
+    # data never does, so the model must know it as AI rather than as a word it never saw.
+    ai, gai = classifier.classify_many(
+        [ClassifyInput(id=w, title="", text=text.format(w), lang=lang) for w in ("AI", "GAI")]
+    )
+    assert gai.relevant and gai.relevance == pytest.approx(ai.relevance)
+    assert (gai.values, gai.sectors) == (ai.values, ai.sectors)
+
+
 def test_exports_with_null_fields_numeric_ids_or_headlines_only_are_classified(
     rules_home, tmp_path: Path
 ):
