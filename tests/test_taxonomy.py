@@ -522,6 +522,11 @@ def test_unemployment_benefits_are_welfare_not_jobs_lost(rules):
             "De marktconcentratie bij AI-chips baart toezichthouders zorgen.",
             "values:democratic_steering",
         ),
+        (
+            "nl",
+            "Zonder die creatieve werken zouden de taalmodellen niet kunnen functioneren.",
+            "values:ownership",
+        ),
     ],
 )
 def test_the_wording_real_sources_use_is_clear_evidence(rules, lang, text, label):
