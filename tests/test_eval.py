@@ -103,7 +103,8 @@ def env(trained_home):  # noqa: F811
     return dict(os.environ, GAIMON_HOME=str(trained_home.root))
 
 
-def test_eval_json_reports_every_dimension(tmp_path: Path, env):
+def eval_json(tmp_path: Path, env: dict) -> dict:
+    """`gaimon eval GOLD --json` on the gold items of write_gold."""
     done = subprocess.run(
         [GAIMON, "eval", str(write_gold(tmp_path / "gold.jsonl")), "--json"],
         env=env,
@@ -112,7 +113,11 @@ def test_eval_json_reports_every_dimension(tmp_path: Path, env):
         timeout=600,
     )
     assert done.returncode == 0, done.stderr
-    report = json.loads(done.stdout)
+    return json.loads(done.stdout)
+
+
+def test_eval_json_reports_every_dimension(tmp_path: Path, env):
+    report = eval_json(tmp_path, env)
     assert report["items"] == 3
     assert set(report["dimensions"]) == {
         "themes",
@@ -133,15 +138,7 @@ def test_eval_json_reports_every_dimension(tmp_path: Path, env):
 
 
 def test_eval_also_scores_the_titles_of_items_about_ai_read_alone(tmp_path: Path, env):
-    done = subprocess.run(
-        [GAIMON, "eval", str(write_gold(tmp_path / "gold.jsonl")), "--json"],
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=600,
-    )
-    assert done.returncode == 0, done.stderr
-    report = json.loads(done.stdout)
+    report = eval_json(tmp_path, env)
     registers = report["registers"]
     # Both items about AI have a lead; the item not about AI gives no title register an item.
     assert list(registers) == ["nl_news", "en_news", "nl_titles", "en_titles"]
