@@ -220,7 +220,7 @@ def evaluate_classifier(classifier: Classifier, gold: Iterable[GoldItem]) -> Eva
     inputs = [ClassifyInput(id=g.id, title=g.title, text="", lang=g.lang) for g in views]
     alone = list(classifier.classify_many(inputs))
     for name, lang in zip(TITLE_REGISTERS, ("nl", "en"), strict=True):
-        mine = [g for g in views if (g.lang == "nl") == (lang == "nl")]
+        mine = [g for g in views if ("nl" if g.lang == "nl" else "en") == lang]
         if mine:
             result.registers[name] = evaluate(mine, alone, by_register=False, intervals=True)
     order = (*REGISTERS[:2], *TITLE_REGISTERS, *REGISTERS[2:])
