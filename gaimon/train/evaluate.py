@@ -188,9 +188,12 @@ def macro_interval(sets: list[tuple[set[str], set[str]]], labels: list[str]) -> 
     return (round(float(low), 4), round(float(high), 4))
 
 
-def calibration_error(pairs: list[tuple[GoldItem, Classification]], dimension: str) -> float:
-    """Expected calibration error of the label scores of relevant items, over known labels."""
-    bins = [[0, 0.0, 0] for _ in range(BINS)]  # count, sum of scores, right
+def scored_labels(
+    pairs: list[tuple[GoldItem, Classification]], dimension: str
+) -> list[tuple[float, bool]]:
+    """The score of every label a relevant item's source can express, and whether the label is
+    right (AIAAIC's media and culture as one label, at the higher of their scores)."""
+    out = []
     for g, p in pairs:
         if not (g.is_relevant and p.relevant):
             continue
@@ -200,9 +203,16 @@ def calibration_error(pairs: list[tuple[GoldItem, Classification]], dimension: s
             for label in merged(g, dimension, {node}):
                 if known(g, dimension, label):
                     scores[label] = max(scores.get(label, 0.0), s)
-        for label, s in scores.items():
-            b = bins[min(int(s * BINS), BINS - 1)]
-            b[0], b[1], b[2] = b[0] + 1, b[1] + s, b[2] + (label in truth)
+        out += [(s, label in truth) for label, s in scores.items()]
+    return out
+
+
+def calibration_error(pairs: list[tuple[GoldItem, Classification]], dimension: str) -> float:
+    """Expected calibration error of the label scores of relevant items, over known labels."""
+    bins = [[0, 0.0, 0] for _ in range(BINS)]  # count, sum of scores, right
+    for s, right in scored_labels(pairs, dimension):
+        b = bins[min(int(s * BINS), BINS - 1)]
+        b[0], b[1], b[2] = b[0] + 1, b[1] + s, b[2] + right
     total = sum(b[0] for b in bins)
     if not total:
         return 0.0
