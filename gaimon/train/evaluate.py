@@ -30,7 +30,15 @@ from pydantic import BaseModel
 
 from gaimon.classify.classifier import Classification, Classifier, ClassifyInput
 from gaimon.taxonomy import LIST_DIMENSIONS
-from gaimon.train.registers import REGISTERS, TITLE_REGISTERS, is_real, known, merged, register
+from gaimon.train.registers import (
+    REGISTER_NAMES,
+    REGISTERS,
+    TITLE_REGISTERS,
+    is_real,
+    known,
+    merged,
+    register,
+)
 from gaimon.train.training import GoldItem, title_views
 
 DIMENSIONS = (*LIST_DIMENSIONS, "kind")
@@ -233,6 +241,5 @@ def evaluate_classifier(classifier: Classifier, gold: Iterable[GoldItem]) -> Eva
         mine = [g for g in views if ("nl" if g.lang == "nl" else "en") == lang]
         if mine:
             result.registers[name] = evaluate(mine, alone, by_register=False, intervals=True)
-    order = (*REGISTERS[:2], *TITLE_REGISTERS, *REGISTERS[2:])
-    result.registers = {n: result.registers[n] for n in order if n in result.registers}
+    result.registers = {n: result.registers[n] for n in REGISTER_NAMES if n in result.registers}
     return result

@@ -15,10 +15,11 @@ from gaimon.taxonomy import default_taxonomy
 
 MIT = "mit_ai_risk_repository_v3"
 AIAAIC = "aiaaic"
-# Registers in the order `gaimon eval` prints them. The titles alone are the project's items
-# about AI read as headlines (see evaluate.evaluate_classifier); they are scored apart.
+# The registers of gold items. The titles alone are the project's items about AI read as
+# headlines (see evaluate.evaluate_classifier); they are scored apart.
 REGISTERS = ("nl_news", "en_news", "real_headlines", "real_risk_descriptions")
 TITLE_REGISTERS = ("nl_titles", "en_titles")
+# All registers, in the order `gaimon eval` prints them.
 REGISTER_NAMES = {
     "nl_news": "NL news leads",
     "en_news": "EN news leads",

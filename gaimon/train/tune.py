@@ -228,17 +228,14 @@ def fit_dimension(
             x[:, col] = 0.0
             penalty[col] = 1e6
     w = fit_logistic(x, y, penalty, weight=_balanced(real))
-    probe = _stack(w, labels, with_model, 0.5, False)
-    raw = [
-        probe.score(p if with_model else None, f, key.split(":", 1)[1], short)
-        for (f, p, short), key in zip(rows, keys, strict=True)
-    ]
     title_rule = _title_rule_holds(rows, ys, real)
     listed = title_rule and dimension not in ("relevant", "kind")
     off = _title_rule_fails(rows, ys, real, keys) if listed else []
+    probe = _stack(w, labels, with_model, 0.5, title_rule)
+    probe.title_rule_off = [key.split(":", 1)[1] for key in off]
     final = [
-        1.0 if title_rule and f.strong_title and key not in off else s
-        for (f, _, _), s, key in zip(rows, raw, keys, strict=True)
+        probe.ruled(p if with_model else None, f, key.split(":", 1)[1], short)
+        for (f, p, short), key in zip(rows, keys, strict=True)
     ]
     if dimension == "kind":
         return _stack(w, labels, with_model, 0.5, title_rule)  # kind: the best-scoring label
@@ -256,7 +253,7 @@ def fit_dimension(
         return stack
     long_best, short_best = _thresholds(keys, final, ys, [short for _, _, short in rows], real)
     stack = _stack(w, labels, with_model, long_best, title_rule, short_best)
-    stack.title_rule_off = sorted(key.split(":", 1)[1] for key in off)
+    stack.title_rule_off = sorted(probe.title_rule_off)
     return stack
 
 
